@@ -1,0 +1,363 @@
+//! Configuration from environment variables, with the contract's names and defaults.
+//!
+//! Locally every setting has a safe default (keys are generated per start). In Lambda
+//! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
+
+use crate::phone::{AllowedCountries, parse_region};
+use phonenumber::country::Id;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// The local development server.
+    Local,
+    /// A deployed Lambda function.
+    Lambda,
+}
+
+impl Runtime {
+    /// Lambda when the runtime API is advertised, else local.
+    pub fn detect() -> Runtime {
+        if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+            Runtime::Lambda
+        } else {
+            Runtime::Local
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Memory,
+    Dynamodb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsKind {
+    Console,
+    Sns,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tables {
+    pub users: String,
+    pub otps: String,
+    pub pools: String,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            users: "users".into(),
+            otps: "otps".into(),
+            pools: "pools".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpSettings {
+    pub length: usize,
+    pub ttl_seconds: i64,
+    pub max_attempts: u32,
+    pub resend_seconds: i64,
+    pub max_per_hour: u32,
+    pub max_per_day: u32,
+    pub max_per_ip_hour: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub runtime: Runtime,
+    pub port: u16,
+    pub store: StoreKind,
+    pub tables: Tables,
+    pub dynamodb_endpoint: Option<String>,
+    pub sns_endpoint: Option<String>,
+    pub create_tables: bool,
+    pub sms: SmsKind,
+    pub default_country: Id,
+    pub allowed_countries: AllowedCountries,
+    pub otp: OtpSettings,
+    pub login_max_failures: u32,
+    pub login_lock_seconds: i64,
+    pub access_token_ttl_seconds: i64,
+    pub refresh_token_ttl_seconds: i64,
+    pub refresh_reuse_grace_seconds: i64,
+    /// Ed25519 private key, PKCS#8 PEM. `None` locally means "generate one".
+    pub jwt_signing_key_pem: Option<String>,
+    /// Keyed-hash secret. `None` locally means "generate one".
+    pub secret_key: Option<Vec<u8>>,
+    pub admin_phones: Vec<String>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// Table variables that were not set (defaults used); fatal in Lambda.
+    missing_tables: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+/// The shortest `SECRET_KEY` accepted (bytes).
+pub const MIN_SECRET_KEY_LEN: usize = 32;
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env(runtime: Runtime) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Config::from_lookup(runtime, |k| vars.get(k).cloned())
+    }
+
+    /// Reads settings through `get` (tests pass a map).
+    pub fn from_lookup(
+        runtime: Runtime,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let num = |k: &str, default: i64, min: i64, max: i64| -> Result<i64, ConfigError> {
+            match get(k) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| ConfigError(format!("{k} must be an integer in {min}..={max}"))),
+            }
+        };
+        let lambda = runtime == Runtime::Lambda;
+
+        let store = match get("STORE").as_deref() {
+            None if lambda => StoreKind::Dynamodb,
+            None | Some("memory") => StoreKind::Memory,
+            Some("dynamodb") => StoreKind::Dynamodb,
+            Some(other) => {
+                return Err(ConfigError(format!("STORE={other} is not memory|dynamodb")));
+            }
+        };
+        let sms = match get("SMS_SENDER").as_deref() {
+            None if lambda => SmsKind::Sns,
+            None | Some("console") => SmsKind::Console,
+            Some("sns") => SmsKind::Sns,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "SMS_SENDER={other} is not console|sns"
+                )));
+            }
+        };
+        let default_country = match get("DEFAULT_COUNTRY") {
+            None => Id::IN,
+            Some(v) => parse_region(&v)
+                .ok_or_else(|| ConfigError(format!("DEFAULT_COUNTRY={v} is not an ISO region")))?,
+        };
+        let allowed_countries = match get("ALLOWED_COUNTRIES") {
+            None => AllowedCountries::Only(vec![Id::IN]),
+            Some(v) => AllowedCountries::parse(&v).ok_or_else(|| {
+                ConfigError(format!(
+                    "ALLOWED_COUNTRIES={v} is not `*` or a list of ISO regions"
+                ))
+            })?,
+        };
+        let create_tables = match get("CREATE_TABLES").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "CREATE_TABLES={other} is not true|false"
+                )));
+            }
+        };
+        let table = |k: &str, d: &str| get(k).unwrap_or_else(|| d.to_string());
+        let tables = Tables {
+            users: table("USERS_TABLE", "users"),
+            otps: table("OTPS_TABLE", "otps"),
+            pools: table("POOLS_TABLE", "pools"),
+        };
+        let secret_key = get("SECRET_KEY").map(String::into_bytes);
+        if let Some(k) = &secret_key
+            && k.len() < MIN_SECRET_KEY_LEN
+        {
+            return Err(ConfigError(format!(
+                "SECRET_KEY must be at least {MIN_SECRET_KEY_LEN} bytes"
+            )));
+        }
+        let admin_phones = get("ADMIN_PHONES")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let missing_tables = ["USERS_TABLE", "OTPS_TABLE", "POOLS_TABLE"]
+            .into_iter()
+            .filter(|k| get(k).is_none())
+            .collect();
+        let config = Config {
+            missing_tables,
+            runtime,
+            port: num("PORT", 3000, 1, 65535)? as u16,
+            store,
+            tables,
+            dynamodb_endpoint: get("DYNAMODB_ENDPOINT"),
+            sns_endpoint: get("SNS_ENDPOINT"),
+            create_tables,
+            sms,
+            default_country,
+            allowed_countries,
+            otp: OtpSettings {
+                length: num("OTP_LENGTH", 6, 4, 10)? as usize,
+                ttl_seconds: num("OTP_TTL_SECONDS", 300, 30, 3600)?,
+                max_attempts: num("OTP_MAX_ATTEMPTS", 5, 1, 20)? as u32,
+                resend_seconds: num("OTP_RESEND_SECONDS", 60, 0, 3600)?,
+                max_per_hour: num("OTP_MAX_PER_HOUR", 5, 1, 1000)? as u32,
+                max_per_day: num("OTP_MAX_PER_DAY", 10, 1, 10000)? as u32,
+                max_per_ip_hour: num("OTP_MAX_PER_IP_HOUR", 20, 1, 100000)? as u32,
+            },
+            login_max_failures: num("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
+            login_lock_seconds: num("LOGIN_LOCK_SECONDS", 900, 1, 86400 * 30)?,
+            access_token_ttl_seconds: num("ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86400)?,
+            refresh_token_ttl_seconds: num("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 60, 31_536_000)?,
+            refresh_reuse_grace_seconds: num("REFRESH_REUSE_GRACE_SECONDS", 10, 0, 300)?,
+            jwt_signing_key_pem: get("JWT_SIGNING_KEY"),
+            secret_key,
+            admin_phones,
+            jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
+            jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "mobile-app".into()),
+        };
+        if lambda {
+            config.check_production()?;
+        }
+        Ok(config)
+    }
+
+    /// The settings a deployed function must have; each missing one is named.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        if self.store != StoreKind::Dynamodb {
+            problems.push("STORE must be dynamodb");
+        }
+        if self.sms != SmsKind::Sns {
+            problems.push("SMS_SENDER must be sns");
+        }
+        if self.jwt_signing_key_pem.is_none() {
+            problems.push("JWT_SIGNING_KEY is required");
+        }
+        if self.secret_key.is_none() {
+            problems.push("SECRET_KEY is required");
+        }
+        for name in &self.missing_tables {
+            problems.push(match *name {
+                "USERS_TABLE" => "USERS_TABLE is required",
+                "OTPS_TABLE" => "OTPS_TABLE is required",
+                _ => "POOLS_TABLE is required",
+            });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError(format!(
+                "refusing to start in Lambda: {}",
+                problems.join("; ")
+            )))
+        }
+    }
+
+    pub fn is_admin_phone(&self, e164: &str) -> bool {
+        self.admin_phones.iter().any(|p| p == e164)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const PEM: &str = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----";
+
+    #[test]
+    fn local_defaults_match_the_contract() {
+        let c = Config::from_lookup(Runtime::Local, lookup(&[])).unwrap();
+        assert_eq!(c.port, 3000);
+        assert_eq!(c.store, StoreKind::Memory);
+        assert_eq!(c.sms, SmsKind::Console);
+        assert_eq!(c.tables, Tables::default());
+        assert_eq!(c.default_country, Id::IN);
+        assert_eq!(c.otp.length, 6);
+        assert_eq!(c.otp.ttl_seconds, 300);
+        assert_eq!(c.otp.max_attempts, 5);
+        assert_eq!(c.otp.resend_seconds, 60);
+        assert_eq!(
+            (c.otp.max_per_hour, c.otp.max_per_day, c.otp.max_per_ip_hour),
+            (5, 10, 20)
+        );
+        assert_eq!((c.login_max_failures, c.login_lock_seconds), (5, 900));
+        assert_eq!(
+            (c.access_token_ttl_seconds, c.refresh_token_ttl_seconds),
+            (900, 2_592_000)
+        );
+        assert_eq!(c.refresh_reuse_grace_seconds, 10);
+        assert!(c.jwt_signing_key_pem.is_none() && c.secret_key.is_none());
+        assert!(!c.create_tables);
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        assert!(Config::from_lookup(Runtime::Local, lookup(&[("OTP_LENGTH", "x")])).is_err());
+        assert!(Config::from_lookup(Runtime::Local, lookup(&[("STORE", "redis")])).is_err());
+        assert!(Config::from_lookup(Runtime::Local, lookup(&[("SECRET_KEY", "short")])).is_err());
+        assert!(
+            Config::from_lookup(Runtime::Local, lookup(&[("ALLOWED_COUNTRIES", "QQ")])).is_err()
+        );
+    }
+
+    #[test]
+    fn lambda_refuses_dev_settings_and_names_each_problem() {
+        let err = Config::from_lookup(Runtime::Lambda, lookup(&[("STORE", "memory")])).unwrap_err();
+        for needle in [
+            "STORE",
+            "JWT_SIGNING_KEY",
+            "SECRET_KEY",
+            "USERS_TABLE",
+            "OTPS_TABLE",
+            "POOLS_TABLE",
+        ] {
+            assert!(err.0.contains(needle), "{needle} missing from {}", err.0);
+        }
+        let err =
+            Config::from_lookup(Runtime::Lambda, lookup(&[("SMS_SENDER", "console")])).unwrap_err();
+        assert!(err.0.contains("SMS_SENDER"));
+    }
+
+    #[test]
+    fn lambda_starts_with_full_production_settings() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        let c = Config::from_lookup(
+            Runtime::Lambda,
+            lookup(&[
+                ("JWT_SIGNING_KEY", PEM),
+                ("SECRET_KEY", secret),
+                ("USERS_TABLE", "u"),
+                ("OTPS_TABLE", "o"),
+                ("POOLS_TABLE", "p"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.store, StoreKind::Dynamodb);
+        assert_eq!(c.sms, SmsKind::Sns);
+        assert_eq!(c.tables.users, "u");
+    }
+}

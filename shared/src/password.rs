@@ -1,0 +1,87 @@
+//! Password hashing with argon2id at OWASP's minimum (m = 19456 KiB, t = 2, p = 1).
+//! Verification of a missing account or password runs against a fixed dummy hash so an
+//! unknown phone costs the same work as a wrong password.
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use std::sync::LazyLock;
+
+pub const MIN_LEN: usize = 8;
+pub const MAX_LEN: usize = 128;
+
+fn hasher() -> Argon2<'static> {
+    // These constants are valid parameters; `Params::new` only fails for out-of-range values.
+    let params = Params::new(19_456, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed")]
+pub struct HashError;
+
+/// PHC-string argon2id hash of `password` with a fresh 16-byte CSPRNG salt.
+pub fn hash(password: &str) -> Result<String, HashError> {
+    let salt = crate::crypto::random_bytes::<16>();
+    hasher()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| HashError)
+}
+
+/// Verifies `password` against `stored`, or against the dummy hash when there is none, so that
+/// both paths do the same argon2 work. Returns true only for a real match.
+pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    match stored {
+        Some(h) => hasher().verify_password(password.as_bytes(), h).is_ok(),
+        None => {
+            let _ = hasher().verify_password(password.as_bytes(), DUMMY_HASH.as_str());
+            false
+        }
+    }
+}
+
+/// A hash of a random password nobody knows, made once per process with the same parameters.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash(&crate::crypto::random_token()).unwrap_or_else(|_| {
+        // Fall back to a constant hash with the same parameters (never matches a real password).
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4OquZ0TjDk5E3VQ8d9y2SQZ1pW9H3pYJv1fJzq8yXhE".to_string()
+    })
+});
+
+/// Warms the dummy hash so the first unknown-phone login is not slower than the rest.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
+/// Checks the contract's length rule (8..=128 characters).
+pub fn valid_length(password: &str) -> bool {
+    (MIN_LEN..=MAX_LEN).contains(&password.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_are_argon2id_with_owasp_params() {
+        let h = hash("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify("correct horse", Some(&h)));
+        assert!(!verify("wrong horse", Some(&h)));
+        assert!(!verify("correct horse", None));
+        assert_ne!(hash("correct horse").unwrap(), h, "salts must differ");
+    }
+
+    #[test]
+    fn dummy_hash_has_the_same_parameters() {
+        warm_up();
+        assert!(DUMMY_HASH.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
+
+    #[test]
+    fn length_rule_counts_characters() {
+        assert!(!valid_length("1234567"));
+        assert!(valid_length("12345678"));
+        assert!(valid_length(&"é".repeat(128)));
+        assert!(!valid_length(&"a".repeat(129)));
+    }
+}

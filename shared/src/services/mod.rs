@@ -1,0 +1,3 @@
+//! Business rules, one module per endpoint group. Functions call these; they hold no logic.
+
+pub mod auth;

@@ -1,0 +1,976 @@
+//! The DynamoDB adapter (`aws-sdk-dynamodb`). Every rule that must hold under concurrency is
+//! a condition expression or a `TransactWriteItems`; reads on decision paths are consistent.
+
+use super::schema::{self, PK, SK, TTL_ATTRIBUTE, TableSpec};
+use super::{CreateUserDenied, PasswordChange, Store, StoreError, StoreResult};
+use crate::config::Tables;
+use crate::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    TimeToLiveSpecification, TransactWriteItem, Update,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub struct DynamoStore {
+    client: Client,
+    tables: Tables,
+}
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
+}
+
+/// `#name` → attribute name map for the given attribute names.
+pub fn names(attrs: &[&str]) -> HashMap<String, String> {
+    attrs
+        .iter()
+        .map(|a| (format!("#{a}"), a.to_string()))
+        .collect()
+}
+
+pub fn values(vals: Vec<(&str, AttributeValue)>) -> HashMap<String, AttributeValue> {
+    vals.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+pub fn to_item<T: Serialize>(rec: &T, pk: String, sk: String) -> StoreResult<Item> {
+    let mut item: Item =
+        serde_dynamo::to_item(rec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    item.insert(PK.into(), s(pk));
+    item.insert(SK.into(), s(sk));
+    Ok(item)
+}
+
+pub fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub fn unavailable<E, R>(op: &str, e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Unavailable(format!("{op}: {}", DisplayErrorContext(&e)))
+}
+
+pub fn built<T>(r: Result<T, BuildError>) -> StoreResult<T> {
+    r.map_err(|e| StoreError::Unavailable(format!("request build: {e}")))
+}
+
+/// True when a single-item write failed its condition.
+pub fn is_conditional<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+}
+
+/// A numeric attribute of an item.
+pub fn num(item: &Item, attr: &str) -> Option<i64> {
+    item.get(attr)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// Epoch seconds for the TTL attribute, `grace_s` after `ms`.
+fn ttl_after(ms: i64, grace_s: i64) -> AttributeValue {
+    n(ms / 1000 + grace_s)
+}
+
+/// The outcome of a transaction: committed, or cancelled with a reason code per item.
+pub enum Tx {
+    Committed,
+    Cancelled(Vec<Option<String>>),
+}
+
+impl Tx {
+    /// Index of the first item whose condition failed.
+    pub fn failed_condition(&self) -> Option<usize> {
+        match self {
+            Tx::Committed => None,
+            Tx::Cancelled(codes) => codes
+                .iter()
+                .position(|c| c.as_deref() == Some("ConditionalCheckFailed")),
+        }
+    }
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, tables: Tables) -> Self {
+        DynamoStore { client, tables }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// Runs a transaction, retrying (with backoff) when DynamoDB cancels it only because
+    /// another transaction touched the same items at the same time.
+    pub async fn transact(&self, items: Vec<TransactWriteItem>) -> StoreResult<Tx> {
+        let mut delay_ms = 10u64;
+        for _ in 0..6 {
+            let res = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let err = match res {
+                Ok(_) => return Ok(Tx::Committed),
+                Err(e) => e,
+            };
+            let retry = match err.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c)) => {
+                    let codes: Vec<Option<String>> = c
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().map(String::from))
+                        .collect();
+                    let conflict = codes
+                        .iter()
+                        .any(|c| c.as_deref() == Some("TransactionConflict"));
+                    let condition = codes
+                        .iter()
+                        .any(|c| c.as_deref() == Some("ConditionalCheckFailed"));
+                    if condition || !conflict {
+                        return Ok(Tx::Cancelled(codes));
+                    }
+                    true
+                }
+                Some(TransactWriteItemsError::TransactionInProgressException(_)) => true,
+                _ => false,
+            };
+            if !retry {
+                return Err(unavailable("TransactWriteItems", err));
+            }
+            let jitter = u64::from(crate::crypto::random_below(delay_ms as u32 + 1));
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms + jitter)).await;
+            delay_ms *= 2;
+        }
+        Err(StoreError::Unavailable(
+            "TransactWriteItems: conflicts persisted".into(),
+        ))
+    }
+
+    pub async fn get(&self, table: &str, pk: String, sk: &str) -> StoreResult<Option<Item>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    async fn get_as<T: DeserializeOwned>(
+        &self,
+        table: &str,
+        pk: String,
+        sk: &str,
+    ) -> StoreResult<Option<T>> {
+        self.get(table, pk, sk).await?.map(from_item).transpose()
+    }
+
+    async fn put(&self, table: &str, item: Item) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+
+    /// All items of a partition whose sort key starts with `prefix` (consistent, paginated).
+    pub async fn query_prefix(
+        &self,
+        table: &str,
+        pk: String,
+        prefix: &str,
+    ) -> StoreResult<Vec<Item>> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .set_expression_attribute_names(Some(names(&[PK, SK])))
+                .set_expression_attribute_values(Some(values(vec![
+                    (":pk", s(pk.clone())),
+                    (":prefix", s(prefix)),
+                ])))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            out.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// Deletes an item if `condition` holds; false when it did not.
+    async fn delete_if(
+        &self,
+        table: &str,
+        k: Item,
+        condition: &str,
+        attr_names: &[&str],
+        vals: Vec<(&str, AttributeValue)>,
+    ) -> StoreResult<bool> {
+        let mut req = self
+            .client
+            .delete_item()
+            .table_name(table)
+            .set_key(Some(k))
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(names(attr_names)));
+        if !vals.is_empty() {
+            req = req.set_expression_attribute_values(Some(values(vals)));
+        }
+        match req.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("DeleteItem", e)),
+        }
+    }
+
+    fn counter_update(
+        &self,
+        pk: String,
+        sk: String,
+        max: u32,
+        ttl: AttributeValue,
+    ) -> StoreResult<TransactWriteItem> {
+        let update = built(
+            Update::builder()
+                .table_name(&self.tables.otps)
+                .set_key(Some(key(pk, sk)))
+                .update_expression("ADD #count :one SET #ttl = :ttl")
+                .condition_expression("attribute_not_exists(#count) OR #count < :max")
+                .set_expression_attribute_names(Some(names(&["count", TTL_ATTRIBUTE])))
+                .set_expression_attribute_values(Some(values(vec![
+                    (":one", n(1)),
+                    (":max", n(max)),
+                    (":ttl", ttl),
+                ])))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    fn token_delete(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<TransactWriteItem> {
+        let delete = built(
+            Delete::builder()
+                .table_name(&self.tables.otps)
+                .set_key(Some(key(schema::vt_pk(token_hash), schema::VT_SK)))
+                .condition_expression(
+                    "attribute_exists(#pk) AND #phone = :phone AND #expires_at_ms > :now",
+                )
+                .set_expression_attribute_names(Some(names(&[PK, "phone", "expires_at_ms"])))
+                .set_expression_attribute_values(Some(values(vec![
+                    (":phone", s(phone)),
+                    (":now", n(now_ms)),
+                ])))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+}
+
+/// Creates any missing table of [`schema::TABLES`] (on-demand, with its indexes and TTL).
+pub async fn create_tables(client: &Client, tables: &Tables) -> StoreResult<()> {
+    for spec in schema::TABLES {
+        let name = table_name(tables, &spec);
+        create_table(client, name, &spec).await?;
+    }
+    Ok(())
+}
+
+pub fn table_name<'a>(tables: &'a Tables, spec: &TableSpec) -> &'a str {
+    match spec.env {
+        "USERS_TABLE" => &tables.users,
+        "OTPS_TABLE" => &tables.otps,
+        _ => &tables.pools,
+    }
+}
+
+async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreResult<()> {
+    let attr = |a: &str| {
+        built(
+            AttributeDefinition::builder()
+                .attribute_name(a)
+                .attribute_type(ScalarAttributeType::S)
+                .build(),
+        )
+    };
+    let key_el = |a: &str, t: KeyType| {
+        built(
+            KeySchemaElement::builder()
+                .attribute_name(a)
+                .key_type(t)
+                .build(),
+        )
+    };
+    let mut req = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr(spec.pk)?)
+        .attribute_definitions(attr(spec.sk)?)
+        .key_schema(key_el(spec.pk, KeyType::Hash)?)
+        .key_schema(key_el(spec.sk, KeyType::Range)?);
+    for idx in spec.indexes {
+        req = req
+            .attribute_definitions(attr(idx.pk)?)
+            .attribute_definitions(attr(idx.sk)?)
+            .global_secondary_indexes(built(
+                GlobalSecondaryIndex::builder()
+                    .index_name(idx.name)
+                    .key_schema(key_el(idx.pk, KeyType::Hash)?)
+                    .key_schema(key_el(idx.sk, KeyType::Range)?)
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build(),
+            )?);
+    }
+    match req.send().await {
+        Ok(_) => {}
+        Err(e) if e.as_service_error().and_then(|s| s.code()) == Some("ResourceInUseException") => {
+            return Ok(());
+        }
+        Err(e) => return Err(unavailable("CreateTable", e)),
+    }
+    if let Some(ttl) = spec.ttl_attribute {
+        client
+            .update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(built(
+                TimeToLiveSpecification::builder()
+                    .enabled(true)
+                    .attribute_name(ttl)
+                    .build(),
+            )?)
+            .send()
+            .await
+            .map_err(|e| unavailable("UpdateTimeToLive", e))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for DynamoStore {
+    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>> {
+        let t = &self.tables.otps;
+        let day_ttl = ttl_after(plan.now_ms, 2 * 86_400);
+        let hour_ttl = ttl_after(plan.now_ms, 2 * 3_600);
+        let mut cooldown = to_item(
+            &serde_json::json!({ "until_ms": plan.cooldown_until_ms, "nonce": plan.nonce }),
+            schema::send_pk(&plan.phone),
+            schema::COOLDOWN_SK.into(),
+        )?;
+        cooldown.insert(TTL_ATTRIBUTE.into(), ttl_after(plan.cooldown_until_ms, 60));
+        let put = built(
+            Put::builder()
+                .table_name(t)
+                .set_item(Some(cooldown))
+                .condition_expression("attribute_not_exists(#pk) OR #until_ms <= :now")
+                .set_expression_attribute_names(Some(names(&[PK, "until_ms"])))
+                .set_expression_attribute_values(Some(values(vec![(":now", n(plan.now_ms))])))
+                .build(),
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.counter_update(
+                schema::send_pk(&plan.phone),
+                schema::hour_sk(plan.hour_window),
+                plan.max_per_hour,
+                hour_ttl.clone(),
+            )?,
+            self.counter_update(
+                schema::send_pk(&plan.phone),
+                schema::day_sk(plan.day_window),
+                plan.max_per_day,
+                day_ttl,
+            )?,
+            self.counter_update(
+                schema::ip_pk(&plan.ip),
+                schema::hour_sk(plan.hour_window),
+                plan.max_per_ip_hour,
+                hour_ttl,
+            )?,
+        ];
+        let tx = self.transact(items).await?;
+        Ok(match tx.failed_condition() {
+            None if matches!(tx, Tx::Committed) => Ok(()),
+            Some(0) => {
+                let until_ms = self
+                    .get(t, schema::send_pk(&plan.phone), schema::COOLDOWN_SK)
+                    .await?
+                    .and_then(|i| num(&i, "until_ms"))
+                    .unwrap_or(plan.cooldown_until_ms);
+                Err(SendDenied::Cooldown { until_ms })
+            }
+            Some(1) => Err(SendDenied::PhoneHour),
+            Some(2) => Err(SendDenied::PhoneDay),
+            Some(_) => Err(SendDenied::IpHour),
+            None => {
+                return Err(StoreError::Unavailable(
+                    "send reservation cancelled without a failed condition".into(),
+                ));
+            }
+        })
+    }
+
+    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()> {
+        let t = &self.tables.otps;
+        self.delete_if(
+            t,
+            key(schema::send_pk(&plan.phone), schema::COOLDOWN_SK),
+            "#nonce = :nonce",
+            &["nonce"],
+            vec![(":nonce", s(&plan.nonce))],
+        )
+        .await?;
+        let decrement = |pk: String, sk: String| -> StoreResult<TransactWriteItem> {
+            let u = built(
+                Update::builder()
+                    .table_name(t)
+                    .set_key(Some(key(pk, sk)))
+                    .update_expression("ADD #count :minus")
+                    .condition_expression("#count > :zero")
+                    .set_expression_attribute_names(Some(names(&["count"])))
+                    .set_expression_attribute_values(Some(values(vec![
+                        (":minus", n(-1)),
+                        (":zero", n(0)),
+                    ])))
+                    .build(),
+            )?;
+            Ok(TransactWriteItem::builder().update(u).build())
+        };
+        for (pk, sk) in [
+            (
+                schema::send_pk(&plan.phone),
+                schema::hour_sk(plan.hour_window),
+            ),
+            (
+                schema::send_pk(&plan.phone),
+                schema::day_sk(plan.day_window),
+            ),
+            (schema::ip_pk(&plan.ip), schema::hour_sk(plan.hour_window)),
+        ] {
+            // One at a time: a counter that is already 0 must not block the others.
+            self.transact(vec![decrement(pk, sk)?]).await?;
+        }
+        Ok(())
+    }
+
+    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
+        let mut item = to_item(rec, schema::otp_pk(&rec.phone), schema::OTP_SK.into())?;
+        item.insert(TTL_ATTRIBUTE.into(), ttl_after(rec.expires_at_ms, 60));
+        self.put(&self.tables.otps, item).await
+    }
+
+    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>> {
+        self.get_as(&self.tables.otps, schema::otp_pk(phone), schema::OTP_SK)
+            .await
+    }
+
+    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()> {
+        self.delete_if(
+            &self.tables.otps,
+            key(schema::otp_pk(phone), schema::OTP_SK),
+            "#code_hash = :h",
+            &["code_hash"],
+            vec![(":h", s(code_hash))],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.tables.otps)
+            .set_key(Some(key(schema::otp_pk(phone), schema::OTP_SK)))
+            .update_expression("ADD #attempts :one")
+            .condition_expression("#code_hash = :h AND #attempts < #max_attempts")
+            .set_expression_attribute_names(Some(names(&["attempts", "code_hash", "max_attempts"])))
+            .set_expression_attribute_values(Some(values(vec![
+                (":one", n(1)),
+                (":h", s(code_hash)),
+            ])))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(out
+                .attributes
+                .and_then(|a| num(&a, "attempts"))
+                .map(|v| v as u32)),
+            Err(e) if is_conditional(&e) => Ok(None),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
+    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
+        self.delete_if(
+            &self.tables.otps,
+            key(schema::otp_pk(phone), schema::OTP_SK),
+            "#code_hash = :h AND #attempts < #max_attempts AND #expires_at_ms > :now",
+            &["code_hash", "attempts", "max_attempts", "expires_at_ms"],
+            vec![(":h", s(code_hash)), (":now", n(now_ms))],
+        )
+        .await
+    }
+
+    async fn put_verification(&self, v: &Verification) -> StoreResult<()> {
+        let mut item = to_item(v, schema::vt_pk(&v.token_hash), schema::VT_SK.into())?;
+        item.insert(TTL_ATTRIBUTE.into(), ttl_after(v.expires_at_ms, 60));
+        self.put(&self.tables.otps, item).await
+    }
+
+    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>> {
+        self.get_as(&self.tables.otps, schema::vt_pk(token_hash), schema::VT_SK)
+            .await
+    }
+
+    async fn consume_verification(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let tx = self
+            .transact(vec![self.token_delete(token_hash, phone, now_ms)?])
+            .await?;
+        Ok(matches!(tx, Tx::Committed))
+    }
+
+    async fn create_user(
+        &self,
+        user: &User,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Result<(), CreateUserDenied>> {
+        let t = &self.tables.users;
+        let claim = to_item(
+            &serde_json::json!({ "user_id": user.user_id }),
+            schema::phone_pk(&user.phone),
+            schema::PHONE_SK.into(),
+        )?;
+        let profile = to_item(
+            user,
+            schema::user_pk(&user.user_id),
+            schema::PROFILE_SK.into(),
+        )?;
+        let put_new = |item: Item| -> StoreResult<TransactWriteItem> {
+            Ok(TransactWriteItem::builder()
+                .put(built(
+                    Put::builder()
+                        .table_name(t)
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(#pk)")
+                        .set_expression_attribute_names(Some(names(&[PK])))
+                        .build(),
+                )?)
+                .build())
+        };
+        let tx = self
+            .transact(vec![
+                self.token_delete(token_hash, &user.phone, now_ms)?,
+                put_new(claim)?,
+                put_new(profile)?,
+            ])
+            .await?;
+        Ok(match tx.failed_condition() {
+            None if matches!(tx, Tx::Committed) => Ok(()),
+            Some(0) => Err(CreateUserDenied::TokenInvalid),
+            Some(1) => Err(CreateUserDenied::PhoneTaken),
+            _ => {
+                return Err(StoreError::Unavailable(
+                    "user creation cancelled unexpectedly".into(),
+                ));
+            }
+        })
+    }
+
+    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
+        self.get_as(
+            &self.tables.users,
+            schema::user_pk(user_id),
+            schema::PROFILE_SK,
+        )
+        .await
+    }
+
+    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .get(
+                &self.tables.users,
+                schema::phone_pk(phone),
+                schema::PHONE_SK,
+            )
+            .await?
+            .and_then(|i| i.get("user_id").and_then(|v| v.as_s().ok()).cloned()))
+    }
+
+    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>> {
+        Ok(self
+            .get(&self.tables.otps, schema::login_pk(phone), schema::LOGIN_SK)
+            .await?
+            .and_then(|i| num(&i, "locked_until_ms"))
+            .filter(|until| *until > now_ms))
+    }
+
+    async fn record_login_failure(
+        &self,
+        phone: &str,
+        max: u32,
+        lock_until_ms: i64,
+    ) -> StoreResult<u32> {
+        let k = key(schema::login_pk(phone), schema::LOGIN_SK);
+        let t = &self.tables.otps;
+        let out = self
+            .client
+            .update_item()
+            .table_name(t)
+            .set_key(Some(k.clone()))
+            .update_expression("ADD #failures :one SET #ttl = :ttl")
+            .set_expression_attribute_names(Some(names(&["failures", TTL_ATTRIBUTE])))
+            .set_expression_attribute_values(Some(values(vec![
+                (":one", n(1)),
+                (":ttl", ttl_after(lock_until_ms, 86_400)),
+            ])))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unavailable("UpdateItem", e))?;
+        let count = out
+            .attributes
+            .and_then(|a| num(&a, "failures"))
+            .unwrap_or(0) as u32;
+        if count >= max {
+            // Only the failure that reached the limit locks; concurrent ones see the reset count.
+            let res = self
+                .client
+                .update_item()
+                .table_name(t)
+                .set_key(Some(k))
+                .update_expression("SET #locked_until_ms = :until, #failures = :zero")
+                .condition_expression("#failures >= :max")
+                .set_expression_attribute_names(Some(names(&["locked_until_ms", "failures"])))
+                .set_expression_attribute_values(Some(values(vec![
+                    (":until", n(lock_until_ms)),
+                    (":zero", n(0)),
+                    (":max", n(max)),
+                ])))
+                .send()
+                .await;
+            match res {
+                Ok(_) => {}
+                Err(e) if is_conditional(&e) => {}
+                Err(e) => return Err(unavailable("UpdateItem", e)),
+            }
+        }
+        Ok(count)
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.tables.otps)
+            .set_key(Some(key(schema::login_pk(phone), schema::LOGIN_SK)))
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem", e))?;
+        Ok(())
+    }
+
+    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.tables.users)
+            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
+            .update_expression("SET #last_login_at_ms = :now ADD #login_count :one")
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(Some(names(&["last_login_at_ms", "login_count", PK])))
+            .set_expression_attribute_values(Some(values(vec![
+                (":now", n(now_ms)),
+                (":one", n(1)),
+            ])))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional(&e) => Ok(()),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
+    async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool> {
+        let t = &self.tables.users;
+        let mut items =
+            vec![TransactWriteItem::builder()
+            .update(built(
+                Update::builder()
+                    .table_name(t)
+                    .set_key(Some(key(schema::user_pk(&change.user_id), schema::PROFILE_SK)))
+                    .update_expression(
+                        "SET #password_hash = :h, #session_epoch = :ep, #updated_at_ms = :now",
+                    )
+                    .condition_expression("attribute_exists(#pk)")
+                    .set_expression_attribute_names(Some(names(&[
+                        "password_hash",
+                        "session_epoch",
+                        "updated_at_ms",
+                        PK,
+                    ])))
+                    .set_expression_attribute_values(Some(values(vec![
+                        (":h", s(&change.password_hash)),
+                        (":ep", n(change.new_epoch)),
+                        (":now", n(change.now_ms)),
+                    ])))
+                    .build(),
+            )?)
+            .build()];
+        if let Some((hash, phone)) = &change.consume_token {
+            items.push(self.token_delete(hash, phone, change.now_ms)?);
+        }
+        if let Some(sid) = &change.keep_session {
+            items.push(
+                TransactWriteItem::builder()
+                    .update(built(
+                        Update::builder()
+                            .table_name(t)
+                            .set_key(Some(key(
+                                schema::user_pk(&change.user_id),
+                                schema::session_sk(sid),
+                            )))
+                            .update_expression("SET #epoch = :ep")
+                            .condition_expression("attribute_exists(#pk)")
+                            .set_expression_attribute_names(Some(names(&["epoch", PK])))
+                            .set_expression_attribute_values(Some(values(vec![(
+                                ":ep",
+                                n(change.new_epoch),
+                            )])))
+                            .build(),
+                    )?)
+                    .build(),
+            );
+        }
+        Ok(matches!(self.transact(items).await?, Tx::Committed))
+    }
+
+    async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.tables.users)
+            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
+            .update_expression("SET #session_epoch = :ep")
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(Some(names(&["session_epoch", PK])))
+            .set_expression_attribute_values(Some(values(vec![(":ep", n(new_epoch))])))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional(&e) => Ok(()),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
+    async fn delete_user(&self, user: &User) -> StoreResult<()> {
+        let t = &self.tables.users;
+        // Sessions and devices first: if anything below fails, the account still exists
+        // (signed out everywhere) and deletion can be retried.
+        let mut rest = self
+            .query_prefix(t, schema::user_pk(&user.user_id), schema::SESSION_PREFIX)
+            .await?;
+        rest.extend(
+            self.query_prefix(t, schema::user_pk(&user.user_id), schema::DEVICE_PREFIX)
+                .await?,
+        );
+        for item in rest {
+            let (Some(pk), Some(sk)) = (item.get(PK).cloned(), item.get(SK).cloned()) else {
+                continue;
+            };
+            let k = HashMap::from([(PK.to_string(), pk), (SK.to_string(), sk)]);
+            self.client
+                .delete_item()
+                .table_name(t)
+                .set_key(Some(k))
+                .send()
+                .await
+                .map_err(|e| unavailable("DeleteItem", e))?;
+        }
+        let profile = built(
+            Delete::builder()
+                .table_name(t)
+                .set_key(Some(key(
+                    schema::user_pk(&user.user_id),
+                    schema::PROFILE_SK,
+                )))
+                .build(),
+        )?;
+        let claim = built(
+            Delete::builder()
+                .table_name(t)
+                .set_key(Some(key(schema::phone_pk(&user.phone), schema::PHONE_SK)))
+                .condition_expression("attribute_not_exists(#pk) OR #user_id = :uid")
+                .set_expression_attribute_names(Some(names(&[PK, "user_id"])))
+                .set_expression_attribute_values(Some(values(vec![(":uid", s(&user.user_id))])))
+                .build(),
+        )?;
+        match self
+            .transact(vec![
+                TransactWriteItem::builder().delete(profile).build(),
+                TransactWriteItem::builder().delete(claim).build(),
+            ])
+            .await?
+        {
+            Tx::Committed => Ok(()),
+            Tx::Cancelled(codes) => Err(StoreError::Unavailable(format!(
+                "account deletion cancelled: {codes:?}"
+            ))),
+        }
+    }
+
+    async fn put_session(&self, sess: &Session) -> StoreResult<()> {
+        let item = to_item(
+            sess,
+            schema::user_pk(&sess.user_id),
+            schema::session_sk(&sess.session_id),
+        )?;
+        self.put(&self.tables.users, item).await
+    }
+
+    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+        self.get_as(
+            &self.tables.users,
+            schema::user_pk(user_id),
+            &schema::session_sk(session_id),
+        )
+        .await
+    }
+
+    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        self.query_prefix(
+            &self.tables.users,
+            schema::user_pk(user_id),
+            schema::SESSION_PREFIX,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
+    }
+
+    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool> {
+        self.delete_if(
+            &self.tables.users,
+            key(schema::user_pk(user_id), schema::session_sk(session_id)),
+            "attribute_exists(#pk)",
+            &[PK],
+            vec![],
+        )
+        .await
+    }
+
+    async fn rotate_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        from: u64,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<bool> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.tables.users)
+            .set_key(Some(key(schema::user_pk(user_id), schema::session_sk(session_id))))
+            .update_expression(
+                "SET #generation = :next, #rotated_at_ms = :now, #last_used_at_ms = :now, #expires_at_ms = :exp",
+            )
+            .condition_expression("#generation = :from")
+            .set_expression_attribute_names(Some(names(&[
+                "generation",
+                "rotated_at_ms",
+                "last_used_at_ms",
+                "expires_at_ms",
+            ])))
+            .set_expression_attribute_values(Some(values(vec![
+                (":next", n(from + 1)),
+                (":from", n(from)),
+                (":now", n(now_ms)),
+                (":exp", n(expires_at_ms)),
+            ])))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
+    async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()> {
+        let mut item = to_item(
+            device,
+            schema::user_pk(user_id),
+            schema::device_sk(&device.device_id),
+        )?;
+        item.insert("updated_at_ms".into(), n(now_ms));
+        self.put(&self.tables.users, item).await
+    }
+
+    async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>> {
+        self.query_prefix(
+            &self.tables.users,
+            schema::user_pk(user_id),
+            schema::DEVICE_PREFIX,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
+    }
+}

@@ -1,0 +1,131 @@
+//! The storage port. Every rule that must hold under concurrency (uniqueness, single use,
+//! attempt counters, send caps, refresh rotation) is one atomic operation of this trait:
+//! a conditional write or a transaction on DynamoDB, one critical section in memory.
+
+pub mod dynamo;
+pub mod memory;
+pub mod schema;
+
+use crate::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed or could not be reached. Logged, answered with a clean 500.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// A stored item could not be decoded.
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Why a registration did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateUserDenied {
+    /// The verification token was already used, expired, or is for another phone.
+    TokenInvalid,
+    /// The phone already has an account.
+    PhoneTaken,
+}
+
+/// A password write, with the session revocation that goes with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordChange {
+    pub user_id: String,
+    pub password_hash: String,
+    /// The user's new session epoch: every session stamped otherwise is dead.
+    pub new_epoch: u64,
+    /// Consume this verification token (hash, phone) in the same atomic write.
+    pub consume_token: Option<(String, String)>,
+    /// Re-stamp this session with the new epoch so it survives (password change).
+    pub keep_session: Option<String>,
+    pub now_ms: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    // --- OTP sending limits ---
+    /// Atomically takes the cooldown and one unit of each send counter, or none of them.
+    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>>;
+    /// Gives back what [`Store::reserve_otp_send`] took (delivery failed).
+    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()>;
+
+    // --- OTP codes ---
+    /// Stores the phone's current code, replacing any previous one.
+    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()>;
+    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>>;
+    /// Deletes the phone's code only if it is still `code_hash`.
+    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()>;
+    /// Counts a wrong guess against code `code_hash` if attempts remain; returns the new count,
+    /// or `None` when the code was replaced, consumed or already exhausted.
+    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>>;
+    /// Burns code `code_hash` if it is unexpired and has attempts left. True for exactly one caller.
+    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool>;
+
+    // --- verification tokens ---
+    async fn put_verification(&self, v: &Verification) -> StoreResult<()>;
+    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>>;
+    /// Burns the token if it exists, is for `phone` and is unexpired. True for exactly one caller.
+    async fn consume_verification(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+
+    // --- users ---
+    /// Creates the user and its phone claim, consuming the verification token, atomically.
+    async fn create_user(
+        &self,
+        user: &User,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Result<(), CreateUserDenied>>;
+    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>>;
+    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
+    /// When password sign-in for `phone` is locked, until when (epoch ms).
+    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>>;
+    /// Counts a failed password sign-in for `phone` (known or not, so both cost the same);
+    /// at `max` consecutive failures it locks until `lock_until_ms` and resets the count.
+    /// Returns the count after this failure.
+    async fn record_login_failure(
+        &self,
+        phone: &str,
+        max: u32,
+        lock_until_ms: i64,
+    ) -> StoreResult<u32>;
+    /// Forgets failures and any lock for `phone` (successful sign-in, password reset).
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
+    /// Counts a sign-in on the user (usage statistics).
+    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()>;
+    /// Sets the password and the new session epoch (and consumes a token) atomically.
+    /// `Ok(false)` when the token was gone or the user no longer exists.
+    async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool>;
+    /// Sets a new session epoch, revoking every session at once.
+    async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()>;
+    /// Deletes the user, its phone claim, sessions and devices. The phone can register again.
+    async fn delete_user(&self, user: &User) -> StoreResult<()>;
+
+    // --- sessions ---
+    async fn put_session(&self, s: &Session) -> StoreResult<()>;
+    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
+    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
+    /// True if it existed.
+    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool>;
+    /// Moves the session from generation `from` to `from + 1`. True for exactly one caller.
+    async fn rotate_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        from: u64,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<bool>;
+
+    // --- devices ---
+    /// Insert or replace by `device_id`.
+    async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()>;
+    async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>>;
+}

@@ -1,0 +1,296 @@
+//! Access tokens (EdDSA JWT, algorithm pinned), the JWKS that publishes their key, and
+//! refresh tokens (256-bit keyed values bound to a session and its rotation generation).
+
+use crate::crypto::{SecretKey, b64url, b64url_decode, ct_eq, sha256};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// The claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    pub sid: String,
+    pub role: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("JWT_SIGNING_KEY is not an Ed25519 PKCS#8 PEM private key")]
+    BadKey,
+}
+
+/// The signing key and what verifies against it.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    public_x: String,
+    kid: String,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenKeys {
+    /// Loads a PKCS#8 PEM Ed25519 private key (`\n` escapes accepted, for env vars).
+    pub fn from_pem(pem: &str, issuer: &str, audience: &str) -> Result<Self, KeyError> {
+        let pem = pem.replace("\\n", "\n");
+        let body: String = pem
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("-----") && !l.is_empty())
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .map_err(|_| KeyError::BadKey)?;
+        Self::from_pkcs8_der(&der, issuer, audience)
+    }
+
+    /// A fresh key pair (local development only).
+    pub fn generate(issuer: &str, audience: &str) -> Result<Self, KeyError> {
+        let doc =
+            Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|_| KeyError::BadKey)?;
+        Self::from_pkcs8_der(doc.as_ref(), issuer, audience)
+    }
+
+    /// PEM of a freshly generated key, for tooling and tests.
+    pub fn generate_pem() -> Result<String, KeyError> {
+        let doc =
+            Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|_| KeyError::BadKey)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(doc.as_ref());
+        Ok(format!(
+            "-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n"
+        ))
+    }
+
+    fn from_pkcs8_der(der: &[u8], issuer: &str, audience: &str) -> Result<Self, KeyError> {
+        let pair = Ed25519KeyPair::from_pkcs8(der).map_err(|_| KeyError::BadKey)?;
+        let public_x = b64url(pair.public_key().as_ref());
+        let decoding = DecodingKey::from_ed_components(&public_x).map_err(|_| KeyError::BadKey)?;
+        // RFC 7638 thumbprint as the key id.
+        let thumb = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{public_x}"}}"#);
+        let kid = b64url(&sha256(thumb.as_bytes()));
+        Ok(TokenKeys {
+            encoding: EncodingKey::from_ed_der(der),
+            decoding,
+            public_x,
+            kid,
+            issuer: issuer.to_string(),
+            audience: audience.to_string(),
+        })
+    }
+
+    /// Signs an access token for a session.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        role: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: user_id.to_string(),
+            sid: session_id.to_string(),
+            role: role.to_string(),
+            iat: now,
+            exp: now + ttl,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
+    }
+
+    /// Verifies signature (EdDSA only), issuer, audience and expiry against `now`.
+    pub fn verify(&self, token: &str, now: i64) -> Option<Claims> {
+        let mut v = Validation::new(Algorithm::EdDSA);
+        v.algorithms = vec![Algorithm::EdDSA];
+        v.set_issuer(&[&self.issuer]);
+        v.set_audience(&[&self.audience]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // Expiry is checked against our clock below, so tests can move time.
+        v.validate_exp = false;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).ok()?;
+        (data.claims.exp > now && data.claims.iat <= now + 60).then_some(data.claims)
+    }
+
+    /// The JWKS document publishing the verification key.
+    pub fn jwks(&self) -> Value {
+        json!({ "keys": [{
+            "kty": "OKP", "crv": "Ed25519", "x": self.public_x,
+            "kid": self.kid, "alg": "EdDSA", "use": "sig",
+        }]})
+    }
+}
+
+/// A parsed refresh token: `<user_id>.<session_id>.<generation>.<mac>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    pub user_id: String,
+    pub session_id: String,
+    pub generation: u64,
+    mac: String,
+}
+
+impl RefreshToken {
+    /// The token of `generation` for a session: 256 bits of HMAC under `SECRET_KEY` over the
+    /// session's random seed, so the store never holds a usable token.
+    pub fn derive(
+        key: &SecretKey,
+        user_id: &str,
+        session_id: &str,
+        seed: &str,
+        generation: u64,
+    ) -> String {
+        let mac = key.mac(
+            "refresh",
+            &[
+                session_id.as_bytes(),
+                seed.as_bytes(),
+                &generation.to_be_bytes(),
+            ],
+        );
+        format!("{user_id}.{session_id}.{generation}.{}", b64url(&mac))
+    }
+
+    pub fn parse(token: &str) -> Option<RefreshToken> {
+        let mut it = token.split('.');
+        let (user_id, session_id, generation, mac) =
+            (it.next()?, it.next()?, it.next()?, it.next()?);
+        if it.next().is_some()
+            || user_id.is_empty()
+            || session_id.is_empty()
+            || user_id.len() > 64
+            || session_id.len() > 64
+        {
+            return None;
+        }
+        Some(RefreshToken {
+            user_id: user_id.to_string(),
+            session_id: session_id.to_string(),
+            generation: generation.parse().ok()?,
+            mac: mac.to_string(),
+        })
+    }
+
+    /// Constant-time check that this token was derived for `seed` at its generation.
+    pub fn matches(&self, key: &SecretKey, seed: &str) -> bool {
+        let expected = key.mac(
+            "refresh",
+            &[
+                self.session_id.as_bytes(),
+                seed.as_bytes(),
+                &self.generation.to_be_bytes(),
+            ],
+        );
+        match b64url_decode(&self.mac) {
+            Some(given) => ct_eq(&given, &expected),
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::from_pem(&TokenKeys::generate_pem().unwrap(), "iss", "aud").unwrap()
+    }
+
+    #[test]
+    fn access_token_roundtrip_and_claims() {
+        let k = keys();
+        let t = k.issue("u1", "s1", "user", 1_000, 900).unwrap();
+        let c = k.verify(&t, 1_001).unwrap();
+        assert_eq!(
+            (c.sub.as_str(), c.sid.as_str(), c.role.as_str()),
+            ("u1", "s1", "user")
+        );
+        assert_eq!(
+            (c.iss.as_str(), c.aud.as_str(), c.iat, c.exp),
+            ("iss", "aud", 1_000, 1_900)
+        );
+        assert!(!c.jti.is_empty());
+        assert!(k.verify(&t, 1_900).is_none(), "expired at exp");
+    }
+
+    #[test]
+    fn rejects_other_keys_audiences_and_algorithms() {
+        let k = keys();
+        let t = keys().issue("u1", "s1", "user", 1_000, 900).unwrap();
+        assert!(k.verify(&t, 1_001).is_none(), "wrong signer");
+        let pem = TokenKeys::generate_pem().unwrap();
+        let a = TokenKeys::from_pem(&pem, "iss", "aud").unwrap();
+        let b = TokenKeys::from_pem(&pem, "iss", "other").unwrap();
+        assert!(
+            b.verify(&a.issue("u", "s", "user", 1, 900).unwrap(), 2)
+                .is_none()
+        );
+        // An HS256 token must never be accepted, whatever its key.
+        let hs = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &json!({"iss":"iss","aud":"aud","sub":"u","sid":"s","role":"admin","iat":1,"exp":9_999_999_999i64,"jti":"j"}),
+            &EncodingKey::from_secret(a.public_x.as_bytes()),
+        )
+        .unwrap();
+        assert!(a.verify(&hs, 2).is_none());
+        assert!(a.verify("not.a.jwt", 2).is_none());
+    }
+
+    #[test]
+    fn jwks_publishes_the_key_and_pem_escapes_work() {
+        let pem = TokenKeys::generate_pem().unwrap();
+        let k = TokenKeys::from_pem(&pem.replace('\n', "\\n"), "iss", "aud").unwrap();
+        let jwks = k.jwks();
+        let key = &jwks["keys"][0];
+        assert_eq!(key["kty"], "OKP");
+        assert_eq!(key["crv"], "Ed25519");
+        assert_eq!(key["alg"], "EdDSA");
+        let x = key["x"].as_str().unwrap();
+        let dk = DecodingKey::from_ed_components(x).unwrap();
+        let t = k.issue("u", "s", "user", 1, 900).unwrap();
+        let mut v = Validation::new(Algorithm::EdDSA);
+        v.set_audience(&["aud"]);
+        v.validate_exp = false;
+        assert!(jsonwebtoken::decode::<Claims>(&t, &dk, &v).is_ok());
+        assert!(TokenKeys::from_pem("garbage", "i", "a").is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_bind_session_seed_and_generation() {
+        let key = SecretKey::new(b"0123456789abcdef0123456789abcdef");
+        let t = RefreshToken::derive(&key, "u1", "s1", "seed", 3);
+        let p = RefreshToken::parse(&t).unwrap();
+        assert_eq!(
+            (p.user_id.as_str(), p.session_id.as_str(), p.generation),
+            ("u1", "s1", 3)
+        );
+        assert!(p.matches(&key, "seed"));
+        assert!(!p.matches(&key, "other-seed"));
+        let forged = t.replace(".3.", ".4.");
+        assert!(!RefreshToken::parse(&forged).unwrap().matches(&key, "seed"));
+        assert!(RefreshToken::parse("a.b.c").is_none());
+        assert!(RefreshToken::parse("a.b.x.d").is_none());
+        let mac_len = t.rsplit('.').next().unwrap().len();
+        assert_eq!(mac_len, 43, "256-bit value in base64url");
+    }
+}

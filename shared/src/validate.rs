@@ -1,0 +1,135 @@
+//! Field rules of the contract. Each returns the `VALIDATION_ERROR` naming the field.
+
+use crate::error::ApiError;
+use chrono::NaiveDate;
+
+pub fn name(field: &str, v: &str) -> Result<String, ApiError> {
+    let t = v.trim();
+    let n = t.chars().count();
+    if n == 0 || n > 100 {
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must be 1 to 100 characters"),
+        ));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email(v: &str) -> Result<String, ApiError> {
+    let bad = || ApiError::validation("email", "email must be a valid address");
+    let t = v.trim();
+    if t.len() > 254 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = t.split_once('@').ok_or_else(bad)?;
+    if local.is_empty() || local.len() > 64 || domain.contains('@') {
+        return Err(bad());
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2
+        || labels.iter().any(|l| {
+            l.is_empty()
+                || l.starts_with('-')
+                || l.ends_with('-')
+                || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+    {
+        return Err(bad());
+    }
+    Ok(t.to_string())
+}
+
+/// A past `YYYY-MM-DD` date (strictly before `today`).
+pub fn dob(v: &str, today: NaiveDate) -> Result<String, ApiError> {
+    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|_| v.trim().len() == 10)
+        .ok_or_else(|| ApiError::validation("dob", "dob must be a date YYYY-MM-DD"))?;
+    if d >= today {
+        return Err(ApiError::validation("dob", "dob must be in the past"));
+    }
+    Ok(d.format("%Y-%m-%d").to_string())
+}
+
+pub fn security_number(v: &str) -> Result<String, ApiError> {
+    if v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(v.to_string())
+    } else {
+        Err(ApiError::validation(
+            "security_number",
+            "security_number must be exactly 4 digits",
+        ))
+    }
+}
+
+pub fn password(field: &str, v: &str) -> Result<(), ApiError> {
+    if crate::password::valid_length(v) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            field,
+            format!("{field} must be 8 to 128 characters"),
+        ))
+    }
+}
+
+/// Digits only, 1..=10 of them.
+pub fn code(v: &str) -> Result<(), ApiError> {
+    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ApiError::validation("code", "code must be digits"))
+    }
+}
+
+/// A bounded free-text field (device ids, versions, tokens).
+pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
+    let t = v.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must be 1 to {max} characters"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert!(name("name", "Asha").is_ok());
+        assert!(name("name", "  ").is_err());
+        assert!(name("name", &"a".repeat(101)).is_err());
+        assert!(name("name", &"अ".repeat(100)).is_ok());
+        assert!(email("a@b.co").is_ok());
+        for bad in ["a@b", "@b.co", "a b@c.co", "a@@b.co", "a@b..co", "a@-b.co"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert!(dob("1990-01-31", today).is_ok());
+        assert!(dob("2026-11-22", today).is_err());
+        assert!(dob("1990-1-31", today).is_err());
+        assert!(dob("1990-02-30", today).is_err());
+        assert!(security_number("0123").is_ok());
+        assert!(security_number("123").is_err());
+        assert!(security_number("12a4").is_err());
+        assert!(code("012345").is_ok());
+        assert!(code("01234a").is_err());
+        assert!(code("").is_err());
+        assert!(password("password", "12345678").is_ok());
+        assert_eq!(
+            password("new_password", "1").unwrap_err().details.unwrap()["field"],
+            "new_password"
+        );
+    }
+}
