@@ -13,5 +13,7 @@ pub mod phone;
 pub mod services;
 pub mod sms;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 pub mod validate;

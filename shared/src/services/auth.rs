@@ -178,7 +178,7 @@ fn bad_token() -> ApiError {
 }
 
 /// A random session epoch: setting one on the user revokes every session stamped otherwise.
-fn new_epoch() -> u64 {
+pub fn new_epoch() -> u64 {
     u64::from_be_bytes(random_bytes::<8>()) >> 1
 }
 

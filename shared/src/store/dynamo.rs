@@ -817,6 +817,33 @@ impl Store for DynamoStore {
         }
     }
 
+    async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: &str,
+        new_epoch: u64,
+    ) -> StoreResult<bool> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.tables.users)
+            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
+            .update_expression("SET #status = :status, #session_epoch = :ep")
+            .condition_expression("attribute_exists(#pk)")
+            .set_expression_attribute_names(Some(names(&["status", "session_epoch", PK])))
+            .set_expression_attribute_values(Some(values(vec![
+                (":status", s(status)),
+                (":ep", n(new_epoch)),
+            ])))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
     async fn delete_user(&self, user: &User) -> StoreResult<()> {
         let t = &self.tables.users;
         // Sessions and devices first: if anything below fails, the account still exists

@@ -255,6 +255,22 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: &str,
+        new_epoch: u64,
+    ) -> StoreResult<bool> {
+        Ok(match self.lock().users.get_mut(user_id) {
+            Some(u) => {
+                u.status = status.to_string();
+                u.session_epoch = new_epoch;
+                true
+            }
+            None => false,
+        })
+    }
+
     async fn delete_user(&self, user: &User) -> StoreResult<()> {
         let mut d = self.lock();
         d.users.remove(&user.user_id);

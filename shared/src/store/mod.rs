@@ -105,6 +105,14 @@ pub trait Store: Send + Sync {
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool>;
     /// Sets a new session epoch, revoking every session at once.
     async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()>;
+    /// Sets `status` (ACTIVE/SUSPENDED) and a new session epoch in one write, so suspension
+    /// revokes every session at once. False if the user does not exist.
+    async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: &str,
+        new_epoch: u64,
+    ) -> StoreResult<bool>;
     /// Deletes the user, its phone claim, sessions and devices. The phone can register again.
     async fn delete_user(&self, user: &User) -> StoreResult<()>;
 
