@@ -1,0 +1,149 @@
+//! Races through the real router on both stores: exactly one winner, however many at once.
+
+use axum::http::StatusCode;
+use futures::future::join_all;
+use serde_json::json;
+use shared::store::Store;
+use shared::testing::{TestApp, token};
+use std::sync::Arc;
+
+const PHONE: &str = "9816456565";
+
+fn app(store: Arc<dyn Store>) -> Arc<TestApp> {
+    Arc::new(TestApp::new(store, auth_fn::routes(), &[]))
+}
+
+async fn parallel_verifies_of_one_code(app: Arc<TestApp>) {
+    let code = app.request_code(PHONE).await;
+    let tasks = (0..10).map(|_| {
+        let app = app.clone();
+        let code = code.clone();
+        tokio::spawn(async move {
+            app.post("/v1/auth/otp/verify", json!({"phone": PHONE, "code": code}))
+                .await
+        })
+    });
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task"))
+        .collect();
+    let ok = results
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 1, "exactly one verify wins");
+    for r in results.iter().filter(|r| r.status != StatusCode::OK) {
+        assert_eq!(r.code(), "OTP_EXPIRED", "losers see a used code");
+    }
+}
+
+async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
+    let vt = app.verification_token(PHONE).await;
+    let tasks = (0..10).map(|i| {
+        let app = app.clone();
+        let vt = vt.clone();
+        tokio::spawn(async move {
+            app.post(
+                "/v1/auth/register",
+                json!({"verification_token": vt, "name": format!("N{i}")}),
+            )
+            .await
+        })
+    });
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task"))
+        .collect();
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.status == StatusCode::CREATED)
+            .count(),
+        1
+    );
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.status != StatusCode::CREATED)
+            .all(|r| r.status == StatusCode::UNAUTHORIZED)
+    );
+    let uid = app
+        .state
+        .store
+        .user_id_by_phone("+919816456565")
+        .await
+        .unwrap();
+    assert!(uid.is_some());
+}
+
+async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
+    let reg = app.register(PHONE, "password123").await;
+    let rt = token(&reg, "refresh_token");
+    let tasks = (0..10).map(|_| {
+        let app = app.clone();
+        let rt = rt.clone();
+        tokio::spawn(async move {
+            app.post("/v1/auth/refresh", json!({"refresh_token": rt}))
+                .await
+        })
+    });
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task"))
+        .collect();
+    // Within the grace window every caller gets the one successor: a single rotation won.
+    assert!(
+        results.iter().all(|r| r.status == StatusCode::OK),
+        "{results:?}"
+    );
+    let mut successors: Vec<String> = results
+        .iter()
+        .map(|r| token(r.data(), "refresh_token"))
+        .collect();
+    successors.dedup();
+    assert_eq!(
+        successors.len(),
+        1,
+        "a token never has two different successors"
+    );
+    let uid = reg["user"]["user_id"].as_str().unwrap();
+    let sessions = app.state.store.list_sessions(uid).await.unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].generation, 1, "rotated exactly once");
+    let next = app
+        .post("/v1/auth/refresh", json!({"refresh_token": successors[0]}))
+        .await;
+    assert_eq!(next.status, StatusCode::OK);
+}
+
+macro_rules! both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod memory_store {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::app(integration_tests::memory())).await
+                }
+            )*
+        }
+        mod dynamodb_store {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    if let Some(s) = integration_tests::dynamo().await {
+                        super::$case(super::app(s)).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+both_stores!(
+    parallel_verifies_of_one_code,
+    parallel_registers_with_one_token,
+    parallel_refreshes_of_one_token,
+);
