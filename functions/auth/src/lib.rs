@@ -10,6 +10,25 @@ use shared::error::{ApiResult, created, ok};
 use shared::http::{JsonBody, SourceIp};
 use shared::services::auth as svc;
 
+/// Every route of this function (method, path), as deployed in `template.yaml`.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/v1/health"),
+    ("GET", "/.well-known/jwks.json"),
+    ("POST", "/v1/auth/otp/request"),
+    ("POST", "/v1/auth/otp/verify"),
+    ("POST", "/v1/auth/register"),
+    ("POST", "/v1/auth/login"),
+    ("POST", "/v1/auth/refresh"),
+    ("POST", "/v1/auth/logout"),
+    ("POST", "/v1/auth/password/reset"),
+    ("POST", "/v1/auth/password/change"),
+    ("GET", "/v1/auth/me"),
+    ("GET", "/v1/auth/sessions"),
+    ("DELETE", "/v1/auth/sessions/{session_id}"),
+    ("POST", "/v1/auth/devices"),
+    ("DELETE", "/v1/auth/account"),
+];
+
 /// The function's routes, without the shared layers (the local server merges several).
 pub fn routes() -> Router<AppState> {
     Router::new()
