@@ -74,3 +74,140 @@ pub fn local_api_bin() -> std::path::PathBuf {
     );
     p
 }
+
+/// A running local-api process, killed on drop.
+pub struct LocalApi {
+    child: std::process::Child,
+    pub base: String,
+    /// Where SMS are read: `/_dev/sms` (console) or moto's data endpoint (SNS).
+    sms_source: SmsSource,
+    pub tables: Option<Tables>,
+}
+
+enum SmsSource {
+    Dev(String),
+    Moto(String),
+}
+
+impl LocalApi {
+    /// Starts the binary with the memory store and console SMS.
+    pub async fn memory() -> LocalApi {
+        Self::start(&[], None).await
+    }
+
+    /// Starts the binary on DynamoDB and SNS in the emulator (fresh tables); `None` when skipped.
+    pub async fn dynamodb() -> Option<LocalApi> {
+        let ep = emulator()?;
+        let tables = fresh_tables();
+        let env = [
+            ("STORE", "dynamodb"),
+            ("CREATE_TABLES", "true"),
+            ("SMS_SENDER", "sns"),
+            ("DYNAMODB_ENDPOINT", ep.as_str()),
+            ("SNS_ENDPOINT", ep.as_str()),
+            ("USERS_TABLE", tables.users.as_str()),
+            ("OTPS_TABLE", tables.otps.as_str()),
+            ("POOLS_TABLE", tables.pools.as_str()),
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_REGION", "us-east-1"),
+        ];
+        let mut api = Self::start(&env, Some(ep.clone())).await;
+        api.tables = Some(tables);
+        Some(api)
+    }
+
+    async fn start(env: &[(&str, &str)], moto: Option<String>) -> LocalApi {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+            l.local_addr().expect("addr").port()
+        };
+        let mut cmd = std::process::Command::new(local_api_bin());
+        cmd.env("PORT", port.to_string())
+            .env("RUST_LOG", "warn")
+            .env_remove("STORE")
+            .env_remove("SMS_SENDER")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("spawn local-api");
+        let base = format!("http://127.0.0.1:{port}");
+        let sms_source = match moto {
+            Some(m) => SmsSource::Moto(m),
+            None => SmsSource::Dev(base.clone()),
+        };
+        let api = LocalApi {
+            child,
+            base,
+            sms_source,
+            tables: None,
+        };
+        let client = reqwest::Client::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Ok(r) = client.get(format!("{}/v1/health", api.base)).send().await
+                && r.status().is_success()
+            {
+                return api;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "local-api did not become ready"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The code in the latest SMS to `e164`.
+    pub async fn last_code(&self, e164: &str) -> String {
+        let client = reqwest::Client::new();
+        let bodies: Vec<String> = match &self.sms_source {
+            SmsSource::Dev(base) => {
+                let v: serde_json::Value = client
+                    .get(format!("{base}/_dev/sms"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["messages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|m| m["to"] == e164)
+                    .map(|m| m["body"].as_str().unwrap().to_string())
+                    .collect()
+            }
+            SmsSource::Moto(ep) => {
+                let v: serde_json::Value = client
+                    .get(format!("{ep}/moto-api/data.json"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                v["sns"]["SMS"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|m| m["phone_number"] == e164)
+                    .map(|m| m["message"].as_str().unwrap().to_string())
+                    .collect()
+            }
+        };
+        let last = bodies.last().unwrap_or_else(|| panic!("no SMS to {e164}"));
+        shared::testing::extract_code(last).expect("a code in the SMS")
+    }
+}
+
+impl Drop for LocalApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
