@@ -184,3 +184,100 @@ pub enum SendDenied {
     PhoneDay,
     IpHour,
 }
+
+pub const POOL_TYPES: [&str; 3] = ["DAILY", "WEEKLY", "MONTHLY"];
+pub const CURRENCY: &str = "INR";
+
+/// A savings pool: a fixed number of seats, joined until full or past the deadline day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pool {
+    pub pool_id: String,
+    pub name: String,
+    pub owner_id: String,
+    /// Minor units (paise).
+    pub contribution_amount: i64,
+    pub currency: String,
+    pub total_members: u32,
+    pub joined_members: u32,
+    /// `YYYY-MM-DD`, the last day on which members may join or leave.
+    pub deadline: String,
+    pub pool_type: String,
+    pub created_at_ms: i64,
+}
+
+impl Pool {
+    /// `OPEN`, `FULL`, or `CLOSED` once `today` (`YYYY-MM-DD`, UTC) is after the deadline day.
+    pub fn status(&self, today: &str) -> &'static str {
+        if today > self.deadline.as_str() {
+            "CLOSED"
+        } else if self.joined_members >= self.total_members {
+            "FULL"
+        } else {
+            "OPEN"
+        }
+    }
+}
+
+/// `pool` as the contract returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PoolView {
+    pub pool_id: String,
+    pub name: String,
+    pub owner_id: String,
+    pub contribution_amount: i64,
+    pub pool_amount: i64,
+    pub currency: String,
+    pub total_members: u32,
+    pub joined_members: u32,
+    pub deadline: String,
+    pub pool_type: String,
+    pub status: &'static str,
+    pub created_at: String,
+}
+
+impl PoolView {
+    pub fn new(p: &Pool, today: &str) -> Self {
+        PoolView {
+            pool_id: p.pool_id.clone(),
+            name: p.name.clone(),
+            owner_id: p.owner_id.clone(),
+            contribution_amount: p.contribution_amount,
+            // Validated at creation not to overflow; saturate rather than panic on old data.
+            pool_amount: p
+                .contribution_amount
+                .saturating_mul(i64::from(p.total_members)),
+            currency: p.currency.clone(),
+            total_members: p.total_members,
+            joined_members: p.joined_members,
+            deadline: p.deadline.clone(),
+            pool_type: p.pool_type.clone(),
+            status: p.status(today),
+            created_at: from_ms(p.created_at_ms),
+        }
+    }
+}
+
+/// One seat taken in a pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub pool_id: String,
+    pub user_id: String,
+    pub joined_at_ms: i64,
+}
+
+/// Why a join was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinDenied {
+    NotFound,
+    Closed,
+    AlreadyMember,
+    Full,
+}
+
+/// Why a leave was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveDenied {
+    /// No such pool, or the caller is not a member.
+    NotFound,
+    Closed,
+}

@@ -177,6 +177,27 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Registers `phone` without a password (cheap); returns (access token, user id).
+    pub async fn user(&self, phone: &str) -> (String, String) {
+        let vt = self.verification_token(phone).await;
+        let r = self
+            .post(
+                "/v1/auth/register",
+                json!({ "verification_token": vt, "name": format!("User {phone}") }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "register: {:?}", r.body);
+        (
+            token(r.data(), "access_token"),
+            r.data()["user"]["user_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
+    }
+}
+
 /// The first run of 4+ digits in an SMS body.
 pub fn extract_code(body: &str) -> Option<String> {
     body.split(|c: char| !c.is_ascii_digit())

@@ -32,7 +32,9 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let routes = auth_fn::routes().route("/_dev/sms", get(dev_sms));
+    let routes = auth_fn::routes()
+        .merge(pools_fn::routes())
+        .route("/_dev/sms", get(dev_sms));
     let app = finish(routes, state);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = match tokio::net::TcpListener::bind(addr).await {

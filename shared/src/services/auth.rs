@@ -852,6 +852,8 @@ pub async fn delete_account(
             ));
         }
     }
+    // Seats first: a deleted account is counted in no pool. Owned pools stay for their members.
+    state.store.remove_user_from_pools(&user.user_id).await?;
     state.store.delete_user(user).await?;
     tracing::info!(phone = %crate::phone::mask(&user.phone), "account deleted");
     Ok(Empty {})

@@ -4,15 +4,18 @@
 use super::schema::{self, PK, SK, TTL_ATTRIBUTE, TableSpec};
 use super::{CreateUserDenied, PasswordChange, Store, StoreError, StoreResult};
 use crate::config::Tables;
-use crate::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use crate::model::{
+    Device, JoinDenied, LeaveDenied, Membership, OtpRecord, Pool, SendDenied, SendPlan, Session,
+    User, Verification,
+};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem, Update,
+    KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put, ReturnValue,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -259,6 +262,130 @@ impl DynamoStore {
             Err(e) if is_conditional(&e) => Ok(false),
             Err(e) => Err(unavailable("DeleteItem", e)),
         }
+    }
+
+    fn put_tx(table: &str, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+        let mut b = Put::builder().table_name(table).set_item(Some(item));
+        if let Some(c) = condition {
+            b = b
+                .condition_expression(c)
+                .set_expression_attribute_names(Some(names(&[PK])));
+        }
+        Ok(TransactWriteItem::builder().put(built(b.build())?).build())
+    }
+
+    fn delete_tx(table: &str, k: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+        let mut b = Delete::builder().table_name(table).set_key(Some(k));
+        if let Some(c) = condition {
+            b = b
+                .condition_expression(c)
+                .set_expression_attribute_names(Some(names(&[PK])));
+        }
+        Ok(TransactWriteItem::builder()
+            .delete(built(b.build())?)
+            .build())
+    }
+
+    /// Moves a pool's seat counter by `delta` under `condition`, which may use `#pk`,
+    /// `#joined_members`, `#total_members`, `#deadline`, `:today` and `:zero`.
+    fn seat_update(
+        &self,
+        pool_id: &str,
+        delta: i64,
+        condition: &str,
+        today: &str,
+    ) -> StoreResult<TransactWriteItem> {
+        let mut vals = vec![(":delta", n(delta))];
+        if condition.contains(":today") {
+            vals.push((":today", s(today)));
+        }
+        if condition.contains(":zero") {
+            vals.push((":zero", n(0)));
+        }
+        let mut attrs = vec![PK, "joined_members"];
+        for a in ["total_members", "deadline"] {
+            if condition.contains(&format!("#{a}")) {
+                attrs.push(a);
+            }
+        }
+        let update = built(
+            Update::builder()
+                .table_name(&self.tables.pools)
+                .set_key(Some(key(schema::pool_pk(pool_id), schema::POOL_SK)))
+                .update_expression("ADD #joined_members :delta")
+                .condition_expression(condition)
+                .set_expression_attribute_names(Some(names(&attrs)))
+                .set_expression_attribute_values(Some(values(vals)))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Pools by id, consistently read, in batches of 100 (unprocessed keys retried).
+    async fn batch_get_pools(&self, ids: Vec<String>) -> StoreResult<Vec<Pool>> {
+        let t = &self.tables.pools;
+        let mut out = Vec::new();
+        for chunk in ids.chunks(100) {
+            let keys: Vec<Item> = chunk
+                .iter()
+                .map(|id| key(schema::pool_pk(id), schema::POOL_SK))
+                .collect();
+            let mut request = Some(HashMap::from([(
+                t.clone(),
+                built(
+                    KeysAndAttributes::builder()
+                        .set_keys(Some(keys))
+                        .consistent_read(true)
+                        .build(),
+                )?,
+            )]));
+            let mut rounds = 0;
+            while let Some(req) = request.take().filter(|r| !r.is_empty()) {
+                rounds += 1;
+                if rounds > 10 {
+                    return Err(StoreError::Unavailable(
+                        "BatchGetItem: keys left unprocessed".into(),
+                    ));
+                }
+                let res = self
+                    .client
+                    .batch_get_item()
+                    .set_request_items(Some(req))
+                    .send()
+                    .await
+                    .map_err(|e| unavailable("BatchGetItem", e))?;
+                for item in res
+                    .responses
+                    .and_then(|mut r| r.remove(t))
+                    .unwrap_or_default()
+                {
+                    out.push(from_item(item)?);
+                }
+                request = res.unprocessed_keys;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pool ids listed on the user's side under `prefix` (`OWNED#` or `JOINED#`).
+    async fn user_pool_ids(&self, user_id: &str, prefix: &str) -> StoreResult<Vec<String>> {
+        Ok(self
+            .query_prefix(&self.tables.pools, schema::user_pk(user_id), prefix)
+            .await?
+            .into_iter()
+            .filter_map(|i| i.get("pool_id").and_then(|v| v.as_s().ok()).cloned())
+            .collect())
+    }
+
+    async fn delete_key(&self, table: &str, k: Item) -> StoreResult<()> {
+        self.client
+            .delete_item()
+            .table_name(table)
+            .set_key(Some(k))
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem", e))?;
+        Ok(())
     }
 
     fn counter_update(
@@ -999,5 +1126,201 @@ impl Store for DynamoStore {
         .into_iter()
         .map(from_item)
         .collect()
+    }
+
+    async fn create_pool(&self, pool: &Pool) -> StoreResult<bool> {
+        let t = &self.tables.pools;
+        let meta = to_item(pool, schema::pool_pk(&pool.pool_id), schema::POOL_SK.into())?;
+        let owned = to_item(
+            &serde_json::json!({ "pool_id": pool.pool_id }),
+            schema::user_pk(&pool.owner_id),
+            schema::owned_sk(&pool.pool_id),
+        )?;
+        let tx = self
+            .transact(vec![
+                Self::put_tx(t, meta, Some("attribute_not_exists(#pk)"))?,
+                Self::put_tx(t, owned, None)?,
+            ])
+            .await?;
+        match tx {
+            Tx::Committed => Ok(true),
+            _ if tx.failed_condition() == Some(0) => Ok(false),
+            Tx::Cancelled(codes) => Err(StoreError::Unavailable(format!(
+                "pool creation cancelled: {codes:?}"
+            ))),
+        }
+    }
+
+    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>> {
+        self.get_as(
+            &self.tables.pools,
+            schema::pool_pk(pool_id),
+            schema::POOL_SK,
+        )
+        .await
+    }
+
+    async fn join_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        joined_at_ms: i64,
+        today: &str,
+    ) -> StoreResult<Result<Pool, JoinDenied>> {
+        let t = &self.tables.pools;
+        let m = Membership {
+            pool_id: pool_id.into(),
+            user_id: user_id.into(),
+            joined_at_ms,
+        };
+        for _ in 0..3 {
+            let items = vec![
+                Self::put_tx(
+                    t,
+                    to_item(&m, schema::pool_pk(pool_id), schema::member_sk(user_id))?,
+                    Some("attribute_not_exists(#pk)"),
+                )?,
+                Self::put_tx(
+                    t,
+                    to_item(&m, schema::user_pk(user_id), schema::joined_sk(pool_id))?,
+                    None,
+                )?,
+                self.seat_update(
+                    pool_id,
+                    1,
+                    "attribute_exists(#pk) AND #joined_members < #total_members AND #deadline >= :today",
+                    today,
+                )?,
+            ];
+            if let Tx::Committed = self.transact(items).await? {
+                return match self.get_pool(pool_id).await? {
+                    Some(p) => Ok(Ok(p)),
+                    None => Ok(Err(JoinDenied::NotFound)),
+                };
+            }
+            // Cancelled: explain it from the current state, in the contract's order.
+            let Some(pool) = self.get_pool(pool_id).await? else {
+                return Ok(Err(JoinDenied::NotFound));
+            };
+            if today > pool.deadline.as_str() {
+                return Ok(Err(JoinDenied::Closed));
+            }
+            if self.is_member(pool_id, user_id).await? {
+                return Ok(Err(JoinDenied::AlreadyMember));
+            }
+            if pool.joined_members >= pool.total_members {
+                return Ok(Err(JoinDenied::Full));
+            }
+            // A seat was freed between the attempt and the read: try again.
+        }
+        Ok(Err(JoinDenied::Full))
+    }
+
+    async fn leave_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        today: &str,
+    ) -> StoreResult<Result<Pool, LeaveDenied>> {
+        let t = &self.tables.pools;
+        let items = vec![
+            Self::delete_tx(
+                t,
+                key(schema::pool_pk(pool_id), schema::member_sk(user_id)),
+                Some("attribute_exists(#pk)"),
+            )?,
+            Self::delete_tx(
+                t,
+                key(schema::user_pk(user_id), schema::joined_sk(pool_id)),
+                None,
+            )?,
+            self.seat_update(
+                pool_id,
+                -1,
+                "attribute_exists(#pk) AND #deadline >= :today AND #joined_members > :zero",
+                today,
+            )?,
+        ];
+        if let Tx::Committed = self.transact(items).await? {
+            return match self.get_pool(pool_id).await? {
+                Some(p) => Ok(Ok(p)),
+                None => Ok(Err(LeaveDenied::NotFound)),
+            };
+        }
+        match self.get_pool(pool_id).await? {
+            Some(p) if today > p.deadline.as_str() => Ok(Err(LeaveDenied::Closed)),
+            _ => Ok(Err(LeaveDenied::NotFound)),
+        }
+    }
+
+    async fn pools_owned(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
+        let ids = self.user_pool_ids(user_id, schema::OWNED_PREFIX).await?;
+        self.batch_get_pools(ids).await
+    }
+
+    async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
+        let ids = self.user_pool_ids(user_id, schema::JOINED_PREFIX).await?;
+        self.batch_get_pools(ids).await
+    }
+
+    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>> {
+        self.query_prefix(
+            &self.tables.pools,
+            schema::pool_pk(pool_id),
+            schema::MEMBER_PREFIX,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
+    }
+
+    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool> {
+        Ok(self
+            .get(
+                &self.tables.pools,
+                schema::pool_pk(pool_id),
+                &schema::member_sk(user_id),
+            )
+            .await?
+            .is_some())
+    }
+
+    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {
+        let t = &self.tables.pools;
+        for pool_id in self.user_pool_ids(user_id, schema::JOINED_PREFIX).await? {
+            // Whatever the deadline: a deleted account is counted nowhere.
+            let items = vec![
+                Self::delete_tx(
+                    t,
+                    key(schema::pool_pk(&pool_id), schema::member_sk(user_id)),
+                    Some("attribute_exists(#pk)"),
+                )?,
+                Self::delete_tx(
+                    t,
+                    key(schema::user_pk(user_id), schema::joined_sk(&pool_id)),
+                    None,
+                )?,
+                self.seat_update(
+                    &pool_id,
+                    -1,
+                    "attribute_exists(#pk) AND #joined_members > :zero",
+                    "",
+                )?,
+            ];
+            if let Tx::Cancelled(_) = self.transact(items).await? {
+                // Not a member any more, or the pool is gone: only the index entry is left.
+                self.delete_key(
+                    t,
+                    key(schema::user_pk(user_id), schema::joined_sk(&pool_id)),
+                )
+                .await?;
+            }
+        }
+        for pool_id in self.user_pool_ids(user_id, schema::OWNED_PREFIX).await? {
+            self.delete_key(t, key(schema::user_pk(user_id), schema::owned_sk(&pool_id)))
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -2,7 +2,10 @@
 //! operation a critical section, giving the same guarantees as the DynamoDB conditions.
 
 use super::{CreateUserDenied, PasswordChange, Store, StoreResult};
-use crate::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use crate::model::{
+    Device, JoinDenied, LeaveDenied, Membership, OtpRecord, Pool, SendDenied, SendPlan, Session,
+    User, Verification,
+};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -19,6 +22,9 @@ struct Data {
     phones: HashMap<String, String>,
     sessions: BTreeMap<(String, String), Session>,
     devices: BTreeMap<(String, String), Device>,
+    pools: HashMap<String, Pool>,
+    /// (pool_id, user_id) → joined_at_ms
+    members: BTreeMap<(String, String), i64>,
 }
 
 #[derive(Default)]
@@ -355,6 +361,127 @@ impl Store for MemoryStore {
             .filter(|((uid, _), _)| uid == user_id)
             .map(|(_, d)| d.clone())
             .collect())
+    }
+
+    async fn create_pool(&self, pool: &Pool) -> StoreResult<bool> {
+        let mut d = self.lock();
+        if d.pools.contains_key(&pool.pool_id) {
+            return Ok(false);
+        }
+        d.pools.insert(pool.pool_id.clone(), pool.clone());
+        Ok(true)
+    }
+
+    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>> {
+        Ok(self.lock().pools.get(pool_id).cloned())
+    }
+
+    async fn join_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        joined_at_ms: i64,
+        today: &str,
+    ) -> StoreResult<Result<Pool, JoinDenied>> {
+        let mut d = self.lock();
+        let key = (pool_id.to_string(), user_id.to_string());
+        let member = d.members.contains_key(&key);
+        let Some(pool) = d.pools.get_mut(pool_id) else {
+            return Ok(Err(JoinDenied::NotFound));
+        };
+        if today > pool.deadline.as_str() {
+            return Ok(Err(JoinDenied::Closed));
+        }
+        if member {
+            return Ok(Err(JoinDenied::AlreadyMember));
+        }
+        if pool.joined_members >= pool.total_members {
+            return Ok(Err(JoinDenied::Full));
+        }
+        pool.joined_members += 1;
+        let pool = pool.clone();
+        d.members.insert(key, joined_at_ms);
+        Ok(Ok(pool))
+    }
+
+    async fn leave_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        today: &str,
+    ) -> StoreResult<Result<Pool, LeaveDenied>> {
+        let mut d = self.lock();
+        let key = (pool_id.to_string(), user_id.to_string());
+        let member = d.members.contains_key(&key);
+        let Some(pool) = d.pools.get_mut(pool_id) else {
+            return Ok(Err(LeaveDenied::NotFound));
+        };
+        if today > pool.deadline.as_str() {
+            return Ok(Err(LeaveDenied::Closed));
+        }
+        if !member {
+            return Ok(Err(LeaveDenied::NotFound));
+        }
+        pool.joined_members = pool.joined_members.saturating_sub(1);
+        let pool = pool.clone();
+        d.members.remove(&key);
+        Ok(Ok(pool))
+    }
+
+    async fn pools_owned(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
+        let d = self.lock();
+        Ok(d.pools
+            .values()
+            .filter(|p| p.owner_id == user_id)
+            .cloned()
+            .collect())
+    }
+
+    async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
+        let d = self.lock();
+        Ok(d.members
+            .keys()
+            .filter(|(_, uid)| uid == user_id)
+            .filter_map(|(pid, _)| d.pools.get(pid).cloned())
+            .collect())
+    }
+
+    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>> {
+        Ok(self
+            .lock()
+            .members
+            .iter()
+            .filter(|((pid, _), _)| pid == pool_id)
+            .map(|((pid, uid), at)| Membership {
+                pool_id: pid.clone(),
+                user_id: uid.clone(),
+                joined_at_ms: *at,
+            })
+            .collect())
+    }
+
+    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool> {
+        Ok(self
+            .lock()
+            .members
+            .contains_key(&(pool_id.to_string(), user_id.to_string())))
+    }
+
+    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {
+        let mut d = self.lock();
+        let held: Vec<String> = d
+            .members
+            .keys()
+            .filter(|(_, uid)| uid == user_id)
+            .map(|(pid, _)| pid.clone())
+            .collect();
+        for pid in held {
+            d.members.remove(&(pid.clone(), user_id.to_string()));
+            if let Some(p) = d.pools.get_mut(&pid) {
+                p.joined_members = p.joined_members.saturating_sub(1);
+            }
+        }
+        Ok(())
     }
 }
 

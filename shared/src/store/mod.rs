@@ -6,7 +6,10 @@ pub mod dynamo;
 pub mod memory;
 pub mod schema;
 
-use crate::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use crate::model::{
+    Device, JoinDenied, LeaveDenied, Membership, OtpRecord, Pool, SendDenied, SendPlan, Session,
+    User, Verification,
+};
 use async_trait::async_trait;
 
 #[derive(Debug, thiserror::Error)]
@@ -136,4 +139,34 @@ pub trait Store: Send + Sync {
     /// Insert or replace by `device_id`.
     async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()>;
     async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>>;
+
+    // --- pools ---
+    /// Creates the pool if its id is free (false on an id collision), with the owner's index entry.
+    async fn create_pool(&self, pool: &Pool) -> StoreResult<bool>;
+    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>>;
+    /// Takes a seat atomically: the membership is written and the counter moved only if the pool
+    /// exists, is open on `today` (`YYYY-MM-DD`), has a free seat and the user is not a member.
+    async fn join_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        joined_at_ms: i64,
+        today: &str,
+    ) -> StoreResult<Result<Pool, JoinDenied>>;
+    /// Gives a seat back atomically (membership deleted, counter moved) while the pool is open.
+    async fn leave_pool(
+        &self,
+        pool_id: &str,
+        user_id: &str,
+        today: &str,
+    ) -> StoreResult<Result<Pool, LeaveDenied>>;
+    /// Pools the user owns (by key, no scan).
+    async fn pools_owned(&self, user_id: &str) -> StoreResult<Vec<Pool>>;
+    /// Pools the user is a member of (by key, no scan).
+    async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>>;
+    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>>;
+    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool>;
+    /// Account deletion: gives back every seat the user holds (whatever the deadline) and drops
+    /// its owner index entries. Owned pools stay for their members.
+    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()>;
 }

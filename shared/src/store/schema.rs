@@ -6,14 +6,13 @@
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `LOGIN#<e164>`/`FAILS` (password failures and lock); all with TTL.
-//! pools: `POOL#<id>`/`META`, `POOL#<id>`/`MEMBER#<user_id>`; index `gsi1` lists a user's pools.
+//! pools: `POOL#<id>`/`META` (the pool and its seat counter), `POOL#<id>`/`MEMBER#<user_id>`,
+//!        and the user's side, written in the same transactions: `USER#<id>`/`OWNED#<pool_id>`,
+//!        `USER#<id>`/`JOINED#<pool_id>` (so "my pools" is a strongly consistent key query).
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
 pub const TTL_ATTRIBUTE: &str = "ttl";
-pub const GSI1: &str = "gsi1";
-pub const GSI1_PK: &str = "gsi1pk";
-pub const GSI1_SK: &str = "gsi1sk";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexSpec {
@@ -57,11 +56,7 @@ pub const POOLS: TableSpec = TableSpec {
     env: "POOLS_TABLE",
     pk: PK,
     sk: SK,
-    indexes: &[IndexSpec {
-        name: GSI1,
-        pk: GSI1_PK,
-        sk: GSI1_SK,
-    }],
+    indexes: &[],
     ttl_attribute: None,
 };
 
@@ -108,3 +103,19 @@ pub fn login_pk(phone: &str) -> String {
     format!("LOGIN#{phone}")
 }
 pub const LOGIN_SK: &str = "FAILS";
+pub fn pool_pk(pool_id: &str) -> String {
+    format!("POOL#{pool_id}")
+}
+pub const POOL_SK: &str = "META";
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+pub fn member_sk(user_id: &str) -> String {
+    format!("{MEMBER_PREFIX}{user_id}")
+}
+pub const OWNED_PREFIX: &str = "OWNED#";
+pub fn owned_sk(pool_id: &str) -> String {
+    format!("{OWNED_PREFIX}{pool_id}")
+}
+pub const JOINED_PREFIX: &str = "JOINED#";
+pub fn joined_sk(pool_id: &str) -> String {
+    format!("{JOINED_PREFIX}{pool_id}")
+}
