@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it:
 #   1. installs the pinned Python test tools (moto server, cfn-lint) into ./.venv if missing,
-#   2. starts moto (DynamoDB + SNS emulator) on a free loopback port,
+#   2. starts moto (DynamoDB + SNS emulator; tests/moto_serial.py) on a free loopback port,
 #   3. checks formatting and clippy, builds the binaries, runs every test (unit, handler,
 #      store conformance on memory and on the emulator, races, end-to-end over HTTP),
 #   4. lints template.yaml with cfn-lint,
@@ -24,7 +24,7 @@ fi
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 mkdir -p "$ROOT/target"
 MOTO_LOG="$ROOT/target/moto.log"
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" > "$MOTO_LOG" 2>&1 &
+"$VENV/bin/python" "$ROOT/tests/moto_serial.py" 127.0.0.1 "$PORT" > "$MOTO_LOG" 2>&1 &
 MOTO_PID=$!
 cleanup() {
   kill "$MOTO_PID" 2>/dev/null || true

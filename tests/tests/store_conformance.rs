@@ -3,7 +3,10 @@
 
 use futures::future::join_all;
 
-use shared::model::{Device, OtpRecord, SendDenied, SendPlan, Session, User, Verification};
+use shared::model::{
+    Device, JoinDenied, LeaveDenied, OtpRecord, Pool, SendDenied, SendPlan, Session, User,
+    Verification,
+};
 use shared::store::{CreateUserDenied, PasswordChange, Store};
 use std::sync::Arc;
 
@@ -500,6 +503,223 @@ async fn races_have_exactly_one_winner(s: S) {
     );
 }
 
+fn pool(id: &str, owner: &str, total: u32) -> Pool {
+    Pool {
+        pool_id: id.into(),
+        name: "P".into(),
+        owner_id: owner.into(),
+        contribution_amount: 100,
+        currency: "INR".into(),
+        total_members: total,
+        joined_members: 0,
+        deadline: "2026-12-01".into(),
+        pool_type: "WEEKLY".into(),
+        created_at_ms: T0,
+    }
+}
+
+const TODAY: &str = "2026-11-22";
+
+async fn pools_lifecycle(s: S) {
+    assert!(s.create_pool(&pool("aaaa0001", "o", 2)).await.unwrap());
+    assert!(
+        !s.create_pool(&pool("aaaa0001", "x", 5)).await.unwrap(),
+        "ids never collide"
+    );
+    assert_eq!(s.get_pool("aaaa0001").await.unwrap().unwrap().owner_id, "o");
+    assert!(s.get_pool("ffff0000").await.unwrap().is_none());
+    let p = s
+        .join_pool("aaaa0001", "u1", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.joined_members, 1);
+    assert_eq!(
+        s.join_pool("aaaa0001", "u1", T0, TODAY).await.unwrap(),
+        Err(JoinDenied::AlreadyMember)
+    );
+    assert_eq!(
+        s.join_pool("aaaa0001", "u2", T0, TODAY)
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        2
+    );
+    assert_eq!(
+        s.join_pool("aaaa0001", "u3", T0, TODAY).await.unwrap(),
+        Err(JoinDenied::Full)
+    );
+    assert_eq!(
+        s.join_pool("aaaa0001", "u1", T0, TODAY).await.unwrap(),
+        Err(JoinDenied::AlreadyMember)
+    );
+    assert_eq!(
+        s.join_pool("ffff0000", "u1", T0, TODAY).await.unwrap(),
+        Err(JoinDenied::NotFound)
+    );
+    assert_eq!(
+        s.join_pool("aaaa0001", "u3", T0, "2026-12-02")
+            .await
+            .unwrap(),
+        Err(JoinDenied::Closed)
+    );
+    assert!(s.is_member("aaaa0001", "u1").await.unwrap());
+    assert!(!s.is_member("aaaa0001", "u3").await.unwrap());
+    let mut members: Vec<String> = s
+        .pool_members("aaaa0001")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    members.sort();
+    assert_eq!(members, ["u1", "u2"]);
+    assert_eq!(
+        s.leave_pool("aaaa0001", "u3", TODAY).await.unwrap(),
+        Err(LeaveDenied::NotFound)
+    );
+    assert_eq!(
+        s.leave_pool("ffff0000", "u1", TODAY).await.unwrap(),
+        Err(LeaveDenied::NotFound)
+    );
+    assert_eq!(
+        s.leave_pool("aaaa0001", "u1", "2026-12-02").await.unwrap(),
+        Err(LeaveDenied::Closed)
+    );
+    assert_eq!(
+        s.leave_pool("aaaa0001", "u1", TODAY)
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        1
+    );
+    assert!(!s.is_member("aaaa0001", "u1").await.unwrap());
+    // Lists by key, both sides.
+    s.create_pool(&pool("aaaa0002", "o", 5)).await.unwrap();
+    s.join_pool("aaaa0002", "u2", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut owned: Vec<String> = s
+        .pools_owned("o")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pool_id)
+        .collect();
+    owned.sort();
+    assert_eq!(owned, ["aaaa0001", "aaaa0002"]);
+    let mut joined: Vec<String> = s
+        .pools_joined("u2")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pool_id)
+        .collect();
+    joined.sort();
+    assert_eq!(joined, ["aaaa0001", "aaaa0002"]);
+    assert!(s.pools_joined("u1").await.unwrap().is_empty());
+    assert!(s.pools_owned("u2").await.unwrap().is_empty());
+    // Account deletion: seats given back even in a closed pool; owned pools stay.
+    let mut closed = pool("aaaa0003", "u2", 5);
+    closed.deadline = "2026-11-22".into();
+    s.create_pool(&closed).await.unwrap();
+    s.join_pool("aaaa0003", "u2", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    s.remove_user_from_pools("u2").await.unwrap();
+    for id in ["aaaa0001", "aaaa0002", "aaaa0003"] {
+        assert_eq!(
+            s.get_pool(id).await.unwrap().unwrap().joined_members,
+            0,
+            "{id}"
+        );
+        assert!(!s.is_member(id, "u2").await.unwrap());
+    }
+    assert!(s.pools_joined("u2").await.unwrap().is_empty());
+    assert!(
+        s.get_pool("aaaa0003").await.unwrap().is_some(),
+        "owned pools stay"
+    );
+}
+
+async fn pool_seat_races(s: S) {
+    // Many users, few seats: exactly `total` win, the counter equals the member items.
+    s.create_pool(&pool("bbbb0001", "o", 3)).await.unwrap();
+    let outcomes = race(12, |i| {
+        let s = s.clone();
+        async move {
+            s.join_pool("bbbb0001", &format!("u{i}"), T0, TODAY)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 3);
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.is_err())
+            .all(|o| *o == Err(JoinDenied::Full))
+    );
+    assert_eq!(
+        s.get_pool("bbbb0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        3
+    );
+    assert_eq!(s.pool_members("bbbb0001").await.unwrap().len(), 3);
+
+    // One user, many joins at once: counted once.
+    s.create_pool(&pool("bbbb0002", "o", 10)).await.unwrap();
+    let outcomes = race(10, |_| {
+        let s = s.clone();
+        async move { s.join_pool("bbbb0002", "same", T0, TODAY).await.unwrap() }
+    })
+    .await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.is_err())
+            .all(|o| *o == Err(JoinDenied::AlreadyMember))
+    );
+    assert_eq!(
+        s.get_pool("bbbb0002")
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        1
+    );
+
+    // Join and leave interleaved: the counter never drifts from the member items.
+    s.create_pool(&pool("bbbb0003", "o", 4)).await.unwrap();
+    race(8, |i| {
+        let s = s.clone();
+        async move {
+            let user = format!("w{}", i % 4);
+            for _ in 0..4 {
+                let _ = s.join_pool("bbbb0003", &user, T0, TODAY).await.unwrap();
+                let _ = s.leave_pool("bbbb0003", &user, TODAY).await.unwrap();
+            }
+            if i < 4 {
+                let _ = s.join_pool("bbbb0003", &user, T0, TODAY).await.unwrap();
+            }
+        }
+    })
+    .await;
+    let p = s.get_pool("bbbb0003").await.unwrap().unwrap();
+    let members = s.pool_members("bbbb0003").await.unwrap().len() as u32;
+    assert_eq!(p.joined_members, members, "counter equals member items");
+    assert!(p.joined_members <= p.total_members);
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod memory_store {
@@ -533,4 +753,6 @@ conformance!(
     sessions_and_devices,
     delete_user_frees_the_phone,
     races_have_exactly_one_winner,
+    pools_lifecycle,
+    pool_seat_races,
 );
