@@ -194,6 +194,100 @@ async fn parallel_verifies(h: &Http, phone: &str) {
     );
 }
 
+/// Signs a phone up (no password) and returns its access token.
+async fn sign_up(h: &Http, phone: &str) -> String {
+    let code = h.code_for(phone).await;
+    let (_, b) = h
+        .post(
+            "/v1/auth/otp/verify",
+            json!({"phone": phone, "code": code}),
+            None,
+        )
+        .await;
+    let vt = b["data"]["verification_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, b) = h
+        .post(
+            "/v1/auth/register",
+            json!({"verification_token": vt, "name": phone}),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    b["data"]["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn pools_flow(h: &Http, phones: [&str; 4]) {
+    let owner = sign_up(h, phones[0]).await;
+    let (s, b) = h
+        .post(
+            "/v1/pools",
+            json!({"name": "Chit", "contribution_amount": 100_000, "deadline": "2099-01-01", "pool_type": "WEEKLY", "total_members": 2}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(b["data"]["pool"]["pool_amount"], 200_000);
+    let id = b["data"]["pool"]["pool_id"].as_str().unwrap().to_string();
+    let mut joiners = Vec::new();
+    for p in &phones[1..] {
+        joiners.push(sign_up(h, p).await);
+    }
+    let join = format!("/v1/pools/{id}/join");
+    let results = join_all(joiners.iter().map(|t| h.post(&join, json!({}), Some(t)))).await;
+    assert_eq!(
+        results.iter().filter(|(s, _)| *s == StatusCode::OK).count(),
+        2,
+        "two seats"
+    );
+    let full = results.iter().find(|(s, _)| *s != StatusCode::OK).unwrap();
+    assert_eq!(
+        (full.0, full.1["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("POOL_FULL"))
+    );
+    let (s, b) = h.get(&format!("/v1/pools/{id}"), Some(&owner)).await;
+    assert_eq!(
+        (s, b["data"]["pool"]["joined_members"].as_u64()),
+        (StatusCode::OK, Some(2))
+    );
+    assert_eq!(b["data"]["pool"]["status"], "FULL");
+    let (s, b) = h
+        .get(&format!("/v1/pools/{id}/members"), Some(&owner))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(b["data"]["items"].as_array().unwrap().len(), 2);
+    let member = results
+        .iter()
+        .position(|(s, _)| *s == StatusCode::OK)
+        .unwrap();
+    let (s, b) = h.get("/v1/pools?role=member", Some(&joiners[member])).await;
+    assert_eq!(
+        (s, b["data"]["items"][0]["pool_id"].as_str()),
+        (StatusCode::OK, Some(id.as_str()))
+    );
+    let (s, b) = h
+        .post(
+            &format!("/v1/pools/{id}/leave"),
+            json!({}),
+            Some(&joiners[member]),
+        )
+        .await;
+    assert_eq!(
+        (s, b["data"]["pool"]["joined_members"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+    let (s, b) = h.get("/v1/pools?role=owner", Some(&owner)).await;
+    assert_eq!(
+        (s, b["data"]["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_store_over_http() {
     let h = Http::new(LocalApi::memory().await);
@@ -201,6 +295,7 @@ async fn memory_store_over_http() {
     // /_dev/sms holds the message (that is its purpose); nothing else returns a code.
     assert!(!secrets.0.is_empty());
     parallel_verifies(&h, "9816456566").await;
+    pools_flow(&h, ["9816456571", "9816456572", "9816456573", "9816456574"]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,6 +306,7 @@ async fn dynamodb_and_sns_over_http() {
     let h = Http::new(api);
     let secrets = full_flow(&h, "9816456567", "+919816456567").await;
     parallel_verifies(&h, "9816456568").await;
+    pools_flow(&h, ["9816456581", "9816456582", "9816456583", "9816456584"]).await;
 
     // At rest: no code, password, security number or token is stored in clear.
     let tables = h.api.tables.clone().unwrap();

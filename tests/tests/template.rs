@@ -149,10 +149,6 @@ fn auth_policy_is_least_privilege() {
     assert!(
         !text.contains("dynamodb:*") && !text.contains("Scan") && !text.contains("DeleteTable")
     );
-    assert!(
-        !text.contains("PoolsTable"),
-        "auth does not touch pools yet"
-    );
     let sns = statements
         .iter()
         .find(|s| s["Action"] == "sns:Publish")
@@ -165,10 +161,31 @@ fn auth_policy_is_least_privilege() {
 }
 
 #[test]
+fn pools_policy_is_least_privilege() {
+    let t = template();
+    let statements = t["Resources"]["PoolsFunction"]["Properties"]["Policies"][0]["Statement"]
+        .as_sequence()
+        .unwrap()
+        .clone();
+    let text = format!("{statements:?}");
+    assert!(!text.contains("sns:") && !text.contains("OtpsTable") && !text.contains("Scan"));
+    let users = statements
+        .iter()
+        .find(|s| format!("{:?}", s["Resource"]).contains("UsersTable"))
+        .expect("users table statement");
+    assert_eq!(
+        users["Action"].as_sequence().unwrap().len(),
+        1,
+        "users table: GetItem only"
+    );
+    assert_eq!(users["Action"][0], "dynamodb:GetItem");
+}
+
+#[test]
 fn openapi_documents_every_route() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
     let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    for (method, route) in auth_fn::ROUTES {
+    for (method, route) in auth_fn::ROUTES.iter().chain(pools_fn::ROUTES) {
         let op = &spec["paths"][*route][method.to_lowercase()];
         assert!(
             op.is_mapping(),
