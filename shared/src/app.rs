@@ -184,3 +184,21 @@ pub fn init_logging(runtime: Runtime) {
         Runtime::Local => builder.compact().try_init(),
     };
 }
+
+/// A Lambda function's start: logging, settings and state from the environment, or one clear
+/// log line naming what is wrong and exit (never a fallback to development defaults).
+pub async fn start(function: &str) -> AppState {
+    let runtime = Runtime::detect();
+    init_logging(runtime);
+    let state = match Config::from_env(runtime) {
+        Ok(config) => AppState::from_config(config).await,
+        Err(e) => Err(e.into()),
+    };
+    match state {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, function, "function cannot start");
+            std::process::exit(1);
+        }
+    }
+}

@@ -99,7 +99,15 @@ impl SmsSender for SnsSms {
             .message_attributes("AWS.SNS.SMS.SMSType", sms_type)
             .send()
             .await
-            .map_err(|e| SmsError(aws_sdk_sns::error::DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| {
+                // Only the error code: SNS messages can echo the full phone number.
+                use aws_sdk_sns::error::ProvideErrorMetadata;
+                let code = e
+                    .as_service_error()
+                    .and_then(|s| s.code())
+                    .unwrap_or("no response");
+                SmsError(format!("SNS Publish failed: {code}"))
+            })?;
         tracing::info!(to = %mask(to_e164), "SMS published");
         Ok(())
     }

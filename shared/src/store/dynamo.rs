@@ -81,6 +81,23 @@ pub fn is_conditional<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
     e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
 }
 
+/// The `#name` placeholders of DynamoDB expressions, each mapped to the attribute it names.
+pub fn placeholders(exprs: &[&str]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for expr in exprs {
+        let mut rest = *expr;
+        while let Some(i) = rest.find('#') {
+            let tail = &rest[i + 1..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            out.insert(format!("#{}", &tail[..end]), tail[..end].to_string());
+            rest = &tail[end..];
+        }
+    }
+    out
+}
+
 /// A numeric attribute of an item.
 pub fn num(item: &Item, attr: &str) -> Option<i64> {
     item.get(attr)
@@ -264,6 +281,36 @@ impl DynamoStore {
         }
     }
 
+    /// A conditional `UpdateItem`: the updated attributes when `condition` held (or there is
+    /// none), `None` when it did not. `#name` placeholders are derived from the expressions.
+    async fn update_if(
+        &self,
+        table: &str,
+        k: Item,
+        update: &str,
+        condition: Option<&str>,
+        vals: Vec<(&str, AttributeValue)>,
+    ) -> StoreResult<Option<Item>> {
+        let exprs: Vec<&str> = std::iter::once(update).chain(condition).collect();
+        let res = self
+            .client
+            .update_item()
+            .table_name(table)
+            .set_key(Some(k))
+            .update_expression(update)
+            .set_condition_expression(condition.map(String::from))
+            .set_expression_attribute_names(Some(placeholders(&exprs)))
+            .set_expression_attribute_values(Some(values(vals)))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(Some(out.attributes.unwrap_or_default())),
+            Err(e) if is_conditional(&e) => Ok(None),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
     fn put_tx(table: &str, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
         let mut b = Put::builder().table_name(table).set_item(Some(item));
         if let Some(c) = condition {
@@ -302,19 +349,16 @@ impl DynamoStore {
         if condition.contains(":zero") {
             vals.push((":zero", n(0)));
         }
-        let mut attrs = vec![PK, "joined_members"];
-        for a in ["total_members", "deadline"] {
-            if condition.contains(&format!("#{a}")) {
-                attrs.push(a);
-            }
-        }
         let update = built(
             Update::builder()
                 .table_name(&self.tables.pools)
                 .set_key(Some(key(schema::pool_pk(pool_id), schema::POOL_SK)))
                 .update_expression("ADD #joined_members :delta")
                 .condition_expression(condition)
-                .set_expression_attribute_names(Some(names(&attrs)))
+                .set_expression_attribute_names(Some(placeholders(&[
+                    "ADD #joined_members",
+                    condition,
+                ])))
                 .set_expression_attribute_values(Some(values(vals)))
                 .build(),
         )?;
@@ -650,29 +694,16 @@ impl Store for DynamoStore {
     }
 
     async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
-        let res = self
-            .client
-            .update_item()
-            .table_name(&self.tables.otps)
-            .set_key(Some(key(schema::otp_pk(phone), schema::OTP_SK)))
-            .update_expression("ADD #attempts :one")
-            .condition_expression("#code_hash = :h AND #attempts < #max_attempts")
-            .set_expression_attribute_names(Some(names(&["attempts", "code_hash", "max_attempts"])))
-            .set_expression_attribute_values(Some(values(vec![
-                (":one", n(1)),
-                (":h", s(code_hash)),
-            ])))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await;
-        match res {
-            Ok(out) => Ok(out
-                .attributes
-                .and_then(|a| num(&a, "attempts"))
-                .map(|v| v as u32)),
-            Err(e) if is_conditional(&e) => Ok(None),
-            Err(e) => Err(unavailable("UpdateItem", e)),
-        }
+        let updated = self
+            .update_if(
+                &self.tables.otps,
+                key(schema::otp_pk(phone), schema::OTP_SK),
+                "ADD #attempts :one",
+                Some("#code_hash = :h AND #attempts < #max_attempts"),
+                vec![(":one", n(1)), (":h", s(code_hash))],
+            )
+            .await?;
+        Ok(updated.and_then(|a| num(&a, "attempts")).map(|v| v as u32))
     }
 
     async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
@@ -793,47 +824,30 @@ impl Store for DynamoStore {
     ) -> StoreResult<u32> {
         let k = key(schema::login_pk(phone), schema::LOGIN_SK);
         let t = &self.tables.otps;
-        let out = self
-            .client
-            .update_item()
-            .table_name(t)
-            .set_key(Some(k.clone()))
-            .update_expression("ADD #failures :one SET #ttl = :ttl")
-            .set_expression_attribute_names(Some(names(&["failures", TTL_ATTRIBUTE])))
-            .set_expression_attribute_values(Some(values(vec![
-                (":one", n(1)),
-                (":ttl", ttl_after(lock_until_ms, 86_400)),
-            ])))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(|e| unavailable("UpdateItem", e))?;
-        let count = out
-            .attributes
-            .and_then(|a| num(&a, "failures"))
-            .unwrap_or(0) as u32;
+        let updated = self
+            .update_if(
+                t,
+                k.clone(),
+                "ADD #failures :one SET #ttl = :ttl",
+                None,
+                vec![(":one", n(1)), (":ttl", ttl_after(lock_until_ms, 86_400))],
+            )
+            .await?;
+        let count = updated.and_then(|a| num(&a, "failures")).unwrap_or(0) as u32;
         if count >= max {
             // Only the failure that reached the limit locks; concurrent ones see the reset count.
-            let res = self
-                .client
-                .update_item()
-                .table_name(t)
-                .set_key(Some(k))
-                .update_expression("SET #locked_until_ms = :until, #failures = :zero")
-                .condition_expression("#failures >= :max")
-                .set_expression_attribute_names(Some(names(&["locked_until_ms", "failures"])))
-                .set_expression_attribute_values(Some(values(vec![
+            self.update_if(
+                t,
+                k,
+                "SET #locked_until_ms = :until, #failures = :zero",
+                Some("#failures >= :max"),
+                vec![
                     (":until", n(lock_until_ms)),
                     (":zero", n(0)),
                     (":max", n(max)),
-                ])))
-                .send()
-                .await;
-            match res {
-                Ok(_) => {}
-                Err(e) if is_conditional(&e) => {}
-                Err(e) => return Err(unavailable("UpdateItem", e)),
-            }
+                ],
+            )
+            .await?;
         }
         Ok(count)
     }
@@ -850,25 +864,15 @@ impl Store for DynamoStore {
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
-        let res = self
-            .client
-            .update_item()
-            .table_name(&self.tables.users)
-            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
-            .update_expression("SET #last_login_at_ms = :now ADD #login_count :one")
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(Some(names(&["last_login_at_ms", "login_count", PK])))
-            .set_expression_attribute_values(Some(values(vec![
-                (":now", n(now_ms)),
-                (":one", n(1)),
-            ])))
-            .send()
-            .await;
-        match res {
-            Ok(_) => Ok(()),
-            Err(e) if is_conditional(&e) => Ok(()),
-            Err(e) => Err(unavailable("UpdateItem", e)),
-        }
+        self.update_if(
+            &self.tables.users,
+            key(schema::user_pk(user_id), schema::PROFILE_SK),
+            "SET #last_login_at_ms = :now ADD #login_count :one",
+            Some("attribute_exists(#pk)"),
+            vec![(":now", n(now_ms)), (":one", n(1))],
+        )
+        .await?;
+        Ok(())
     }
 
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool> {
@@ -926,22 +930,15 @@ impl Store for DynamoStore {
     }
 
     async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()> {
-        let res = self
-            .client
-            .update_item()
-            .table_name(&self.tables.users)
-            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
-            .update_expression("SET #session_epoch = :ep")
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(Some(names(&["session_epoch", PK])))
-            .set_expression_attribute_values(Some(values(vec![(":ep", n(new_epoch))])))
-            .send()
-            .await;
-        match res {
-            Ok(_) => Ok(()),
-            Err(e) if is_conditional(&e) => Ok(()),
-            Err(e) => Err(unavailable("UpdateItem", e)),
-        }
+        self.update_if(
+            &self.tables.users,
+            key(schema::user_pk(user_id), schema::PROFILE_SK),
+            "SET #session_epoch = :ep",
+            Some("attribute_exists(#pk)"),
+            vec![(":ep", n(new_epoch))],
+        )
+        .await?;
+        Ok(())
     }
 
     async fn set_user_status(
@@ -950,25 +947,16 @@ impl Store for DynamoStore {
         status: &str,
         new_epoch: u64,
     ) -> StoreResult<bool> {
-        let res = self
-            .client
-            .update_item()
-            .table_name(&self.tables.users)
-            .set_key(Some(key(schema::user_pk(user_id), schema::PROFILE_SK)))
-            .update_expression("SET #status = :status, #session_epoch = :ep")
-            .condition_expression("attribute_exists(#pk)")
-            .set_expression_attribute_names(Some(names(&["status", "session_epoch", PK])))
-            .set_expression_attribute_values(Some(values(vec![
-                (":status", s(status)),
-                (":ep", n(new_epoch)),
-            ])))
-            .send()
-            .await;
-        match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_conditional(&e) => Ok(false),
-            Err(e) => Err(unavailable("UpdateItem", e)),
-        }
+        let updated = self
+            .update_if(
+                &self.tables.users,
+                key(schema::user_pk(user_id), schema::PROFILE_SK),
+                "SET #status = :status, #session_epoch = :ep",
+                Some("attribute_exists(#pk)"),
+                vec![(":status", s(status)), (":ep", n(new_epoch))],
+            )
+            .await?;
+        Ok(updated.is_some())
     }
 
     async fn delete_user(&self, user: &User) -> StoreResult<()> {
@@ -1076,34 +1064,21 @@ impl Store for DynamoStore {
         now_ms: i64,
         expires_at_ms: i64,
     ) -> StoreResult<bool> {
-        let res = self
-            .client
-            .update_item()
-            .table_name(&self.tables.users)
-            .set_key(Some(key(schema::user_pk(user_id), schema::session_sk(session_id))))
-            .update_expression(
+        let updated = self
+            .update_if(
+                &self.tables.users,
+                key(schema::user_pk(user_id), schema::session_sk(session_id)),
                 "SET #generation = :next, #rotated_at_ms = :now, #last_used_at_ms = :now, #expires_at_ms = :exp",
+                Some("#generation = :from"),
+                vec![
+                    (":next", n(from + 1)),
+                    (":from", n(from)),
+                    (":now", n(now_ms)),
+                    (":exp", n(expires_at_ms)),
+                ],
             )
-            .condition_expression("#generation = :from")
-            .set_expression_attribute_names(Some(names(&[
-                "generation",
-                "rotated_at_ms",
-                "last_used_at_ms",
-                "expires_at_ms",
-            ])))
-            .set_expression_attribute_values(Some(values(vec![
-                (":next", n(from + 1)),
-                (":from", n(from)),
-                (":now", n(now_ms)),
-                (":exp", n(expires_at_ms)),
-            ])))
-            .send()
-            .await;
-        match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_conditional(&e) => Ok(false),
-            Err(e) => Err(unavailable("UpdateItem", e)),
-        }
+            .await?;
+        Ok(updated.is_some())
     }
 
     async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()> {
@@ -1322,5 +1297,22 @@ impl Store for DynamoStore {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_name_every_attribute_once() {
+        let p = placeholders(&[
+            "SET #a = :x, #b_2 = :y ADD #a :one",
+            "attribute_exists(#pk)",
+        ]);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p["#a"], "a");
+        assert_eq!(p["#b_2"], "b_2");
+        assert_eq!(p["#pk"], "pk");
     }
 }
