@@ -198,6 +198,27 @@ impl TestApp {
     }
 }
 
+/// Every API Gateway HTTP API (payload 2.0) event in `dir`, as (file stem, the event's JSON,
+/// the request lambda_http makes of it).
+pub fn load_events(dir: &std::path::Path) -> Vec<(String, Value, Request<Body>)> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let event: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let req = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        out.push((name, event, req.map(|b| Body::from(b.to_vec()))));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// The first run of 4+ digits in an SMS body.
 pub fn extract_code(body: &str) -> Option<String> {
     body.split(|c: char| !c.is_ascii_digit())

@@ -3,20 +3,14 @@
 
 use axum::http::StatusCode;
 use shared::store::memory::MemoryStore;
-use shared::testing::TestApp;
+use shared::testing::{TestApp, load_events};
 use std::sync::Arc;
 
 #[tokio::test]
 async fn each_event_runs_through_the_handler() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/pools");
     let mut seen = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("events/pools") {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let event: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let req = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let req = req.map(|b| axum::body::Body::from(b.to_vec()));
+    for (name, event, req) in load_events(&dir) {
         let app = TestApp::new(Arc::new(MemoryStore::new()), pools_fn::routes(), &[]);
         let res = app.send(req).await;
         assert_eq!(
