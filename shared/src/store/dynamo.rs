@@ -13,9 +13,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put, ReturnValue,
-    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, Update,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType,
+    KeysAndAttributes, Put, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
+    TransactWriteItem, Update,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -131,14 +131,6 @@ impl Tx {
 impl DynamoStore {
     pub fn new(client: Client, tables: Tables) -> Self {
         DynamoStore { client, tables }
-    }
-
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    pub fn tables(&self) -> &Tables {
-        &self.tables
     }
 
     /// Runs a transaction, retrying (with backoff) when DynamoDB cancels it only because
@@ -480,7 +472,7 @@ impl DynamoStore {
     }
 }
 
-/// Creates any missing table of [`schema::TABLES`] (on-demand, with its indexes and TTL).
+/// Creates any missing table of [`schema::TABLES`] (on-demand, with its TTL).
 pub async fn create_tables(client: &Client, tables: &Tables) -> StoreResult<()> {
     for spec in schema::TABLES {
         let name = table_name(tables, &spec);
@@ -514,32 +506,17 @@ async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreRes
                 .build(),
         )
     };
-    let mut req = client
+    let created = client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(attr(spec.pk)?)
         .attribute_definitions(attr(spec.sk)?)
         .key_schema(key_el(spec.pk, KeyType::Hash)?)
-        .key_schema(key_el(spec.sk, KeyType::Range)?);
-    for idx in spec.indexes {
-        req = req
-            .attribute_definitions(attr(idx.pk)?)
-            .attribute_definitions(attr(idx.sk)?)
-            .global_secondary_indexes(built(
-                GlobalSecondaryIndex::builder()
-                    .index_name(idx.name)
-                    .key_schema(key_el(idx.pk, KeyType::Hash)?)
-                    .key_schema(key_el(idx.sk, KeyType::Range)?)
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
-                    .build(),
-            )?);
-    }
-    match req.send().await {
+        .key_schema(key_el(spec.sk, KeyType::Range)?)
+        .send()
+        .await;
+    match created {
         Ok(_) => {}
         Err(e) if e.as_service_error().and_then(|s| s.code()) == Some("ResourceInUseException") => {
             return Ok(());
@@ -927,18 +904,6 @@ impl Store for DynamoStore {
             );
         }
         Ok(matches!(self.transact(items).await?, Tx::Committed))
-    }
-
-    async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()> {
-        self.update_if(
-            &self.tables.users,
-            key(schema::user_pk(user_id), schema::PROFILE_SK),
-            "SET #session_epoch = :ep",
-            Some("attribute_exists(#pk)"),
-            vec![(":ep", n(new_epoch))],
-        )
-        .await?;
-        Ok(())
     }
 
     async fn set_user_status(

@@ -254,13 +254,6 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
-    async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()> {
-        if let Some(u) = self.lock().users.get_mut(user_id) {
-            u.session_epoch = new_epoch;
-        }
-        Ok(())
-    }
-
     async fn set_user_status(
         &self,
         user_id: &str,

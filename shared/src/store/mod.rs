@@ -106,8 +106,6 @@ pub trait Store: Send + Sync {
     /// Sets the password and the new session epoch (and consumes a token) atomically.
     /// `Ok(false)` when the token was gone or the user no longer exists.
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool>;
-    /// Sets a new session epoch, revoking every session at once.
-    async fn revoke_all_sessions(&self, user_id: &str, new_epoch: u64) -> StoreResult<()>;
     /// Sets `status` (ACTIVE/SUSPENDED) and a new session epoch in one write, so suspension
     /// revokes every session at once. False if the user does not exist.
     async fn set_user_status(

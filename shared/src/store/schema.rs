@@ -15,13 +15,6 @@ pub const SK: &str = "sk";
 pub const TTL_ATTRIBUTE: &str = "ttl";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IndexSpec {
-    pub name: &'static str,
-    pub pk: &'static str,
-    pub sk: &'static str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableSpec {
     /// Logical id in `template.yaml`.
     pub logical_id: &'static str,
@@ -29,7 +22,6 @@ pub struct TableSpec {
     pub env: &'static str,
     pub pk: &'static str,
     pub sk: &'static str,
-    pub indexes: &'static [IndexSpec],
     pub ttl_attribute: Option<&'static str>,
 }
 
@@ -38,7 +30,6 @@ pub const USERS: TableSpec = TableSpec {
     env: "USERS_TABLE",
     pk: PK,
     sk: SK,
-    indexes: &[],
     ttl_attribute: None,
 };
 
@@ -47,7 +38,6 @@ pub const OTPS: TableSpec = TableSpec {
     env: "OTPS_TABLE",
     pk: PK,
     sk: SK,
-    indexes: &[],
     ttl_attribute: Some(TTL_ATTRIBUTE),
 };
 
@@ -56,7 +46,6 @@ pub const POOLS: TableSpec = TableSpec {
     env: "POOLS_TABLE",
     pk: PK,
     sk: SK,
-    indexes: &[],
     ttl_attribute: None,
 };
 
