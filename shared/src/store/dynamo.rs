@@ -40,17 +40,23 @@ pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
 }
 
-/// `#name` → attribute name map for the given attribute names.
-pub fn names(attrs: &[&str]) -> HashMap<String, String> {
-    attrs
-        .iter()
-        .map(|a| (format!("#{a}"), a.to_string()))
-        .collect()
+/// `ExpressionAttributeValues`, or none when empty (DynamoDB rejects an empty map).
+pub fn expression_values(
+    vals: Vec<(&str, AttributeValue)>,
+) -> Option<HashMap<String, AttributeValue>> {
+    (!vals.is_empty()).then(|| vals.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
-pub fn values(vals: Vec<(&str, AttributeValue)>) -> HashMap<String, AttributeValue> {
-    vals.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+/// `ExpressionAttributeNames` for the given expressions, derived from their `#name`
+/// placeholders, or none when they use no placeholder.
+pub fn expression_names(exprs: &[Option<&str>]) -> Option<HashMap<String, String>> {
+    let exprs: Vec<&str> = exprs.iter().flatten().copied().collect();
+    let names = placeholders(&exprs);
+    (!names.is_empty()).then_some(names)
 }
+
+/// Query by partition key and sort-key prefix.
+const KEY_PREFIX_QUERY: &str = "#pk = :pk AND begins_with(#sk, :prefix)";
 
 pub fn to_item<T: Serialize>(rec: &T, pk: String, sk: String) -> StoreResult<Item> {
     let mut item: Item =
@@ -228,12 +234,12 @@ impl DynamoStore {
                 .client
                 .query()
                 .table_name(table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .set_expression_attribute_names(Some(names(&[PK, SK])))
-                .set_expression_attribute_values(Some(values(vec![
+                .key_condition_expression(KEY_PREFIX_QUERY)
+                .set_expression_attribute_names(expression_names(&[Some(KEY_PREFIX_QUERY)]))
+                .set_expression_attribute_values(expression_values(vec![
                     (":pk", s(pk.clone())),
                     (":prefix", s(prefix)),
-                ])))
+                ]))
                 .consistent_read(true)
                 .set_exclusive_start_key(start)
                 .send()
@@ -253,20 +259,19 @@ impl DynamoStore {
         table: &str,
         k: Item,
         condition: &str,
-        attr_names: &[&str],
         vals: Vec<(&str, AttributeValue)>,
     ) -> StoreResult<bool> {
-        let mut req = self
+        let res = self
             .client
             .delete_item()
             .table_name(table)
             .set_key(Some(k))
             .condition_expression(condition)
-            .set_expression_attribute_names(Some(names(attr_names)));
-        if !vals.is_empty() {
-            req = req.set_expression_attribute_values(Some(values(vals)));
-        }
-        match req.send().await {
+            .set_expression_attribute_names(expression_names(&[Some(condition)]))
+            .set_expression_attribute_values(expression_values(vals))
+            .send()
+            .await;
+        match res {
             Ok(_) => Ok(true),
             Err(e) if is_conditional(&e) => Ok(false),
             Err(e) => Err(unavailable("DeleteItem", e)),
@@ -283,7 +288,6 @@ impl DynamoStore {
         condition: Option<&str>,
         vals: Vec<(&str, AttributeValue)>,
     ) -> StoreResult<Option<Item>> {
-        let exprs: Vec<&str> = std::iter::once(update).chain(condition).collect();
         let res = self
             .client
             .update_item()
@@ -291,8 +295,8 @@ impl DynamoStore {
             .set_key(Some(k))
             .update_expression(update)
             .set_condition_expression(condition.map(String::from))
-            .set_expression_attribute_names(Some(placeholders(&exprs)))
-            .set_expression_attribute_values(Some(values(vals)))
+            .set_expression_attribute_names(expression_names(&[Some(update), condition]))
+            .set_expression_attribute_values(expression_values(vals))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
@@ -303,25 +307,57 @@ impl DynamoStore {
         }
     }
 
-    fn put_tx(table: &str, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
-        let mut b = Put::builder().table_name(table).set_item(Some(item));
-        if let Some(c) = condition {
-            b = b
-                .condition_expression(c)
-                .set_expression_attribute_names(Some(names(&[PK])));
-        }
+    /// A transaction Put, conditional when `condition` is given.
+    fn put_tx(
+        table: &str,
+        item: Item,
+        condition: Option<&str>,
+        vals: Vec<(&str, AttributeValue)>,
+    ) -> StoreResult<TransactWriteItem> {
+        let b = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(String::from))
+            .set_expression_attribute_names(expression_names(&[condition]))
+            .set_expression_attribute_values(expression_values(vals));
         Ok(TransactWriteItem::builder().put(built(b.build())?).build())
     }
 
-    fn delete_tx(table: &str, k: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
-        let mut b = Delete::builder().table_name(table).set_key(Some(k));
-        if let Some(c) = condition {
-            b = b
-                .condition_expression(c)
-                .set_expression_attribute_names(Some(names(&[PK])));
-        }
+    /// A transaction Delete, conditional when `condition` is given.
+    fn delete_tx(
+        table: &str,
+        k: Item,
+        condition: Option<&str>,
+        vals: Vec<(&str, AttributeValue)>,
+    ) -> StoreResult<TransactWriteItem> {
+        let b = Delete::builder()
+            .table_name(table)
+            .set_key(Some(k))
+            .set_condition_expression(condition.map(String::from))
+            .set_expression_attribute_names(expression_names(&[condition]))
+            .set_expression_attribute_values(expression_values(vals));
         Ok(TransactWriteItem::builder()
             .delete(built(b.build())?)
+            .build())
+    }
+
+    /// A transaction Update, conditional when `condition` is given.
+    fn update_tx(
+        table: &str,
+        k: Item,
+        update: &str,
+        condition: Option<&str>,
+        vals: Vec<(&str, AttributeValue)>,
+    ) -> StoreResult<TransactWriteItem> {
+        let b = Update::builder()
+            .table_name(table)
+            .set_key(Some(k))
+            .update_expression(update)
+            .set_condition_expression(condition.map(String::from))
+            .set_expression_attribute_names(expression_names(&[Some(update), condition]))
+            .set_expression_attribute_values(expression_values(vals));
+        Ok(TransactWriteItem::builder()
+            .update(built(b.build())?)
             .build())
     }
 
@@ -341,20 +377,13 @@ impl DynamoStore {
         if condition.contains(":zero") {
             vals.push((":zero", n(0)));
         }
-        let update = built(
-            Update::builder()
-                .table_name(&self.tables.pools)
-                .set_key(Some(key(schema::pool_pk(pool_id), schema::POOL_SK)))
-                .update_expression("ADD #joined_members :delta")
-                .condition_expression(condition)
-                .set_expression_attribute_names(Some(placeholders(&[
-                    "ADD #joined_members",
-                    condition,
-                ])))
-                .set_expression_attribute_values(Some(values(vals)))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        Self::update_tx(
+            &self.tables.pools,
+            key(schema::pool_pk(pool_id), schema::POOL_SK),
+            "ADD #joined_members :delta",
+            Some(condition),
+            vals,
+        )
     }
 
     /// Pools by id, consistently read, in batches of 100 (unprocessed keys retried).
@@ -431,21 +460,13 @@ impl DynamoStore {
         max: u32,
         ttl: AttributeValue,
     ) -> StoreResult<TransactWriteItem> {
-        let update = built(
-            Update::builder()
-                .table_name(&self.tables.otps)
-                .set_key(Some(key(pk, sk)))
-                .update_expression("ADD #count :one SET #ttl = :ttl")
-                .condition_expression("attribute_not_exists(#count) OR #count < :max")
-                .set_expression_attribute_names(Some(names(&["count", TTL_ATTRIBUTE])))
-                .set_expression_attribute_values(Some(values(vec![
-                    (":one", n(1)),
-                    (":max", n(max)),
-                    (":ttl", ttl),
-                ])))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        Self::update_tx(
+            &self.tables.otps,
+            key(pk, sk),
+            "ADD #count :one SET #ttl = :ttl",
+            Some("attribute_not_exists(#count) OR #count < :max"),
+            vec![(":one", n(1)), (":max", n(max)), (":ttl", ttl)],
+        )
     }
 
     fn token_delete(
@@ -454,21 +475,12 @@ impl DynamoStore {
         phone: &str,
         now_ms: i64,
     ) -> StoreResult<TransactWriteItem> {
-        let delete = built(
-            Delete::builder()
-                .table_name(&self.tables.otps)
-                .set_key(Some(key(schema::vt_pk(token_hash), schema::VT_SK)))
-                .condition_expression(
-                    "attribute_exists(#pk) AND #phone = :phone AND #expires_at_ms > :now",
-                )
-                .set_expression_attribute_names(Some(names(&[PK, "phone", "expires_at_ms"])))
-                .set_expression_attribute_values(Some(values(vec![
-                    (":phone", s(phone)),
-                    (":now", n(now_ms)),
-                ])))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
+        Self::delete_tx(
+            &self.tables.otps,
+            key(schema::vt_pk(token_hash), schema::VT_SK),
+            Some("attribute_exists(#pk) AND #phone = :phone AND #expires_at_ms > :now"),
+            vec![(":phone", s(phone)), (":now", n(now_ms))],
+        )
     }
 }
 
@@ -552,17 +564,13 @@ impl Store for DynamoStore {
             schema::COOLDOWN_SK.into(),
         )?;
         cooldown.insert(TTL_ATTRIBUTE.into(), ttl_after(plan.cooldown_until_ms, 60));
-        let put = built(
-            Put::builder()
-                .table_name(t)
-                .set_item(Some(cooldown))
-                .condition_expression("attribute_not_exists(#pk) OR #until_ms <= :now")
-                .set_expression_attribute_names(Some(names(&[PK, "until_ms"])))
-                .set_expression_attribute_values(Some(values(vec![(":now", n(plan.now_ms))])))
-                .build(),
-        )?;
         let items = vec![
-            TransactWriteItem::builder().put(put).build(),
+            Self::put_tx(
+                t,
+                cooldown,
+                Some("attribute_not_exists(#pk) OR #until_ms <= :now"),
+                vec![(":now", n(plan.now_ms))],
+            )?,
             self.counter_update(
                 schema::send_pk(&plan.phone),
                 schema::hour_sk(plan.hour_window),
@@ -610,25 +618,17 @@ impl Store for DynamoStore {
             t,
             key(schema::send_pk(&plan.phone), schema::COOLDOWN_SK),
             "#nonce = :nonce",
-            &["nonce"],
             vec![(":nonce", s(&plan.nonce))],
         )
         .await?;
-        let decrement = |pk: String, sk: String| -> StoreResult<TransactWriteItem> {
-            let u = built(
-                Update::builder()
-                    .table_name(t)
-                    .set_key(Some(key(pk, sk)))
-                    .update_expression("ADD #count :minus")
-                    .condition_expression("#count > :zero")
-                    .set_expression_attribute_names(Some(names(&["count"])))
-                    .set_expression_attribute_values(Some(values(vec![
-                        (":minus", n(-1)),
-                        (":zero", n(0)),
-                    ])))
-                    .build(),
-            )?;
-            Ok(TransactWriteItem::builder().update(u).build())
+        let decrement = |pk: String, sk: String| {
+            Self::update_tx(
+                t,
+                key(pk, sk),
+                "ADD #count :minus",
+                Some("#count > :zero"),
+                vec![(":minus", n(-1)), (":zero", n(0))],
+            )
         };
         for (pk, sk) in [
             (
@@ -663,7 +663,6 @@ impl Store for DynamoStore {
             &self.tables.otps,
             key(schema::otp_pk(phone), schema::OTP_SK),
             "#code_hash = :h",
-            &["code_hash"],
             vec![(":h", s(code_hash))],
         )
         .await
@@ -688,7 +687,6 @@ impl Store for DynamoStore {
             &self.tables.otps,
             key(schema::otp_pk(phone), schema::OTP_SK),
             "#code_hash = :h AND #attempts < #max_attempts AND #expires_at_ms > :now",
-            &["code_hash", "attempts", "max_attempts", "expires_at_ms"],
             vec![(":h", s(code_hash)), (":now", n(now_ms))],
         )
         .await
@@ -734,18 +732,7 @@ impl Store for DynamoStore {
             schema::user_pk(&user.user_id),
             schema::PROFILE_SK.into(),
         )?;
-        let put_new = |item: Item| -> StoreResult<TransactWriteItem> {
-            Ok(TransactWriteItem::builder()
-                .put(built(
-                    Put::builder()
-                        .table_name(t)
-                        .set_item(Some(item))
-                        .condition_expression("attribute_not_exists(#pk)")
-                        .set_expression_attribute_names(Some(names(&[PK])))
-                        .build(),
-                )?)
-                .build())
-        };
+        let put_new = |item: Item| Self::put_tx(t, item, Some("attribute_not_exists(#pk)"), vec![]);
         let tx = self
             .transact(vec![
                 self.token_delete(token_hash, &user.phone, now_ms)?,
@@ -830,14 +817,11 @@ impl Store for DynamoStore {
     }
 
     async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
-        self.client
-            .delete_item()
-            .table_name(&self.tables.otps)
-            .set_key(Some(key(schema::login_pk(phone), schema::LOGIN_SK)))
-            .send()
-            .await
-            .map_err(|e| unavailable("DeleteItem", e))?;
-        Ok(())
+        self.delete_key(
+            &self.tables.otps,
+            key(schema::login_pk(phone), schema::LOGIN_SK),
+        )
+        .await
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
@@ -854,54 +838,29 @@ impl Store for DynamoStore {
 
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool> {
         let t = &self.tables.users;
-        let mut items =
-            vec![TransactWriteItem::builder()
-            .update(built(
-                Update::builder()
-                    .table_name(t)
-                    .set_key(Some(key(schema::user_pk(&change.user_id), schema::PROFILE_SK)))
-                    .update_expression(
-                        "SET #password_hash = :h, #session_epoch = :ep, #updated_at_ms = :now",
-                    )
-                    .condition_expression("attribute_exists(#pk)")
-                    .set_expression_attribute_names(Some(names(&[
-                        "password_hash",
-                        "session_epoch",
-                        "updated_at_ms",
-                        PK,
-                    ])))
-                    .set_expression_attribute_values(Some(values(vec![
-                        (":h", s(&change.password_hash)),
-                        (":ep", n(change.new_epoch)),
-                        (":now", n(change.now_ms)),
-                    ])))
-                    .build(),
-            )?)
-            .build()];
+        let user_key = |sk: String| key(schema::user_pk(&change.user_id), sk);
+        let mut items = vec![Self::update_tx(
+            t,
+            user_key(schema::PROFILE_SK.into()),
+            "SET #password_hash = :h, #session_epoch = :ep, #updated_at_ms = :now",
+            Some("attribute_exists(#pk)"),
+            vec![
+                (":h", s(&change.password_hash)),
+                (":ep", n(change.new_epoch)),
+                (":now", n(change.now_ms)),
+            ],
+        )?];
         if let Some((hash, phone)) = &change.consume_token {
             items.push(self.token_delete(hash, phone, change.now_ms)?);
         }
         if let Some(sid) = &change.keep_session {
-            items.push(
-                TransactWriteItem::builder()
-                    .update(built(
-                        Update::builder()
-                            .table_name(t)
-                            .set_key(Some(key(
-                                schema::user_pk(&change.user_id),
-                                schema::session_sk(sid),
-                            )))
-                            .update_expression("SET #epoch = :ep")
-                            .condition_expression("attribute_exists(#pk)")
-                            .set_expression_attribute_names(Some(names(&["epoch", PK])))
-                            .set_expression_attribute_values(Some(values(vec![(
-                                ":ep",
-                                n(change.new_epoch),
-                            )])))
-                            .build(),
-                    )?)
-                    .build(),
-            );
+            items.push(Self::update_tx(
+                t,
+                user_key(schema::session_sk(sid)),
+                "SET #epoch = :ep",
+                Some("attribute_exists(#pk)"),
+                vec![(":ep", n(change.new_epoch))],
+            )?);
         }
         Ok(matches!(self.transact(items).await?, Tx::Committed))
     }
@@ -939,40 +898,25 @@ impl Store for DynamoStore {
             let (Some(pk), Some(sk)) = (item.get(PK).cloned(), item.get(SK).cloned()) else {
                 continue;
             };
-            let k = HashMap::from([(PK.to_string(), pk), (SK.to_string(), sk)]);
-            self.client
-                .delete_item()
-                .table_name(t)
-                .set_key(Some(k))
-                .send()
-                .await
-                .map_err(|e| unavailable("DeleteItem", e))?;
+            self.delete_key(
+                t,
+                HashMap::from([(PK.to_string(), pk), (SK.to_string(), sk)]),
+            )
+            .await?;
         }
-        let profile = built(
-            Delete::builder()
-                .table_name(t)
-                .set_key(Some(key(
-                    schema::user_pk(&user.user_id),
-                    schema::PROFILE_SK,
-                )))
-                .build(),
+        let profile = Self::delete_tx(
+            t,
+            key(schema::user_pk(&user.user_id), schema::PROFILE_SK),
+            None,
+            vec![],
         )?;
-        let claim = built(
-            Delete::builder()
-                .table_name(t)
-                .set_key(Some(key(schema::phone_pk(&user.phone), schema::PHONE_SK)))
-                .condition_expression("attribute_not_exists(#pk) OR #user_id = :uid")
-                .set_expression_attribute_names(Some(names(&[PK, "user_id"])))
-                .set_expression_attribute_values(Some(values(vec![(":uid", s(&user.user_id))])))
-                .build(),
+        let claim = Self::delete_tx(
+            t,
+            key(schema::phone_pk(&user.phone), schema::PHONE_SK),
+            Some("attribute_not_exists(#pk) OR #user_id = :uid"),
+            vec![(":uid", s(&user.user_id))],
         )?;
-        match self
-            .transact(vec![
-                TransactWriteItem::builder().delete(profile).build(),
-                TransactWriteItem::builder().delete(claim).build(),
-            ])
-            .await?
-        {
+        match self.transact(vec![profile, claim]).await? {
             Tx::Committed => Ok(()),
             Tx::Cancelled(codes) => Err(StoreError::Unavailable(format!(
                 "account deletion cancelled: {codes:?}"
@@ -1015,7 +959,6 @@ impl Store for DynamoStore {
             &self.tables.users,
             key(schema::user_pk(user_id), schema::session_sk(session_id)),
             "attribute_exists(#pk)",
-            &[PK],
             vec![],
         )
         .await
@@ -1078,8 +1021,8 @@ impl Store for DynamoStore {
         )?;
         let tx = self
             .transact(vec![
-                Self::put_tx(t, meta, Some("attribute_not_exists(#pk)"))?,
-                Self::put_tx(t, owned, None)?,
+                Self::put_tx(t, meta, Some("attribute_not_exists(#pk)"), vec![])?,
+                Self::put_tx(t, owned, None, vec![])?,
             ])
             .await?;
         match tx {
@@ -1119,11 +1062,13 @@ impl Store for DynamoStore {
                     t,
                     to_item(&m, schema::pool_pk(pool_id), schema::member_sk(user_id))?,
                     Some("attribute_not_exists(#pk)"),
+                vec![]
                 )?,
                 Self::put_tx(
                     t,
                     to_item(&m, schema::user_pk(user_id), schema::joined_sk(pool_id))?,
                     None,
+                vec![]
                 )?,
                 self.seat_update(
                     pool_id,
@@ -1168,11 +1113,13 @@ impl Store for DynamoStore {
                 t,
                 key(schema::pool_pk(pool_id), schema::member_sk(user_id)),
                 Some("attribute_exists(#pk)"),
+                vec![],
             )?,
             Self::delete_tx(
                 t,
                 key(schema::user_pk(user_id), schema::joined_sk(pool_id)),
                 None,
+                vec![],
             )?,
             self.seat_update(
                 pool_id,
@@ -1235,11 +1182,13 @@ impl Store for DynamoStore {
                     t,
                     key(schema::pool_pk(&pool_id), schema::member_sk(user_id)),
                     Some("attribute_exists(#pk)"),
+                    vec![],
                 )?,
                 Self::delete_tx(
                     t,
                     key(schema::user_pk(user_id), schema::joined_sk(&pool_id)),
                     None,
+                    vec![],
                 )?,
                 self.seat_update(
                     &pool_id,
