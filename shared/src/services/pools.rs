@@ -177,8 +177,9 @@ pub async fn list_mine(state: &AppState, ctx: &AuthContext, role: Role) -> ApiRe
             .cmp(&a.created_at_ms)
             .then(a.pool_id.cmp(&b.pool_id))
     });
+    let today = today(state);
     Ok(PoolList {
-        items: pools.iter().map(|p| view(state, p)).collect(),
+        items: pools.iter().map(|p| PoolView::new(p, &today)).collect(),
     })
 }
 
