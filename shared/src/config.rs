@@ -3,7 +3,9 @@
 //! Locally every setting has a safe default (keys are generated per start). In Lambda
 //! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
 
+use crate::domain::{Role, User};
 use crate::phone::{AllowedCountries, parse_region};
+use crate::store::tables::TableNames;
 use phonenumber::country::Id;
 use std::collections::HashMap;
 
@@ -39,23 +41,6 @@ pub enum SmsKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tables {
-    pub users: String,
-    pub otps: String,
-    pub pools: String,
-}
-
-impl Default for Tables {
-    fn default() -> Self {
-        Tables {
-            users: "users".into(),
-            otps: "otps".into(),
-            pools: "pools".into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtpSettings {
     pub length: usize,
     pub ttl_seconds: i64,
@@ -71,7 +56,7 @@ pub struct Config {
     pub runtime: Runtime,
     pub port: u16,
     pub store: StoreKind,
-    pub tables: Tables,
+    pub tables: TableNames,
     pub dynamodb_endpoint: Option<String>,
     pub sns_endpoint: Option<String>,
     pub create_tables: bool,
@@ -171,12 +156,7 @@ impl Config {
                 )));
             }
         };
-        let table = |k: &str, d: &str| get(k).unwrap_or_else(|| d.to_string());
-        let tables = Tables {
-            users: table("USERS_TABLE", "users"),
-            otps: table("OTPS_TABLE", "otps"),
-            pools: table("POOLS_TABLE", "pools"),
-        };
+        let (tables, missing_tables) = TableNames::from_lookup(get);
         let secret_key = get("SECRET_KEY").map(String::into_bytes);
         if let Some(k) = &secret_key
             && k.len() < MIN_SECRET_KEY_LEN
@@ -195,10 +175,6 @@ impl Config {
             })
             .unwrap_or_default();
 
-        let missing_tables = ["USERS_TABLE", "OTPS_TABLE", "POOLS_TABLE"]
-            .into_iter()
-            .filter(|k| get(k).is_none())
-            .collect();
         let config = Config {
             missing_tables,
             runtime,
@@ -239,25 +215,21 @@ impl Config {
 
     /// The settings a deployed function must have; each missing one is named.
     fn check_production(&self) -> Result<(), ConfigError> {
-        let mut problems = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
         if self.store != StoreKind::Dynamodb {
-            problems.push("STORE must be dynamodb");
+            problems.push("STORE must be dynamodb".into());
         }
         if self.sms != SmsKind::Sns {
-            problems.push("SMS_SENDER must be sns");
+            problems.push("SMS_SENDER must be sns".into());
         }
         if self.jwt_signing_key_pem.is_none() {
-            problems.push("JWT_SIGNING_KEY is required");
+            problems.push("JWT_SIGNING_KEY is required".into());
         }
         if self.secret_key.is_none() {
-            problems.push("SECRET_KEY is required");
+            problems.push("SECRET_KEY is required".into());
         }
         for name in &self.missing_tables {
-            problems.push(match *name {
-                "USERS_TABLE" => "USERS_TABLE is required",
-                "OTPS_TABLE" => "OTPS_TABLE is required",
-                _ => "POOLS_TABLE is required",
-            });
+            problems.push(format!("{name} is required"));
         }
         if problems.is_empty() {
             Ok(())
@@ -271,6 +243,15 @@ impl Config {
 
     pub fn is_admin_phone(&self, e164: &str) -> bool {
         self.admin_phones.iter().any(|p| p == e164)
+    }
+
+    /// The role a user has now: admin if listed in `ADMIN_PHONES`, else the stored role.
+    pub fn role_of(&self, user: &User) -> Role {
+        if self.is_admin_phone(&user.phone) {
+            Role::Admin
+        } else {
+            user.role
+        }
     }
 }
 
@@ -294,7 +275,7 @@ mod tests {
         assert_eq!(c.port, 3000);
         assert_eq!(c.store, StoreKind::Memory);
         assert_eq!(c.sms, SmsKind::Console);
-        assert_eq!(c.tables, Tables::default());
+        assert_eq!(c.tables, TableNames::default());
         assert_eq!(c.default_country, Id::IN);
         assert_eq!(c.otp.length, 6);
         assert_eq!(c.otp.ttl_seconds, 300);
@@ -358,6 +339,6 @@ mod tests {
         .unwrap();
         assert_eq!(c.store, StoreKind::Dynamodb);
         assert_eq!(c.sms, SmsKind::Sns);
-        assert_eq!(c.tables.users, "u");
+        assert_eq!(c.tables.get(crate::store::tables::Table::Users), "u");
     }
 }

@@ -1,11 +1,15 @@
-//! The API error type and the JSON envelopes of the contract:
-//! `{"success": true, "data": ...}` and `{"success": false, "error": {code, message, details?}}`.
+//! The edge of every function: the API error type, the JSON envelopes of the contract
+//! (`{"success": true, "data": ...}` and `{"success": false, "error": {code, message, details?}}`)
+//! and the one mapping from domain errors to HTTP statuses and codes.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
+
+use crate::domain::{Conflict, Error};
+use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
@@ -33,92 +37,19 @@ impl ApiError {
         self
     }
 
+    fn retry(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self.with_details(json!({ "retry_after": secs }))
+    }
+
     /// 400 naming the offending field in `details.field`.
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message)
             .with_details(json!({ "field": field }))
     }
 
-    pub fn country_not_supported() -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "COUNTRY_NOT_SUPPORTED",
-            "codes cannot be sent to this country",
-        )
-        .with_details(json!({ "field": "phone" }))
-    }
-
     pub fn unauthorized() -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "authentication required",
-        )
-    }
-
-    pub fn invalid_credentials() -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_CREDENTIALS",
-            "phone number or password is incorrect",
-        )
-    }
-
-    pub fn otp_invalid(attempts_remaining: u32) -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "OTP_INVALID",
-            "the code is incorrect",
-        )
-        .with_details(json!({ "attempts_remaining": attempts_remaining }))
-    }
-
-    pub fn otp_expired() -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "OTP_EXPIRED",
-            "the code has expired or was already used; request a new one",
-        )
-    }
-
-    pub fn otp_attempts_exceeded() -> Self {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "OTP_ATTEMPTS_EXCEEDED",
-            "too many wrong codes; request a new one",
-        )
-    }
-
-    pub fn permission_denied() -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, "PERMISSION_DENIED", "not allowed")
-    }
-
-    pub fn account_suspended() -> Self {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "ACCOUNT_SUSPENDED",
-            "this account is suspended",
-        )
-    }
-
-    pub fn not_found(what: &str) -> Self {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            format!("{what} not found"),
-        )
-    }
-
-    pub fn account_not_found() -> Self {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "ACCOUNT_NOT_FOUND",
-            "no account is registered for this phone number",
-        )
-    }
-
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::CONFLICT, code, message)
+        Error::Unauthorized.into()
     }
 
     pub fn payload_too_large() -> Self {
@@ -134,36 +65,6 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             "request body must be application/json",
-        )
-    }
-
-    pub fn account_locked(retry_after: u64) -> Self {
-        let mut e = ApiError::new(
-            StatusCode::LOCKED,
-            "ACCOUNT_LOCKED",
-            "too many failed sign-in attempts; try again later",
-        )
-        .with_details(json!({ "retry_after": retry_after }));
-        e.retry_after = Some(retry_after);
-        e
-    }
-
-    pub fn rate_limited(retry_after: u64) -> Self {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMIT_EXCEEDED",
-            "too many requests; try again later",
-        )
-        .with_details(json!({ "retry_after": retry_after }));
-        e.retry_after = Some(retry_after);
-        e
-    }
-
-    pub fn otp_delivery_failed() -> Self {
-        ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "OTP_DELIVERY_FAILED",
-            "the code could not be sent; try again",
         )
     }
 
@@ -183,6 +84,103 @@ impl ApiError {
             "INTERNAL",
             "internal error",
         )
+    }
+}
+
+/// The one place where domain refusals become HTTP statuses, codes and messages.
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        use StatusCode as S;
+        match e {
+            Error::Invalid { field, message } => ApiError::validation(&field, message),
+            Error::CountryNotSupported => ApiError::new(
+                S::BAD_REQUEST,
+                "COUNTRY_NOT_SUPPORTED",
+                "codes cannot be sent to this country",
+            )
+            .with_details(json!({ "field": "phone" })),
+            Error::Unauthorized => {
+                ApiError::new(S::UNAUTHORIZED, "UNAUTHORIZED", "authentication required")
+            }
+            Error::VerificationTokenInvalid => ApiError::new(
+                S::UNAUTHORIZED,
+                "UNAUTHORIZED",
+                "verification token is invalid, used or expired",
+            ),
+            Error::InvalidCredentials => ApiError::new(
+                S::UNAUTHORIZED,
+                "INVALID_CREDENTIALS",
+                "phone number or password is incorrect",
+            ),
+            Error::OtpInvalid { attempts_remaining } => {
+                ApiError::new(S::UNAUTHORIZED, "OTP_INVALID", "the code is incorrect")
+                    .with_details(json!({ "attempts_remaining": attempts_remaining }))
+            }
+            Error::OtpExpired => ApiError::new(
+                S::UNAUTHORIZED,
+                "OTP_EXPIRED",
+                "the code has expired or was already used; request a new one",
+            ),
+            Error::OtpAttemptsExceeded => ApiError::new(
+                S::TOO_MANY_REQUESTS,
+                "OTP_ATTEMPTS_EXCEEDED",
+                "too many wrong codes; request a new one",
+            ),
+            Error::PermissionDenied => {
+                ApiError::new(S::FORBIDDEN, "PERMISSION_DENIED", "not allowed")
+            }
+            Error::AccountSuspended => ApiError::new(
+                S::FORBIDDEN,
+                "ACCOUNT_SUSPENDED",
+                "this account is suspended",
+            ),
+            Error::NotFound(what) => {
+                ApiError::new(S::NOT_FOUND, "NOT_FOUND", format!("{what} not found"))
+            }
+            Error::AccountNotFound => ApiError::new(
+                S::NOT_FOUND,
+                "ACCOUNT_NOT_FOUND",
+                "no account is registered for this phone number",
+            ),
+            Error::Conflict(c) => conflict(c),
+            Error::AccountLocked { retry_after } => ApiError::new(
+                S::LOCKED,
+                "ACCOUNT_LOCKED",
+                "too many failed sign-in attempts; try again later",
+            )
+            .retry(retry_after),
+            Error::RateLimited { retry_after } => ApiError::new(
+                S::TOO_MANY_REQUESTS,
+                "RATE_LIMIT_EXCEEDED",
+                "too many requests; try again later",
+            )
+            .retry(retry_after),
+            Error::OtpDeliveryFailed => ApiError::new(
+                S::BAD_GATEWAY,
+                "OTP_DELIVERY_FAILED",
+                "the code could not be sent; try again",
+            ),
+            Error::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+fn conflict(c: Conflict) -> ApiError {
+    let (code, message) = match c {
+        Conflict::AccountExists => (
+            "ACCOUNT_EXISTS",
+            "an account already exists for this phone number; sign in instead",
+        ),
+        Conflict::AlreadyMember => ("ALREADY_MEMBER", "you are already a member of this pool"),
+        Conflict::PoolFull => ("POOL_FULL", "this pool has no free seat"),
+        Conflict::PoolClosed => ("POOL_CLOSED", "this pool's deadline has passed"),
+    };
+    ApiError::new(StatusCode::CONFLICT, code, message)
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::internal(e)
     }
 }
 

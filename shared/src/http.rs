@@ -149,7 +149,7 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 
 /// Router fallback: unknown path.
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("route")
+    crate::domain::Error::NotFound("route").into()
 }
 
 /// Router fallback: known path, wrong method.

@@ -1,19 +1,24 @@
-//! The common crate of every function: configuration, domain rules, storage and SMS ports
-//! with their adapters, tokens, passwords, phone numbers, and the HTTP envelope.
+//! The common crate of every function: configuration, the domain and its rules, the storage
+//! and SMS ports with their adapters, tokens, passwords, phone numbers, and the HTTP edge
+//! (envelope, extractors, OpenAPI pieces). See ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod auth_context;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod domain;
 pub mod error;
 pub mod http;
-pub mod model;
+pub mod openapi;
 pub mod password;
 pub mod phone;
 pub mod services;
 pub mod sms;
+pub mod state;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
 pub mod validate;
+pub mod views;

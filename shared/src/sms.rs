@@ -62,17 +62,6 @@ impl SmsSender for ConsoleSms {
     }
 }
 
-/// Always fails (tests of the 502 path).
-#[derive(Debug, Default)]
-pub struct FailingSms;
-
-#[async_trait]
-impl SmsSender for FailingSms {
-    async fn send(&self, _: &str, _: &str) -> Result<(), SmsError> {
-        Err(SmsError("delivery disabled".into()))
-    }
-}
-
 /// Amazon SNS, publishing straight to the phone number as a transactional SMS.
 pub struct SnsSms {
     client: aws_sdk_sns::Client,

@@ -1,11 +1,16 @@
-//! Test support (feature `testing`): an in-process app with a fake clock and a capturing SMS
-//! sender, driven through the real router, plus helpers for the common flows.
+//! Test support (feature `testing`): an in-process app over any group's routes with a fake
+//! clock and a capturing SMS sender, fixtures that make a signed-in user straight through the
+//! ports (no auth routes needed), request helpers and assertion helpers.
 
-use crate::app::{AppState, finish};
+use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
-use crate::sms::{ConsoleSms, SmsSender};
-use crate::store::Store;
+use crate::domain::{KycStatus, Role, User, UserStatus, Verification};
+use crate::services::auth::{Auth, new_epoch};
+use crate::sms::{ConsoleSms, SmsError, SmsSender};
+use crate::state::AppState;
+use crate::store::Stores;
+use async_trait::async_trait;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -23,6 +28,17 @@ pub fn config(overrides: &[(&str, &str)]) -> Config {
     match Config::from_lookup(Runtime::Local, |k| map.get(k).cloned()) {
         Ok(c) => c,
         Err(e) => panic!("test config: {e}"),
+    }
+}
+
+/// Always fails (tests of the 502 path).
+#[derive(Debug, Default)]
+pub struct FailingSms;
+
+#[async_trait]
+impl SmsSender for FailingSms {
+    async fn send(&self, _: &str, _: &str) -> Result<(), SmsError> {
+        Err(SmsError("delivery disabled".into()))
     }
 }
 
@@ -48,21 +64,58 @@ impl TestResponse {
     pub fn data(&self) -> &Value {
         &self.body["data"]
     }
+    /// `error.details.field`, or "".
+    pub fn field(&self) -> &str {
+        self.body["error"]["details"]["field"]
+            .as_str()
+            .unwrap_or("")
+    }
+}
+
+/// Asserts an error response: its status and `error.code`.
+#[track_caller]
+pub fn assert_error(r: &TestResponse, status: u16, code: &str) {
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (status, code),
+        "body: {}",
+        r.body
+    );
+}
+
+/// Asserts a 400 `VALIDATION_ERROR` naming `field`.
+#[track_caller]
+pub fn assert_invalid(r: &TestResponse, field: &str) {
+    assert_error(r, 400, "VALIDATION_ERROR");
+    assert_eq!(r.field(), field, "body: {}", r.body);
+}
+
+/// Asserts a success with `status`; returns its `data`.
+#[track_caller]
+pub fn assert_ok(r: &TestResponse, status: u16) -> &Value {
+    assert_eq!(r.status.as_u16(), status, "body: {}", r.body);
+    assert_eq!(r.body["success"], true, "body: {}", r.body);
+    r.data()
+}
+
+/// A user made through the ports, signed in on one session.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub user_id: String,
+    pub phone: String,
+    pub access_token: String,
+    pub refresh_token: String,
 }
 
 impl TestApp {
-    /// An app over `store` with the given routes, contract defaults and `overrides`.
-    pub fn new(
-        store: Arc<dyn Store>,
-        routes: Router<AppState>,
-        overrides: &[(&str, &str)],
-    ) -> Self {
-        Self::with_sms(store, routes, overrides, None)
+    /// An app over `stores` with the given routes, contract defaults and `overrides`.
+    pub fn new(stores: Stores, routes: Router<AppState>, overrides: &[(&str, &str)]) -> Self {
+        Self::with_sms(stores, routes, overrides, None)
     }
 
     /// As [`TestApp::new`], with a different SMS sender (e.g. a failing one).
     pub fn with_sms(
-        store: Arc<dyn Store>,
+        stores: Stores,
         routes: Router<AppState>,
         overrides: &[(&str, &str)],
         sender: Option<Arc<dyn SmsSender>>,
@@ -73,7 +126,7 @@ impl TestApp {
             .single();
         let clock = Arc::new(FakeClock::new(start.unwrap_or_default()));
         let sender: Arc<dyn SmsSender> = sender.unwrap_or_else(|| sms.clone());
-        let state = match AppState::new(config(overrides), store, sender, clock.clone()) {
+        let state = match AppState::new(config(overrides), stores, sender, clock.clone()) {
             Ok(s) => s,
             Err(e) => panic!("test state: {e}"),
         };
@@ -83,6 +136,70 @@ impl TestApp {
             sms,
             clock,
             router,
+        }
+    }
+
+    pub fn stores(&self) -> &Stores {
+        &self.state.stores
+    }
+
+    /// The auth service over this app's state (fixtures mint tokens with it).
+    pub fn auth(&self) -> Auth<'_> {
+        let s = &self.state;
+        Auth::new(&s.stores, &*s.sms, &*s.clock, &s.keys, &s.secret, &s.config)
+    }
+
+    /// A registered, signed-in user for `phone` (E.164), made through the ports.
+    pub async fn signed_in(&self, phone: &str) -> TestUser {
+        let now_ms = self.state.now_ms();
+        let user = User {
+            user_id: uuid::Uuid::new_v4().to_string(),
+            phone: phone.to_string(),
+            name: "Test User".into(),
+            email: None,
+            state: None,
+            city: None,
+            dob: None,
+            security_number_hash: None,
+            role: Role::User,
+            status: UserStatus::Active,
+            kyc_status: KycStatus::NotSubmitted,
+            risk_band: None,
+            password_hash: None,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            session_epoch: new_epoch(),
+            login_count: 0,
+            last_login_at_ms: None,
+        };
+        let token_hash = format!("fixture-{}", user.user_id);
+        let stores = self.stores();
+        let v = Verification {
+            token_hash: token_hash.clone(),
+            phone: phone.to_string(),
+            expires_at_ms: now_ms + 60_000,
+        };
+        stores
+            .verifications
+            .put_verification(&v)
+            .await
+            .expect("fixture token");
+        let created = stores.users.create_user(&user, &token_hash, now_ms).await;
+        assert_eq!(
+            created.expect("fixture user"),
+            Ok(()),
+            "fixture: {phone} is taken"
+        );
+        let tokens = self
+            .auth()
+            .start_session(&user, None)
+            .await
+            .expect("fixture session");
+        TestUser {
+            user_id: user.user_id,
+            phone: phone.to_string(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
         }
     }
 
@@ -125,17 +242,39 @@ impl TestApp {
         }
     }
 
+    /// POST with a JSON body, no token.
     pub async fn post(&self, path: &str, body: Value) -> TestResponse {
         self.call(Method::POST, path, Some(body), None).await
     }
 
+    /// GET as `bearer`.
+    pub async fn get(&self, path: &str, bearer: &str) -> TestResponse {
+        self.call(Method::GET, path, None, Some(bearer)).await
+    }
+
+    /// `method` as `bearer`, with an optional JSON body.
+    pub async fn as_user(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        bearer: &str,
+    ) -> TestResponse {
+        self.call(method, path, body, Some(bearer)).await
+    }
+}
+
+/// Helpers that drive the auth routes (apps built with the auth function's routes).
+impl TestApp {
     /// Requests a code for `phone` and returns it, read from the captured SMS.
     pub async fn request_code(&self, phone: &str) -> String {
         let r = self
             .post("/v1/auth/otp/request", json!({ "phone": phone }))
             .await;
-        assert_eq!(r.status, StatusCode::OK, "otp request: {:?}", r.body);
-        let e164 = r.data()["phone"].as_str().unwrap_or_default().to_string();
+        let e164 = assert_ok(&r, 200)["phone"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         self.last_code(&e164)
     }
 
@@ -154,16 +293,16 @@ impl TestApp {
                 json!({ "phone": phone, "code": code }),
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "verify: {:?}", r.body);
-        // The resend cooldown would block the next code for this phone in the same test.
-        self.clock.advance(chrono::Duration::seconds(61));
-        r.data()["verification_token"]
+        let token = assert_ok(&r, 200)["verification_token"]
             .as_str()
             .unwrap_or_default()
-            .to_string()
+            .to_string();
+        // The resend cooldown would block the next code for this phone in the same test.
+        self.clock.advance(chrono::Duration::seconds(61));
+        token
     }
 
-    /// Registers `phone` with a password; returns the `data` (user and tokens).
+    /// Registers `phone` with a password through the routes; returns `data` (user and tokens).
     pub async fn register(&self, phone: &str, password: &str) -> Value {
         let vt = self.verification_token(phone).await;
         let r = self
@@ -172,13 +311,10 @@ impl TestApp {
                 json!({ "verification_token": vt, "name": "Test User", "password": password }),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "register: {:?}", r.body);
-        r.data().clone()
+        assert_ok(&r, 201).clone()
     }
-}
 
-impl TestApp {
-    /// Registers `phone` without a password (cheap); returns (access token, user id).
+    /// Registers `phone` without a password through the routes; returns (access token, user id).
     pub async fn user(&self, phone: &str) -> (String, String) {
         let vt = self.verification_token(phone).await;
         let r = self
@@ -187,14 +323,9 @@ impl TestApp {
                 json!({ "verification_token": vt, "name": format!("User {phone}") }),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "register: {:?}", r.body);
-        (
-            token(r.data(), "access_token"),
-            r.data()["user"]["user_id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        )
+        let data = assert_ok(&r, 201);
+        let uid = data["user"]["user_id"].as_str().unwrap_or_default();
+        (token(data, "access_token"), uid.to_string())
     }
 }
 

@@ -1,19 +1,20 @@
-//! Field rules of the contract. Each returns the `VALIDATION_ERROR` naming the field.
+//! Field rules of the contract. Each returns the domain's `Invalid` error naming the field.
+//! Lengths are counted on the value as given (as JSON Schema's `maxLength` does); surrounding
+//! white space is then trimmed, and a value that is only white space is refused.
 
-use crate::error::ApiError;
+use crate::domain::Error;
 use chrono::NaiveDate;
 
-pub fn name(field: &str, v: &str) -> Result<String, ApiError> {
+pub fn name(field: &str, v: &str) -> Result<String, Error> {
     let t = v.trim();
-    let n = t.chars().count();
-    if n == 0 || n > 100 {
-        return Err(ApiError::validation(
+    if t.is_empty() || v.chars().count() > 100 {
+        return Err(Error::invalid(
             field,
             format!("{field} must be 1 to 100 characters"),
         ));
     }
     if t.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+        return Err(Error::invalid(
             field,
             format!("{field} must not contain control characters"),
         ));
@@ -22,8 +23,8 @@ pub fn name(field: &str, v: &str) -> Result<String, ApiError> {
 }
 
 /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
-pub fn email(v: &str) -> Result<String, ApiError> {
-    let bad = || ApiError::validation("email", "email must be a valid address");
+pub fn email(v: &str) -> Result<String, Error> {
+    let bad = || Error::invalid("email", "email must be a valid address");
     let t = v.trim();
     if t.len() > 254 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
@@ -47,33 +48,33 @@ pub fn email(v: &str) -> Result<String, ApiError> {
 }
 
 /// A past `YYYY-MM-DD` date (strictly before `today`).
-pub fn dob(v: &str, today: NaiveDate) -> Result<String, ApiError> {
+pub fn dob(v: &str, today: NaiveDate) -> Result<String, Error> {
     let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
         .ok()
         .filter(|_| v.trim().len() == 10)
-        .ok_or_else(|| ApiError::validation("dob", "dob must be a date YYYY-MM-DD"))?;
+        .ok_or_else(|| Error::invalid("dob", "dob must be a date YYYY-MM-DD"))?;
     if d >= today {
-        return Err(ApiError::validation("dob", "dob must be in the past"));
+        return Err(Error::invalid("dob", "dob must be in the past"));
     }
     Ok(d.format("%Y-%m-%d").to_string())
 }
 
-pub fn security_number(v: &str) -> Result<String, ApiError> {
+pub fn security_number(v: &str) -> Result<String, Error> {
     if v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(v.to_string())
     } else {
-        Err(ApiError::validation(
+        Err(Error::invalid(
             "security_number",
             "security_number must be exactly 4 digits",
         ))
     }
 }
 
-pub fn password(field: &str, v: &str) -> Result<(), ApiError> {
+pub fn password(field: &str, v: &str) -> Result<(), Error> {
     if crate::password::valid_length(v) {
         Ok(())
     } else {
-        Err(ApiError::validation(
+        Err(Error::invalid(
             field,
             format!("{field} must be 8 to 128 characters"),
         ))
@@ -81,19 +82,19 @@ pub fn password(field: &str, v: &str) -> Result<(), ApiError> {
 }
 
 /// Digits only, 1..=10 of them.
-pub fn code(v: &str) -> Result<(), ApiError> {
+pub fn code(v: &str) -> Result<(), Error> {
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(ApiError::validation("code", "code must be digits"))
+        Err(Error::invalid("code", "code must be digits"))
     }
 }
 
 /// A bounded free-text field (device ids, versions, tokens).
-pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
+pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, Error> {
     let t = v.trim();
-    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+    if t.is_empty() || v.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(Error::invalid(
             field,
             format!("{field} must be 1 to {max} characters"),
         ));
@@ -127,9 +128,9 @@ mod tests {
         assert!(code("01234a").is_err());
         assert!(code("").is_err());
         assert!(password("password", "12345678").is_ok());
-        assert_eq!(
-            password("new_password", "1").unwrap_err().details.unwrap()["field"],
-            "new_password"
-        );
+        assert!(matches!(
+            password("new_password", "1"),
+            Err(Error::Invalid { field, .. }) if field == "new_password"
+        ));
     }
 }

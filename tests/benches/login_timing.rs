@@ -20,7 +20,7 @@ async fn main() {
     // A lockout would change the wrong-password path; raise it out of the way.
     let app = TestApp::new(
         integration_tests::memory(),
-        auth_fn::routes(),
+        auth_fn::routes().0,
         &[("LOGIN_MAX_FAILURES", "100")],
     );
     app.register("9816456565", "correct horse 1").await;

@@ -2,11 +2,9 @@
 //! fresh tables, and the local-api binary.
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-use shared::config::Tables;
-use shared::store::Store;
+use shared::store::Stores;
 use shared::store::dynamo::{DynamoStore, create_tables};
-use shared::store::memory::MemoryStore;
-use std::sync::Arc;
+use shared::store::tables::{TABLES, TableNames};
 
 /// The emulator endpoint. With `REQUIRE_EMULATOR=1` (the test command sets it) a missing
 /// endpoint fails the test instead of skipping it.
@@ -37,28 +35,24 @@ pub fn dynamo_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
 }
 
 /// Table names no other test uses.
-pub fn fresh_tables() -> Tables {
+pub fn fresh_tables() -> TableNames {
     let p = shared::crypto::random_hex8();
-    Tables {
-        users: format!("t{p}-users"),
-        otps: format!("t{p}-otps"),
-        pools: format!("t{p}-pools"),
-    }
+    TableNames::with(|spec| format!("t{p}-{}", spec.default_name))
 }
 
-/// A DynamoDB store on the emulator, on freshly created tables; `None` when skipped.
-pub async fn dynamo() -> Option<Arc<dyn Store>> {
+/// Every port on DynamoDB in the emulator, on freshly created tables; `None` when skipped.
+pub async fn dynamo() -> Option<Stores> {
     let endpoint = emulator()?;
     let client = dynamo_client(&endpoint);
     let tables = fresh_tables();
     if let Err(e) = create_tables(&client, &tables).await {
         panic!("creating tables on the emulator failed: {e}");
     }
-    Some(Arc::new(DynamoStore::new(client, tables)))
+    Some(Stores::of(DynamoStore::new(client, tables)))
 }
 
-pub fn memory() -> Arc<dyn Store> {
-    Arc::new(MemoryStore::new())
+pub fn memory() -> Stores {
+    Stores::memory()
 }
 
 /// Path of the local-api binary (`LOCAL_API_BIN`, else the workspace's debug build).
@@ -81,7 +75,7 @@ pub struct LocalApi {
     pub base: String,
     /// Where SMS are read: `/_dev/sms` (console) or moto's data endpoint (SNS).
     sms_source: SmsSource,
-    pub tables: Option<Tables>,
+    pub tables: Option<TableNames>,
 }
 
 enum SmsSource {
@@ -99,19 +93,19 @@ impl LocalApi {
     pub async fn dynamodb() -> Option<LocalApi> {
         let ep = emulator()?;
         let tables = fresh_tables();
-        let env = [
+        let mut env = vec![
             ("STORE", "dynamodb"),
             ("CREATE_TABLES", "true"),
             ("SMS_SENDER", "sns"),
             ("DYNAMODB_ENDPOINT", ep.as_str()),
             ("SNS_ENDPOINT", ep.as_str()),
-            ("USERS_TABLE", tables.users.as_str()),
-            ("OTPS_TABLE", tables.otps.as_str()),
-            ("POOLS_TABLE", tables.pools.as_str()),
             ("AWS_ACCESS_KEY_ID", "test"),
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("AWS_REGION", "us-east-1"),
         ];
+        for spec in &TABLES {
+            env.push((spec.env, tables.get(spec.table)));
+        }
         let mut api = Self::start(&env, Some(ep.clone())).await;
         api.tables = Some(tables);
         Some(api)

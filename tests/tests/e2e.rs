@@ -312,7 +312,8 @@ async fn dynamodb_and_sns_over_http() {
     let tables = h.api.tables.clone().unwrap();
     let client = dynamo_client(&integration_tests::emulator().unwrap());
     let mut dump = String::new();
-    for t in [&tables.users, &tables.otps, &tables.pools] {
+    for spec in shared::store::tables::TABLES {
+        let t = tables.get(spec.table);
         let out = client.scan().table_name(t).send().await.unwrap();
         dump.push_str(&format!("{:?}", out.items()));
     }

@@ -2,11 +2,10 @@
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-use axum::http::StatusCode;
 use serde_json::json;
+use shared::store::Stores;
 use shared::store::dynamo::DynamoStore;
-use shared::testing::TestApp;
-use std::sync::Arc;
+use shared::testing::{TestApp, assert_error};
 
 #[tokio::test]
 async fn store_outage_is_a_clean_500() {
@@ -25,12 +24,11 @@ async fn store_outage_is_a_clean_500() {
         aws_sdk_dynamodb::Client::from_conf(conf),
         integration_tests::fresh_tables(),
     );
-    let app = TestApp::new(Arc::new(store), auth_fn::routes(), &[]);
+    let app = TestApp::new(Stores::of(store), auth_fn::routes().0, &[]);
     let r = app
         .post("/v1/auth/otp/request", json!({"phone": "9816456565"}))
         .await;
-    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(r.code(), "INTERNAL");
+    assert_error(&r, 500, "INTERNAL");
     assert_eq!(r.body["error"]["message"], "internal error");
     let text = r.body.to_string().to_lowercase();
     for leak in ["dispatch", "connect", "dynamodb", "127.0.0.1"] {

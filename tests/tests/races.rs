@@ -3,14 +3,14 @@
 use axum::http::StatusCode;
 use futures::future::join_all;
 use serde_json::json;
-use shared::store::Store;
+use shared::store::Stores;
 use shared::testing::{TestApp, token};
 use std::sync::Arc;
 
 const PHONE: &str = "9816456565";
 
-fn app(store: Arc<dyn Store>) -> Arc<TestApp> {
-    Arc::new(TestApp::new(store, auth_fn::routes(), &[]))
+fn app(stores: Stores) -> Arc<TestApp> {
+    Arc::new(TestApp::new(stores, auth_fn::routes().0, &[]))
 }
 
 async fn parallel_verifies_of_one_code(app: Arc<TestApp>) {
@@ -70,8 +70,8 @@ async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
             .all(|r| r.status == StatusCode::UNAUTHORIZED)
     );
     let uid = app
-        .state
-        .store
+        .stores()
+        .users
         .user_id_by_phone("+919816456565")
         .await
         .unwrap();
@@ -110,7 +110,7 @@ async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
         "a token never has two different successors"
     );
     let uid = reg["user"]["user_id"].as_str().unwrap();
-    let sessions = app.state.store.list_sessions(uid).await.unwrap();
+    let sessions = app.stores().sessions.list_sessions(uid).await.unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0].generation, 1, "rotated exactly once");
     let next = app

@@ -2,13 +2,13 @@
 //! function's handler routes, using the request id from the request context.
 
 use axum::http::StatusCode;
-use shared::store::memory::MemoryStore;
+use shared::openapi::route_list;
+use shared::store::Stores;
 use shared::testing::{TestApp, load_events};
-use std::sync::Arc;
 
 fn expected(name: &str) -> StatusCode {
     match name {
-        "health" | "jwks" | "otp-request" => StatusCode::OK,
+        "health" | "jwks" | "openapi" | "otp-request" => StatusCode::OK,
         // The sample codes and tokens are placeholders: these are refused, but routed.
         _ => StatusCode::UNAUTHORIZED,
     }
@@ -19,7 +19,7 @@ async fn each_event_runs_through_the_handler() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/auth");
     let mut seen = Vec::new();
     for (name, event, req) in load_events(&dir) {
-        let app = TestApp::new(Arc::new(MemoryStore::new()), auth_fn::routes(), &[]);
+        let app = TestApp::new(Stores::memory(), auth_fn::routes().0, &[]);
         let res = app.send(req).await;
         assert_eq!(res.status, expected(&name), "{name}: {:?}", res.body);
         assert_eq!(
@@ -30,10 +30,9 @@ async fn each_event_runs_through_the_handler() {
         seen.push(event["routeKey"].as_str().unwrap().to_string());
     }
     seen.sort();
-    let mut routes: Vec<String> = auth_fn::ROUTES
-        .iter()
+    let routes: Vec<String> = route_list(&auth_fn::routes().1)
+        .into_iter()
         .map(|(m, p)| format!("{m} {p}"))
         .collect();
-    routes.sort();
     assert_eq!(seen, routes, "one event per route");
 }

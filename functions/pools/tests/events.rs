@@ -2,16 +2,16 @@
 //! function's handler routes (the sample bearer token is a placeholder, so each gets 401).
 
 use axum::http::StatusCode;
-use shared::store::memory::MemoryStore;
+use shared::openapi::route_list;
+use shared::store::Stores;
 use shared::testing::{TestApp, load_events};
-use std::sync::Arc;
 
 #[tokio::test]
 async fn each_event_runs_through_the_handler() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/pools");
     let mut seen = Vec::new();
     for (name, event, req) in load_events(&dir) {
-        let app = TestApp::new(Arc::new(MemoryStore::new()), pools_fn::routes(), &[]);
+        let app = TestApp::new(Stores::memory(), pools_fn::routes().0, &[]);
         let res = app.send(req).await;
         assert_eq!(
             res.status,
@@ -27,10 +27,9 @@ async fn each_event_runs_through_the_handler() {
         seen.push(event["routeKey"].as_str().unwrap().to_string());
     }
     seen.sort();
-    let mut routes: Vec<String> = pools_fn::ROUTES
-        .iter()
+    let routes: Vec<String> = route_list(&pools_fn::routes().1)
+        .into_iter()
         .map(|(m, p)| format!("{m} {p}"))
         .collect();
-    routes.sort();
     assert_eq!(seen, routes, "one event per route");
 }

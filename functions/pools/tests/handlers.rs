@@ -1,23 +1,25 @@
-//! Handler tests: every pools route and error code, through the real routers (auth for
-//! sign-up, pools), in process, with the memory store and a fake clock.
+//! Handler tests: every pools route and error code, through the pools router only, in
+//! process, with the memory store and a fake clock. Users are made through the ports.
 
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
-use shared::store::memory::MemoryStore;
-use shared::testing::{TestApp, TestResponse};
-use std::sync::Arc;
+use shared::store::Stores;
+use shared::testing::{TestApp, TestResponse, assert_error, assert_invalid};
 
 fn app() -> TestApp {
     // Day-long access tokens: some tests move the clock across the deadline day.
     TestApp::new(
-        Arc::new(MemoryStore::new()),
-        auth_fn::routes().merge(pools_fn::routes()),
-        &[
-            ("OTP_MAX_PER_IP_HOUR", "1000"),
-            ("ACCESS_TOKEN_TTL_SECONDS", "86400"),
-        ],
+        Stores::memory(),
+        pools_fn::routes().0,
+        &[("ACCESS_TOKEN_TTL_SECONDS", "86400")],
     )
+}
+
+/// A signed-in user for an Indian national number: (access token, user id).
+async fn user(app: &TestApp, national: &str) -> (String, String) {
+    let u = app.signed_in(&format!("+91{national}")).await;
+    (u.access_token, u.user_id)
 }
 
 // The fake clock starts on 2026-11-22.
@@ -49,7 +51,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> TestResponse {
 #[tokio::test]
 async fn create_returns_the_pool_with_derived_fields() {
     let app = app();
-    let (owner, owner_id) = app.user("9816456501").await;
+    let (owner, owner_id) = user(&app, "9816456501").await;
     let mut body = pool_body();
     body["owner_id"] = json!("someone-else");
     let r = create(&app, &owner, body).await;
@@ -88,7 +90,7 @@ async fn create_returns_the_pool_with_derived_fields() {
 #[tokio::test]
 async fn create_validation_names_the_field_and_creates_nothing() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
+    let (owner, _) = user(&app, "9816456501").await;
     let cases: Vec<(&str, Value)> = vec![
         ("name", json!("")),
         ("name", json!("x".repeat(101))),
@@ -108,9 +110,7 @@ async fn create_validation_names_the_field_and_creates_nothing() {
         let mut b = pool_body();
         b[field] = value;
         let r = create(&app, &owner, b).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {:?}", r.body);
-        assert_eq!(r.code(), "VALIDATION_ERROR");
-        assert_eq!(r.body["error"]["details"]["field"], field);
+        assert_invalid(&r, field);
     }
     let mut b = pool_body();
     b.as_object_mut().unwrap().remove("pool_type");
@@ -127,17 +127,14 @@ async fn create_validation_names_the_field_and_creates_nothing() {
     let r = app
         .call(Method::POST, "/v1/pools", Some(pool_body()), None)
         .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, "UNAUTHORIZED")
-    );
+    assert_error(&r, 401, "UNAUTHORIZED");
 }
 
 #[tokio::test]
 async fn get_and_unknown_ids() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
-    let (other, _) = app.user("9816456502").await;
+    let (owner, _) = user(&app, "9816456501").await;
+    let (other, _) = user(&app, "9816456502").await;
     let id = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
@@ -166,22 +163,19 @@ async fn get_and_unknown_ids() {
 #[tokio::test]
 async fn join_until_full_then_pool_full() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
+    let (owner, _) = user(&app, "9816456501").await;
     let id = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (a, _) = app.user("9816456502").await;
-    let (b, _) = app.user("9816456503").await;
-    let (c, _) = app.user("9816456504").await;
+    let (a, _) = user(&app, "9816456502").await;
+    let (b, _) = user(&app, "9816456503").await;
+    let (c, _) = user(&app, "9816456504").await;
     let r = act(&app, &a, &id, "join").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.data()["pool"]["joined_members"], 1);
     let r = act(&app, &a, &id, "join").await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::CONFLICT, "ALREADY_MEMBER")
-    );
+    assert_error(&r, 409, "ALREADY_MEMBER");
     // The owner is not a member until it joins.
     let r = act(&app, &owner, &id, "join").await;
     assert_eq!(r.data()["pool"]["joined_members"], 2);
@@ -189,7 +183,7 @@ async fn join_until_full_then_pool_full() {
     assert_eq!(r.data()["pool"]["joined_members"], 3);
     assert_eq!(r.data()["pool"]["status"], "FULL");
     let r = act(&app, &c, &id, "join").await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "POOL_FULL"));
+    assert_error(&r, 409, "POOL_FULL");
     let r = act(&app, &a, &id, "join").await;
     assert_eq!(
         r.code(),
@@ -197,24 +191,24 @@ async fn join_until_full_then_pool_full() {
         "a member of a full pool is told it is a member"
     );
     let r = act(&app, &c, "0badc0de", "join").await;
-    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "NOT_FOUND"));
+    assert_error(&r, 404, "NOT_FOUND");
 }
 
 #[tokio::test]
 async fn leave_frees_a_seat_and_non_members_get_404() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
+    let (owner, _) = user(&app, "9816456501").await;
     let id = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (a, _) = app.user("9816456502").await;
+    let (a, _) = user(&app, "9816456502").await;
     act(&app, &a, &id, "join").await;
     let r = act(&app, &a, &id, "leave").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.data()["pool"]["joined_members"], 0);
     let r = act(&app, &a, &id, "leave").await;
-    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "NOT_FOUND"));
+    assert_error(&r, 404, "NOT_FOUND");
     let r = act(&app, &a, "0badc0de", "leave").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = act(&app, &a, &id, "join").await;
@@ -228,15 +222,15 @@ async fn leave_frees_a_seat_and_non_members_get_404() {
 #[tokio::test]
 async fn after_the_deadline_day_the_pool_is_closed() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
+    let (owner, _) = user(&app, "9816456501").await;
     let mut b = pool_body();
     b["deadline"] = json!(TODAY);
     let id = create(&app, &owner, b).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (a, _) = app.user("9816456502").await;
-    let (late, _) = app.user("9816456503").await;
+    let (a, _) = user(&app, "9816456502").await;
+    let (late, _) = user(&app, "9816456503").await;
     act(&app, &a, &id, "join").await;
     // Still the deadline day at 23:59.
     app.clock.set(
@@ -252,9 +246,9 @@ async fn after_the_deadline_day_the_pool_is_closed() {
     let r = get(&app, &a, &format!("/v1/pools/{id}")).await;
     assert_eq!(r.data()["pool"]["status"], "CLOSED");
     let r = act(&app, &late, &id, "join").await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "POOL_CLOSED"));
+    assert_error(&r, 409, "POOL_CLOSED");
     let r = act(&app, &a, &id, "leave").await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "POOL_CLOSED"));
+    assert_error(&r, 409, "POOL_CLOSED");
     let r = act(&app, &a, &id, "join").await;
     assert_eq!(r.code(), "POOL_CLOSED");
 }
@@ -262,8 +256,8 @@ async fn after_the_deadline_day_the_pool_is_closed() {
 #[tokio::test]
 async fn list_mine_by_role() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
-    let (a, _) = app.user("9816456502").await;
+    let (owner, _) = user(&app, "9816456501").await;
+    let (a, _) = user(&app, "9816456502").await;
     let p1 = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
@@ -311,9 +305,9 @@ async fn list_mine_by_role() {
 #[tokio::test]
 async fn members_only_for_owner_and_members_with_masked_phones() {
     let app = app();
-    let (owner, _) = app.user("9816456501").await;
-    let (a, a_id) = app.user("9816456502").await;
-    let (stranger, _) = app.user("9816456503").await;
+    let (owner, _) = user(&app, "9816456501").await;
+    let (a, a_id) = user(&app, "9816456502").await;
+    let (stranger, _) = user(&app, "9816456503").await;
     let id = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
         .as_str()
         .unwrap()
@@ -326,7 +320,7 @@ async fn members_only_for_owner_and_members_with_masked_phones() {
         let items = r.data()["items"].as_array().unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(items[0]["user_id"], a_id.as_str());
-        assert_eq!(items[0]["name"], "User 9816456502");
+        assert_eq!(items[0]["name"], "Test User");
         assert_eq!(items[0]["masked_phone"], "+91******6502");
         assert!(items[0]["joined_at"].is_string());
         assert!(
@@ -335,57 +329,7 @@ async fn members_only_for_owner_and_members_with_masked_phones() {
         );
     }
     let r = get(&app, &stranger, &path).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (StatusCode::FORBIDDEN, "PERMISSION_DENIED")
-    );
+    assert_error(&r, 403, "PERMISSION_DENIED");
     let r = get(&app, &stranger, "/v1/pools/0badc0de/members").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-}
-
-#[tokio::test]
-async fn deleting_an_account_gives_back_its_seats() {
-    let app = app();
-    let (owner, _) = app.user("9816456501").await;
-    let (a, a_id) = app.user("9816456502").await;
-    let id = create(&app, &owner, pool_body()).await.data()["pool"]["pool_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    act(&app, &a, &id, "join").await;
-    act(&app, &owner, &id, "join").await;
-    let vt = app.verification_token("9816456502").await;
-    let r = app
-        .call(
-            Method::DELETE,
-            "/v1/auth/account",
-            Some(json!({"verification_token": vt})),
-            Some(&a),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let r = get(&app, &owner, &format!("/v1/pools/{id}")).await;
-    assert_eq!(r.data()["pool"]["joined_members"], 1);
-    let members = get(&app, &owner, &format!("/v1/pools/{id}/members")).await;
-    assert!(
-        members.data()["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|m| m["user_id"] != a_id.as_str())
-    );
-    // The owner deleting its account leaves the pool to its members.
-    let (b, _) = app.user("9816456503").await;
-    act(&app, &b, &id, "join").await;
-    let vt = app.verification_token("9816456501").await;
-    app.call(
-        Method::DELETE,
-        "/v1/auth/account",
-        Some(json!({"verification_token": vt})),
-        Some(&owner),
-    )
-    .await;
-    let r = get(&app, &b, &format!("/v1/pools/{id}")).await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.data()["pool"]["joined_members"], 1, "only b is left");
 }

@@ -1,4 +1,5 @@
-//! Business rules, one module per endpoint group. Functions call these; they hold no logic.
+//! Business rules, one module per endpoint group. Each service takes only the ports it uses
+//! and returns domain values and domain errors; the function crates shape them for HTTP.
 
 pub mod auth;
 pub mod pools;

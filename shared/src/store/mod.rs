@@ -1,16 +1,20 @@
-//! The storage port. Every rule that must hold under concurrency (uniqueness, single use,
-//! attempt counters, send caps, refresh rotation) is one atomic operation of this trait:
-//! a conditional write or a transaction on DynamoDB, one critical section in memory.
+//! The storage ports, one small trait per aggregate, and the bundle a process holds.
+//!
+//! Every rule that must hold under concurrency (uniqueness, single use, attempt counters, send
+//! caps, refresh rotation, seats) is one atomic operation of a port: a conditional write or a
+//! transaction on DynamoDB, one critical section in memory. A service takes only the ports it
+//! uses. Each port has one conformance suite (`tests/tests/conformance/`) run on both adapters.
 
 pub mod dynamo;
 pub mod memory;
-pub mod schema;
+pub mod tables;
 
-use crate::model::{
+use crate::domain::{
     Device, JoinDenied, LeaveDenied, Membership, OtpRecord, Pool, SendDenied, SendPlan, Session,
-    User, Verification,
+    User, UserStatus, Verification,
 };
 use async_trait::async_trait;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,6 +27,41 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One-time codes and the limits on sending them (phone cooldown, hourly and daily caps per
+/// phone, hourly cap per source IP).
+#[async_trait]
+pub trait OtpStore: Send + Sync {
+    /// Atomically takes the cooldown and one unit of each send counter, or none of them.
+    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>>;
+    /// Gives back what [`OtpStore::reserve_otp_send`] took (delivery failed). Only this plan's
+    /// own cooldown is removed; counters never go below zero.
+    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()>;
+    /// Stores the phone's current code, replacing any previous one.
+    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()>;
+    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>>;
+    /// Deletes the phone's code only if it is still `code_hash`.
+    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()>;
+    /// Counts a wrong guess against code `code_hash` if attempts remain; returns the new count,
+    /// or `None` when the code was replaced, consumed or already exhausted.
+    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>>;
+    /// Burns code `code_hash` if it is unexpired and has attempts left. True for exactly one caller.
+    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool>;
+}
+
+/// Verification tokens: proof that a phone was verified, single use, bound to the phone.
+#[async_trait]
+pub trait VerificationStore: Send + Sync {
+    async fn put_verification(&self, v: &Verification) -> StoreResult<()>;
+    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>>;
+    /// Burns the token if it exists, is for `phone` and is unexpired. True for exactly one caller.
+    async fn consume_verification(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+}
 
 /// Why a registration did not happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,38 +86,12 @@ pub struct PasswordChange {
     pub now_ms: i64,
 }
 
+/// Accounts, their phone claims (one account per phone) and the password lockout.
+///
+/// Registration and password writes also consume a verification token, and deletion removes
+/// the account's sessions and devices: those writes span aggregates and stay atomic.
 #[async_trait]
-pub trait Store: Send + Sync {
-    // --- OTP sending limits ---
-    /// Atomically takes the cooldown and one unit of each send counter, or none of them.
-    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>>;
-    /// Gives back what [`Store::reserve_otp_send`] took (delivery failed).
-    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()>;
-
-    // --- OTP codes ---
-    /// Stores the phone's current code, replacing any previous one.
-    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()>;
-    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>>;
-    /// Deletes the phone's code only if it is still `code_hash`.
-    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()>;
-    /// Counts a wrong guess against code `code_hash` if attempts remain; returns the new count,
-    /// or `None` when the code was replaced, consumed or already exhausted.
-    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>>;
-    /// Burns code `code_hash` if it is unexpired and has attempts left. True for exactly one caller.
-    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool>;
-
-    // --- verification tokens ---
-    async fn put_verification(&self, v: &Verification) -> StoreResult<()>;
-    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>>;
-    /// Burns the token if it exists, is for `phone` and is unexpired. True for exactly one caller.
-    async fn consume_verification(
-        &self,
-        token_hash: &str,
-        phone: &str,
-        now_ms: i64,
-    ) -> StoreResult<bool>;
-
-    // --- users ---
+pub trait UserStore: Send + Sync {
     /// Creates the user and its phone claim, consuming the verification token, atomically.
     async fn create_user(
         &self,
@@ -106,18 +119,21 @@ pub trait Store: Send + Sync {
     /// Sets the password and the new session epoch (and consumes a token) atomically.
     /// `Ok(false)` when the token was gone or the user no longer exists.
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool>;
-    /// Sets `status` (ACTIVE/SUSPENDED) and a new session epoch in one write, so suspension
-    /// revokes every session at once. False if the user does not exist.
+    /// Sets the status and a new session epoch in one write, so suspension revokes every
+    /// session at once. False if the user does not exist.
     async fn set_user_status(
         &self,
         user_id: &str,
-        status: &str,
+        status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool>;
     /// Deletes the user, its phone claim, sessions and devices. The phone can register again.
     async fn delete_user(&self, user: &User) -> StoreResult<()>;
+}
 
-    // --- sessions ---
+/// Signed-in sessions and refresh-token rotation.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     async fn put_session(&self, s: &Session) -> StoreResult<()>;
     async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
     async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
@@ -132,13 +148,19 @@ pub trait Store: Send + Sync {
         now_ms: i64,
         expires_at_ms: i64,
     ) -> StoreResult<bool>;
+}
 
-    // --- devices ---
+/// The devices a user's apps registered (push tokens), upserted by `device_id`.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
     /// Insert or replace by `device_id`.
     async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()>;
     async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>>;
+}
 
-    // --- pools ---
+/// Savings pools, their seats and both sides of membership.
+#[async_trait]
+pub trait PoolStore: Send + Sync {
     /// Creates the pool if its id is free (false on an id collision), with the owner's index entry.
     async fn create_pool(&self, pool: &Pool) -> StoreResult<bool>;
     async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>>;
@@ -167,4 +189,44 @@ pub trait Store: Send + Sync {
     /// Account deletion: gives back every seat the user holds (whatever the deadline) and drops
     /// its owner index entries. Owned pools stay for their members.
     async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()>;
+}
+
+/// Every port, as one adapter provides them. Cloning shares the adapter.
+#[derive(Clone)]
+pub struct Stores {
+    pub otps: Arc<dyn OtpStore>,
+    pub verifications: Arc<dyn VerificationStore>,
+    pub users: Arc<dyn UserStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub devices: Arc<dyn DeviceStore>,
+    pub pools: Arc<dyn PoolStore>,
+}
+
+impl Stores {
+    /// Every port served by one adapter.
+    pub fn of<A>(adapter: A) -> Stores
+    where
+        A: OtpStore
+            + VerificationStore
+            + UserStore
+            + SessionStore
+            + DeviceStore
+            + PoolStore
+            + 'static,
+    {
+        let a = Arc::new(adapter);
+        Stores {
+            otps: a.clone(),
+            verifications: a.clone(),
+            users: a.clone(),
+            sessions: a.clone(),
+            devices: a.clone(),
+            pools: a,
+        }
+    }
+
+    /// The embedded in-memory adapter (local server, tests).
+    pub fn memory() -> Stores {
+        Stores::of(memory::MemoryStore::default())
+    }
 }

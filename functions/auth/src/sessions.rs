@@ -1,0 +1,154 @@
+//! The caller: who it is, its sessions and its devices.
+
+use super::svc;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use shared::auth_context::AuthContext;
+use shared::domain::{Device, Platform, from_ms};
+use shared::error::{ApiResult, Success, ok};
+use shared::http::JsonBody;
+use shared::openapi::{Empty, Envelope, ErrorBody};
+use shared::state::AppState;
+use shared::views::UserView;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOnly {
+    pub user: UserView,
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/v1/auth/me", tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, description = "the caller", body = Envelope<UserOnly>)))]
+pub async fn me(State(s): State<AppState>, ctx: AuthContext) -> Success<UserOnly> {
+    let role = s.config.role_of(&ctx.user);
+    ok(UserOnly {
+        user: UserView::new(&ctx.user, role),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    #[schema(format = Uuid)]
+    pub session_id: String,
+    /// The session of the token making this request.
+    pub current: bool,
+    pub device_id: Option<String>,
+    pub platform: Option<Platform>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// The last sign-in or refresh.
+    #[schema(format = DateTime)]
+    pub last_used_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionView>,
+}
+
+/// The caller's live sessions, oldest first.
+#[utoipa::path(get, path = "/v1/auth/sessions", tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, description = "live sessions", body = Envelope<SessionList>)))]
+pub async fn sessions(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+) -> ApiResult<Success<SessionList>> {
+    let current = &ctx.session.session_id;
+    let items = svc(&s)
+        .sessions(&ctx)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            current: &s.session_id == current,
+            created_at: from_ms(s.created_at_ms),
+            last_used_at: from_ms(s.last_used_at_ms),
+            session_id: s.session_id,
+            device_id: s.device_id,
+            platform: s.platform,
+        })
+        .collect();
+    Ok(ok(SessionList { items }))
+}
+
+/// Revokes one of the caller's sessions at once.
+#[utoipa::path(delete, path = "/v1/auth/sessions/{session_id}", tag = "auth",
+    security(("bearer" = [])),
+    params(("session_id" = String, Path, description = "a session id from `GET /v1/auth/sessions`")),
+    responses(
+        (status = 200, description = "revoked", body = Envelope<Empty>),
+        (status = 404, description = "`NOT_FOUND`: not one of the caller's live sessions", body = ErrorBody),
+    ))]
+pub async fn revoke_session(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    Path(session_id): Path<String>,
+) -> ApiResult<Success<Empty>> {
+    svc(&s).revoke_session(&ctx, &session_id).await?;
+    Ok(ok(Empty {}))
+}
+
+/// A device as the app registers it (and as it is returned; fields not given are `null`).
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct DeviceBody {
+    #[schema(min_length = 1, max_length = 128)]
+    pub device_id: String,
+    pub platform: Platform,
+    #[schema(min_length = 1, max_length = 4096)]
+    pub push_token: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
+    pub app_version: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
+    pub os_version: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
+    pub device_name: Option<String>,
+}
+
+impl From<DeviceBody> for Device {
+    fn from(d: DeviceBody) -> Self {
+        Device {
+            device_id: d.device_id,
+            platform: d.platform,
+            push_token: d.push_token,
+            app_version: d.app_version,
+            os_version: d.os_version,
+            device_name: d.device_name,
+        }
+    }
+}
+
+impl From<Device> for DeviceBody {
+    fn from(d: Device) -> Self {
+        DeviceBody {
+            device_id: d.device_id,
+            platform: d.platform,
+            push_token: d.push_token,
+            app_version: d.app_version,
+            os_version: d.os_version,
+            device_name: d.device_name,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeviceOnly {
+    pub device: DeviceBody,
+}
+
+/// Registers or updates (by `device_id`) one of the caller's devices.
+#[utoipa::path(post, path = "/v1/auth/devices", tag = "auth",
+    security(("bearer" = [])),
+    request_body = DeviceBody,
+    responses((status = 200, description = "the device as stored", body = Envelope<DeviceOnly>)))]
+pub async fn upsert_device(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    JsonBody(b): JsonBody<DeviceBody>,
+) -> ApiResult<Success<DeviceOnly>> {
+    let device = svc(&s).upsert_device(&ctx, b.into()).await?;
+    Ok(ok(DeviceOnly {
+        device: device.into(),
+    }))
+}

@@ -1,0 +1,61 @@
+//! What every route shares: health, JWKS, the envelope, 413/415/400/404/405.
+
+use super::*;
+
+#[tokio::test]
+async fn health_and_jwks() {
+    let app = app();
+    let r = app.call(Method::GET, "/v1/health", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.data()["status"], "ok");
+    assert!(r.data()["version"].is_string());
+    assert!(r.headers.contains_key("x-request-id"));
+    let r = app
+        .call(Method::GET, "/.well-known/jwks.json", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["keys"][0]["kty"], "OKP");
+    assert_eq!(r.body["keys"][0]["alg"], "EdDSA");
+}
+
+#[tokio::test]
+async fn envelope_conventions_415_413_400_404_405() {
+    let app = app();
+    let req = Request::post("/v1/auth/otp/request")
+        .header("content-type", "text/plain")
+        .body(Body::from("{\"phone\":\"9816456565\"}"))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_error(&r, 415, "UNSUPPORTED_MEDIA_TYPE");
+    let req = Request::post("/v1/auth/otp/request")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(
+        app.send(req).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let req = Request::post("/v1/auth/otp/request")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(format!("{{\"phone\":\"{PHONE}\"}}")))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::OK);
+    let big = format!("{{\"phone\":\"{}\"}}", "9".repeat(17 * 1024));
+    let req = Request::post("/v1/auth/otp/verify")
+        .header("content-type", "application/json")
+        .body(Body::from(big))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_error(&r, 413, "PAYLOAD_TOO_LARGE");
+    let req = Request::post("/v1/auth/otp/verify")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"phone\": "))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_error(&r, 400, "VALIDATION_ERROR");
+    let r = app.call(Method::GET, "/v1/nothing", None, None).await;
+    assert_error(&r, 404, "NOT_FOUND");
+    let r = app.call(Method::GET, "/v1/auth/login", None, None).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.body["success"], false);
+    assert!(r.headers.contains_key("x-request-id"));
+}

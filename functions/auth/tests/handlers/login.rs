@@ -1,0 +1,255 @@
+//! Signing in, lockout, suspension, refresh rotation, access tokens, logout.
+
+use super::*;
+
+#[tokio::test]
+async fn login_by_password_and_by_token() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let r = app
+        .post(
+            "/v1/auth/login",
+            json!({"phone": PHONE, "password": PW, "device": {"device_id": "dev-1", "platform": "android", "app_version": "1.2.0"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.data()["user"]["user_id"], reg["user"]["user_id"]);
+    let at = token(r.data(), "access_token");
+    let s = get(&app, "/v1/auth/sessions", &at).await;
+    let items = s.data()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "register and login sessions");
+    let current: Vec<_> = items.iter().filter(|i| i["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["device_id"], "dev-1");
+    assert_eq!(current[0]["platform"], "android");
+    // Token form
+    let vt = app.verification_token(PHONE).await;
+    let r = app
+        .post("/v1/auth/login", json!({"verification_token": vt}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app
+        .post("/v1/auth/login", json!({"verification_token": vt}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "token is single-use");
+}
+
+#[tokio::test]
+async fn login_errors() {
+    let app = app();
+    app.register(PHONE, PW).await;
+    let wrong = app
+        .post(
+            "/v1/auth/login",
+            json!({"phone": PHONE, "password": "wrong password"}),
+        )
+        .await;
+    let unknown = app
+        .post(
+            "/v1/auth/login",
+            json!({"phone": "9816456599", "password": PW}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.code(), "INVALID_CREDENTIALS");
+    assert_eq!(
+        wrong.body, unknown.body,
+        "unknown phone and wrong password look the same"
+    );
+    let vt = app.verification_token("9816456599").await;
+    let r = app
+        .post("/v1/auth/login", json!({"verification_token": vt}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.code(), "ACCOUNT_NOT_FOUND");
+    let r = app.post("/v1/auth/login", json!({"phone": PHONE})).await;
+    assert_eq!(r.body["error"]["details"]["field"], "password");
+    let r = app.post("/v1/auth/login", json!({"password": PW})).await;
+    assert_eq!(r.body["error"]["details"]["field"], "phone");
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW, "device": {"device_id": "d", "platform": "symbian"}}))
+        .await;
+    assert_invalid(&r, "device.platform");
+}
+
+#[tokio::test]
+async fn five_failures_lock_for_fifteen_minutes() {
+    let app = app();
+    app.register(PHONE, PW).await;
+    for _ in 0..5 {
+        let r = app
+            .post(
+                "/v1/auth/login",
+                json!({"phone": PHONE, "password": "wrong password"}),
+            )
+            .await;
+        assert_eq!(r.code(), "INVALID_CREDENTIALS");
+    }
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(r.status, StatusCode::LOCKED);
+    assert_eq!(r.code(), "ACCOUNT_LOCKED");
+    assert_eq!(r.headers["retry-after"], "900");
+    app.clock.advance(Duration::seconds(899));
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(r.status, StatusCode::LOCKED);
+    assert_eq!(r.headers["retry-after"], "1");
+    app.clock.advance(Duration::seconds(1));
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Success resets the count: four more failures do not lock.
+    for _ in 0..4 {
+        app.post(
+            "/v1/auth/login",
+            json!({"phone": PHONE, "password": "wrong password"}),
+        )
+        .await;
+    }
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn suspended_account_cannot_sign_in_and_loses_sessions() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let at = token(&reg, "access_token");
+    let uid = reg["user"]["user_id"].as_str().unwrap();
+    assert!(
+        app.state
+            .stores
+            .users
+            .set_user_status(
+                uid,
+                UserStatus::Suspended,
+                shared::services::auth::new_epoch()
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        get(&app, "/v1/auth/me", &at).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "ACCOUNT_SUSPENDED");
+    let vt = app.verification_token(PHONE).await;
+    let r = app
+        .post("/v1/auth/login", json!({"verification_token": vt}))
+        .await;
+    assert_eq!(r.code(), "ACCOUNT_SUSPENDED");
+    let r = app
+        .post(
+            "/v1/auth/refresh",
+            json!({"refresh_token": token(&reg, "refresh_token")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn refresh_rotates_with_grace_and_detects_reuse() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let rt0 = token(&reg, "refresh_token");
+    let r1 = app
+        .post("/v1/auth/refresh", json!({"refresh_token": rt0}))
+        .await;
+    assert_eq!(r1.status, StatusCode::OK);
+    let rt1 = token(r1.data(), "refresh_token");
+    assert_ne!(rt1, rt0);
+    assert_eq!(
+        get(&app, "/v1/auth/me", &token(r1.data(), "access_token"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Within the grace window the old token yields the same successor.
+    app.clock.advance(Duration::seconds(10));
+    let again = app
+        .post("/v1/auth/refresh", json!({"refresh_token": rt0}))
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(token(again.data(), "refresh_token"), rt1);
+    // Later, reuse revokes the whole session.
+    app.clock.advance(Duration::seconds(1));
+    let reuse = app
+        .post("/v1/auth/refresh", json!({"refresh_token": rt0}))
+        .await;
+    assert_eq!(reuse.status, StatusCode::UNAUTHORIZED);
+    let dead = app
+        .post("/v1/auth/refresh", json!({"refresh_token": rt1}))
+        .await;
+    assert_eq!(dead.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&app, "/v1/auth/me", &token(r1.data(), "access_token"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    for bad in ["", "garbage", "a.b.c.d"] {
+        let r = app
+            .post("/v1/auth/refresh", json!({"refresh_token": bad}))
+            .await;
+        assert_eq!(r.code(), "UNAUTHORIZED");
+    }
+}
+
+#[tokio::test]
+async fn access_tokens_expire_and_bad_tokens_are_401() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let at = token(&reg, "access_token");
+    for bad in ["", "x", &format!("{at}x")] {
+        let r = get(&app, "/v1/auth/me", bad).await;
+        assert_error(&r, 401, "UNAUTHORIZED");
+    }
+    let r = app.call(Method::GET, "/v1/auth/me", None, None).await;
+    assert_eq!(r.code(), "UNAUTHORIZED");
+    app.clock.advance(Duration::seconds(900));
+    assert_eq!(
+        get(&app, "/v1/auth/me", &at).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logout_revokes_access_and_refresh_at_once() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let at = token(&reg, "access_token");
+    assert_eq!(
+        get(&app, "/v1/auth/me", &at).await.data()["user"]["phone"],
+        E164
+    );
+    let r = authed(&app, Method::POST, "/v1/auth/logout", None, &at).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.data(), &json!({}));
+    assert_eq!(
+        get(&app, "/v1/auth/me", &at).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .post(
+            "/v1/auth/refresh",
+            json!({"refresh_token": token(&reg, "refresh_token")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        authed(&app, Method::POST, "/v1/auth/logout", None, &at)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,114 @@
+//! Listing and revoking sessions; devices.
+
+use super::*;
+
+#[tokio::test]
+async fn sessions_list_and_revoke_one() {
+    let app = app();
+    let reg = app.register(PHONE, PW).await;
+    let at = token(&reg, "access_token");
+    let other = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    let other_at = token(other.data(), "access_token");
+    let list = get(&app, "/v1/auth/sessions", &at).await;
+    let items = list.data()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    for i in &items {
+        for k in [
+            "session_id",
+            "current",
+            "device_id",
+            "platform",
+            "created_at",
+            "last_used_at",
+        ] {
+            assert!(i.get(k).is_some(), "{k}");
+        }
+    }
+    let other_sid = items.iter().find(|i| i["current"] == false).unwrap()["session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = authed(
+        &app,
+        Method::DELETE,
+        &format!("/v1/auth/sessions/{other_sid}"),
+        None,
+        &at,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, "/v1/auth/me", &other_at).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = authed(
+        &app,
+        Method::DELETE,
+        &format!("/v1/auth/sessions/{other_sid}"),
+        None,
+        &at,
+    )
+    .await;
+    assert_error(&r, 404, "NOT_FOUND");
+    // Another user's session is not one of the caller's.
+    let stranger = app.register("9816456577", PW).await;
+    let sa = token(&stranger, "access_token");
+    let mine = get(&app, "/v1/auth/sessions", &at).await.data()["items"][0]["session_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = authed(
+        &app,
+        Method::DELETE,
+        &format!("/v1/auth/sessions/{mine}"),
+        None,
+        &sa,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/v1/auth/me", &at).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn devices_upsert_by_device_id() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    let r = authed(
+        &app,
+        Method::POST,
+        "/v1/auth/devices",
+        Some(json!({"device_id": "d1", "platform": "ios", "push_token": "pt1"})),
+        &at,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.data()["device"]["device_id"], "d1");
+    assert_eq!(r.data()["device"]["push_token"], "pt1");
+    let r = authed(
+        &app,
+        Method::POST,
+        "/v1/auth/devices",
+        Some(json!({"device_id": "d1", "platform": "ios", "push_token": "pt2"})),
+        &at,
+    )
+    .await;
+    assert_eq!(r.data()["device"]["push_token"], "pt2");
+    let uid = get(&app, "/v1/auth/me", &at).await.data()["user"]["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let devices = app.stores().devices.list_devices(&uid).await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].push_token.as_deref(), Some("pt2"));
+    for (body, field) in [
+        (json!({"platform": "ios"}), "device_id"),
+        (json!({"device_id": "d1", "platform": "nokia"}), "platform"),
+        (json!({"device_id": "", "platform": "ios"}), "device_id"),
+    ] {
+        let r = authed(&app, Method::POST, "/v1/auth/devices", Some(body), &at).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.body["error"]["details"]["field"], field);
+    }
+}

@@ -1,0 +1,267 @@
+//! Savings pools: create, read, list mine, join, leave, members.
+
+use super::svc;
+use axum::extract::{Path, RawQuery, State};
+use serde::{Deserialize, Serialize};
+use shared::auth_context::AuthContext;
+use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
+use shared::error::{ApiError, ApiResult, Success, created, ok};
+use shared::http::JsonBody;
+use shared::openapi::{Envelope, ErrorBody};
+use shared::phone::mask;
+use shared::services::pools::{NewPool, PoolRole};
+use shared::state::AppState;
+use utoipa::ToSchema;
+
+/// `pool` as the contract returns it. Money is in minor units (paise).
+#[derive(Serialize, ToSchema)]
+pub struct PoolView {
+    #[schema(pattern = "^[0-9a-f]{8}$")]
+    pub pool_id: String,
+    pub name: String,
+    #[schema(format = Uuid)]
+    pub owner_id: String,
+    pub contribution_amount: i64,
+    /// `contribution_amount * total_members`.
+    pub pool_amount: i64,
+    /// Always `INR`.
+    pub currency: String,
+    pub total_members: u32,
+    pub joined_members: u32,
+    #[schema(format = Date)]
+    pub deadline: String,
+    pub pool_type: PoolType,
+    pub status: PoolStatus,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl PoolView {
+    fn new(p: Pool, today: &str) -> Self {
+        PoolView {
+            pool_amount: p.pool_amount(),
+            status: p.status(today),
+            created_at: from_ms(p.created_at_ms),
+            pool_id: p.pool_id,
+            name: p.name,
+            owner_id: p.owner_id,
+            contribution_amount: p.contribution_amount,
+            currency: p.currency,
+            total_members: p.total_members,
+            joined_members: p.joined_members,
+            deadline: p.deadline,
+            pool_type: p.pool_type,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PoolOnly {
+    pub pool: PoolView,
+}
+
+fn pool_only(s: &AppState, p: Pool) -> Success<PoolOnly> {
+    ok(PoolOnly {
+        pool: PoolView::new(p, &svc(s).today()),
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreatePool {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Minor units.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
+    pub contribution_amount: i64,
+    /// The last day (UTC) on which members may join or leave: today or later.
+    #[schema(format = Date)]
+    pub deadline: String,
+    pub pool_type: PoolType,
+    #[schema(minimum = 2, maximum = 100)]
+    pub total_members: i64,
+}
+
+/// Creates a pool owned by the caller (who is not a member until it joins).
+#[utoipa::path(post, path = "/v1/pools", tag = "pools",
+    security(("bearer" = [])),
+    request_body = CreatePool,
+    responses((status = 201, description = "created", body = Envelope<PoolOnly>)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    JsonBody(b): JsonBody<CreatePool>,
+) -> ApiResult<Success<PoolOnly>> {
+    let req = NewPool {
+        name: b.name,
+        contribution_amount: b.contribution_amount,
+        deadline: b.deadline,
+        pool_type: b.pool_type,
+        total_members: b.total_members,
+    };
+    let pool = svc(&s).create(&ctx, req).await?;
+    let today = svc(&s).today();
+    Ok(created(PoolOnly {
+        pool: PoolView::new(pool, &today),
+    }))
+}
+
+/// Which of the caller's pools to list.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum RoleParam {
+    Owner,
+    Member,
+}
+
+/// `role` from the raw query string (`role=owner|member`).
+fn role_param(query: Option<&str>) -> ApiResult<PoolRole> {
+    let role = query
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "role")
+        .map(|(_, v)| v);
+    match role {
+        Some("owner") => Ok(PoolRole::Owner),
+        Some("member") => Ok(PoolRole::Member),
+        _ => Err(ApiError::validation("role", "role must be owner or member")),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PoolList {
+    pub items: Vec<PoolView>,
+}
+
+/// The caller's pools, newest first.
+#[utoipa::path(get, path = "/v1/pools", tag = "pools",
+    security(("bearer" = [])),
+    params(("role" = RoleParam, Query, description = "pools the caller owns, or is a member of")),
+    responses((status = 200, description = "the caller's pools", body = Envelope<PoolList>)))]
+pub async fn list_mine(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Success<PoolList>> {
+    let role = role_param(q.as_deref())?;
+    let service = svc(&s);
+    let today = service.today();
+    let items = service
+        .list_mine(&ctx, role)
+        .await?
+        .into_iter()
+        .map(|p| PoolView::new(p, &today))
+        .collect();
+    Ok(ok(PoolList { items }))
+}
+
+/// Reads a pool by id (any signed-in user: that is how a pool is found to be joined).
+#[utoipa::path(get, path = "/v1/pools/{pool_id}", tag = "pools",
+    security(("bearer" = [])),
+    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    responses(
+        (status = 200, description = "the pool", body = Envelope<PoolOnly>),
+        (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
+    ))]
+pub async fn get(
+    State(s): State<AppState>,
+    _ctx: AuthContext,
+    Path(pool_id): Path<String>,
+) -> ApiResult<Success<PoolOnly>> {
+    Ok(pool_only(&s, svc(&s).get(&pool_id).await?))
+}
+
+/// Takes a seat, atomically.
+#[utoipa::path(post, path = "/v1/pools/{pool_id}/join", tag = "pools",
+    security(("bearer" = [])),
+    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    responses(
+        (status = 200, description = "joined", body = Envelope<PoolOnly>),
+        (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
+        (status = 409, description = "`POOL_CLOSED`, `ALREADY_MEMBER` or `POOL_FULL`, in that order", body = ErrorBody),
+    ))]
+pub async fn join(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    Path(pool_id): Path<String>,
+) -> ApiResult<Success<PoolOnly>> {
+    Ok(pool_only(&s, svc(&s).join(&ctx, &pool_id).await?))
+}
+
+/// Gives the caller's seat back, atomically.
+#[utoipa::path(post, path = "/v1/pools/{pool_id}/leave", tag = "pools",
+    security(("bearer" = [])),
+    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    responses(
+        (status = 200, description = "left", body = Envelope<PoolOnly>),
+        (status = 404, description = "`NOT_FOUND`: no such pool, or the caller is not a member", body = ErrorBody),
+        (status = 409, description = "`POOL_CLOSED`", body = ErrorBody),
+    ))]
+pub async fn leave(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    Path(pool_id): Path<String>,
+) -> ApiResult<Success<PoolOnly>> {
+    Ok(pool_only(&s, svc(&s).leave(&ctx, &pool_id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberView {
+    #[schema(format = Uuid)]
+    pub user_id: String,
+    /// Null while the member's account is being deleted.
+    pub name: Option<String>,
+    pub masked_phone: Option<String>,
+    #[schema(format = DateTime)]
+    pub joined_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberList {
+    pub items: Vec<MemberView>,
+}
+
+/// The pool's members in join order (owner or members only; phones masked).
+#[utoipa::path(get, path = "/v1/pools/{pool_id}/members", tag = "pools",
+    security(("bearer" = [])),
+    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    responses(
+        (status = 200, description = "members", body = Envelope<MemberList>),
+        (status = 403, description = "`PERMISSION_DENIED`: neither owner nor member", body = ErrorBody),
+        (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
+    ))]
+pub async fn members(
+    State(s): State<AppState>,
+    ctx: AuthContext,
+    Path(pool_id): Path<String>,
+) -> ApiResult<Success<MemberList>> {
+    let items = svc(&s)
+        .members(&ctx, &pool_id)
+        .await?
+        .into_iter()
+        .map(|m| MemberView {
+            user_id: m.membership.user_id,
+            name: m.user.as_ref().map(|u| u.name.clone()),
+            masked_phone: m.user.as_ref().map(|u| mask(&u.phone)),
+            joined_at: from_ms(m.membership.joined_at_ms),
+        })
+        .collect();
+    Ok(ok(MemberList { items }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PoolRole, role_param};
+
+    #[test]
+    fn role_from_query() {
+        assert_eq!(role_param(Some("role=owner")).ok(), Some(PoolRole::Owner));
+        assert_eq!(
+            role_param(Some("x=1&role=member")).ok(),
+            Some(PoolRole::Member)
+        );
+        assert!(role_param(Some("x=1")).is_err());
+        assert!(role_param(None).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! What a service can refuse, in domain terms. The HTTP status, error code and message of each
+//! are chosen at the edge, in one place (`crate::error`).
+
+use crate::store::StoreError;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A state conflict with an existing record (HTTP 409 at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    AccountExists,
+    AlreadyMember,
+    PoolFull,
+    PoolClosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// An input broke a field rule; `field` is the request's name for it.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("codes cannot be sent to this country")]
+    CountryNotSupported,
+    /// No valid access token, or a dead session.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// A verification token that is unknown, used, expired or for another phone.
+    #[error("verification token invalid")]
+    VerificationTokenInvalid,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("wrong code")]
+    OtpInvalid { attempts_remaining: u32 },
+    #[error("code expired")]
+    OtpExpired,
+    #[error("code attempts exceeded")]
+    OtpAttemptsExceeded,
+    #[error("permission denied")]
+    PermissionDenied,
+    #[error("account suspended")]
+    AccountSuspended,
+    /// No such `what` (a resource the caller may not see counts as absent).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("account not found")]
+    AccountNotFound,
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    #[error("account locked")]
+    AccountLocked { retry_after: u64 },
+    #[error("rate limited")]
+    RateLimited { retry_after: u64 },
+    #[error("OTP delivery failed")]
+    OtpDeliveryFailed,
+    /// A backend failure; the text is logged, never returned.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Error::Internal(cause.to_string())
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Internal(e.to_string())
+    }
+}

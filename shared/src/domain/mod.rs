@@ -1,0 +1,64 @@
+//! The domain: records as stored, their typed states, and the errors services return.
+//! Stored times are epoch milliseconds so that conditional writes can compare them; the API
+//! renders RFC 3339 at the edge.
+
+mod error;
+mod otp;
+mod pool;
+mod session;
+mod user;
+
+pub use error::{Conflict, Error, Result};
+pub use otp::{OtpRecord, SendDenied, SendPlan, Verification};
+pub use pool::{
+    CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
+    Pool, PoolStatus, PoolType,
+};
+pub use session::{Device, Platform, Session};
+pub use user::{KycStatus, Role, User, UserStatus};
+
+use chrono::{DateTime, Utc};
+
+/// RFC 3339 (UTC, milliseconds) of an epoch-millisecond time.
+pub fn from_ms(ms: i64) -> String {
+    crate::clock::rfc3339(DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default())
+}
+
+/// Declares a state enum with its contract names: serde, `as_str`, and the OpenAPI enum.
+macro_rules! state_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The contract's name of this state.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = ();
+            fn from_str(s: &str) -> std::result::Result<Self, ()> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(()),
+                }
+            }
+        }
+    };
+}
+pub(crate) use state_enum;

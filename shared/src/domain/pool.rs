@@ -1,0 +1,80 @@
+//! Savings pools: a fixed number of seats, joined until full or past the deadline day.
+
+use super::state_enum;
+use serde::{Deserialize, Serialize};
+
+pub const CURRENCY: &str = "INR";
+pub const MIN_MEMBERS: u32 = 2;
+pub const MAX_MEMBERS: u32 = 100;
+pub const MAX_CONTRIBUTION: i64 = 1_000_000_000_000;
+
+state_enum!(
+    /// How often members contribute.
+    PoolType { Daily => "DAILY", Weekly => "WEEKLY", Monthly => "MONTHLY" }
+);
+
+state_enum!(
+    /// Derived, never stored: `CLOSED` after the deadline day, else `FULL` or `OPEN`.
+    PoolStatus { Open => "OPEN", Full => "FULL", Closed => "CLOSED" }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pool {
+    pub pool_id: String,
+    pub name: String,
+    pub owner_id: String,
+    /// Minor units (paise).
+    pub contribution_amount: i64,
+    pub currency: String,
+    pub total_members: u32,
+    pub joined_members: u32,
+    /// `YYYY-MM-DD`, the last day on which members may join or leave.
+    pub deadline: String,
+    pub pool_type: PoolType,
+    pub created_at_ms: i64,
+}
+
+impl Pool {
+    /// The status on `today` (`YYYY-MM-DD`, UTC).
+    pub fn status(&self, today: &str) -> PoolStatus {
+        if today > self.deadline.as_str() {
+            PoolStatus::Closed
+        } else if self.joined_members >= self.total_members {
+            PoolStatus::Full
+        } else {
+            PoolStatus::Open
+        }
+    }
+
+    /// `contribution_amount * total_members` (validated at creation not to overflow; saturates
+    /// rather than panics on old data).
+    pub fn pool_amount(&self) -> i64 {
+        self.contribution_amount
+            .saturating_mul(i64::from(self.total_members))
+    }
+}
+
+/// One seat taken in a pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub pool_id: String,
+    pub user_id: String,
+    pub joined_at_ms: i64,
+}
+
+/// Why a join was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinDenied {
+    NotFound,
+    Closed,
+    AlreadyMember,
+    Full,
+}
+
+/// Why a leave was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveDenied {
+    /// No such pool, or the caller is not a member.
+    NotFound,
+    Closed,
+}

@@ -1,0 +1,56 @@
+//! Accounts.
+
+use super::state_enum;
+use serde::{Deserialize, Serialize};
+
+state_enum!(
+    /// What an account may do.
+    Role { User => "user", Admin => "admin" }
+);
+
+state_enum!(
+    /// Whether an account may sign in.
+    UserStatus { Active => "ACTIVE", Suspended => "SUSPENDED" }
+);
+
+state_enum!(
+    /// Where the account's identity check stands.
+    KycStatus {
+        NotSubmitted => "NOT_SUBMITTED",
+        Pending => "PENDING",
+        Verified => "VERIFIED",
+        Rejected => "REJECTED",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub user_id: String,
+    pub phone: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub state: Option<String>,
+    pub city: Option<String>,
+    pub dob: Option<String>,
+    /// Keyed hash of the 4-digit security number; the number itself is never stored.
+    pub security_number_hash: Option<String>,
+    pub role: Role,
+    pub status: UserStatus,
+    pub kyc_status: KycStatus,
+    pub risk_band: Option<String>,
+    pub password_hash: Option<String>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+    /// Sessions stamped with an older epoch are dead (revoke-all in one write).
+    #[serde(default)]
+    pub session_epoch: u64,
+    #[serde(default)]
+    pub login_count: u64,
+    pub last_login_at_ms: Option<i64>,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.status == UserStatus::Active
+    }
+}

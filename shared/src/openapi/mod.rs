@@ -1,0 +1,151 @@
+//! The OpenAPI document, generated from the code. Each function declares its routes with
+//! `#[utoipa::path]` beside the handlers; [`document`] merges them, adds what the whole API
+//! shares (info, security scheme, error envelope) and, in one pass, the responses and headers
+//! every route has: `x-request-id` on every response, 413/415/500 everywhere, 400 where there
+//! is input, 401 where a token is required.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::openapi::OpenApi;
+use utoipa::{PartialSchema, ToSchema};
+
+/// `{"success": true, "data": T}`.
+#[derive(Serialize, ToSchema)]
+pub struct Envelope<T: ToSchema> {
+    /// Always true.
+    pub success: bool,
+    pub data: T,
+}
+
+/// `{"success": false, "error": {...}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Always false.
+    pub success: bool,
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `UPPER_SNAKE` error code, e.g. `VALIDATION_ERROR`.
+    #[schema(pattern = "^[A-Z][A-Z_]*$")]
+    pub code: String,
+    pub message: String,
+    /// `field` for 400s, `retry_after` (seconds) for 423 and 429 `RATE_LIMIT_EXCEEDED`,
+    /// `attempts_remaining` for `OTP_INVALID`.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}
+
+/// `{}`
+#[derive(Serialize, ToSchema)]
+pub struct Empty {}
+
+/// The `Authorization: Bearer` scheme name used in `security(("bearer" = []))`.
+pub const BEARER: &str = "bearer";
+
+/// The whole API's document from the functions' parts.
+pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
+    let mut doc = OpenApi::default();
+    for part in parts {
+        doc.merge(part);
+    }
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    v["info"] = json!({
+        "title": "Phone-auth backend API",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": include_str!("description.md"),
+    });
+    v["servers"] = json!([{ "url": "http://127.0.0.1:3000", "description": "the local server" }]);
+    let components = &mut v["components"];
+    components["headers"]["RequestId"] = json!({
+        "description": "The request id (API Gateway's in Lambda), also on every log line.",
+        "required": true,
+        "schema": { "type": "string" },
+    });
+    components["securitySchemes"][BEARER] = json!({
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA / Ed25519)",
+    });
+    let schemas = &mut components["schemas"];
+    schemas["ErrorBody"] = serde_json::to_value(ErrorBody::schema()).unwrap_or_default();
+    schemas["ErrorDetail"] = serde_json::to_value(ErrorDetail::schema()).unwrap_or_default();
+    if let Some(paths) = v["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            for method in METHODS {
+                if let Some(op) = item.get_mut(method) {
+                    add_shared_responses(op);
+                }
+            }
+        }
+    }
+    v
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } },
+    })
+}
+
+/// Adds the responses every route can give, and `x-request-id` on every response.
+fn add_shared_responses(op: &mut Value) {
+    let has_input = op.get("requestBody").is_some()
+        || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+    let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+    let responses = &mut op["responses"];
+    let mut shared = vec![
+        ("413", "`PAYLOAD_TOO_LARGE`: the body is over 16 KiB"),
+        (
+            "415",
+            "`UNSUPPORTED_MEDIA_TYPE`: a body that is not `application/json`",
+        ),
+        (
+            "500",
+            "`INTERNAL`: logged with the request id; nothing internal is returned",
+        ),
+    ];
+    if has_input {
+        shared.push(("400", "`VALIDATION_ERROR` naming `error.details.field`"));
+    }
+    if secured {
+        shared.push((
+            "401",
+            "`UNAUTHORIZED`: missing, malformed, expired, revoked or wrongly signed token",
+        ));
+    }
+    for (status, description) in shared {
+        if responses.get(status).is_none() {
+            responses[status] = error_response(description);
+        }
+    }
+    if let Some(all) = responses.as_object_mut() {
+        for response in all.values_mut() {
+            response["headers"]["x-request-id"] =
+                json!({ "$ref": "#/components/headers/RequestId" });
+        }
+    }
+}
+
+/// Every (method, path) the document declares, sorted; methods in upper case.
+pub fn operations(doc: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for method in METHODS {
+                if item.get(method).is_some() {
+                    out.push((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every (method, path) one function's routes declare (see [`operations`]).
+pub fn route_list(api: &OpenApi) -> Vec<(String, String)> {
+    operations(&serde_json::to_value(api).unwrap_or_default())
+}

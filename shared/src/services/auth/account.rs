@@ -1,0 +1,183 @@
+//! Opening an account, password reset and change, and deleting an account.
+
+use super::{Auth, SignedIn, hash_password, new_epoch, verify_password};
+use crate::auth_context::AuthContext;
+use crate::domain::{Conflict, Error, KycStatus, Result, Role, User, UserStatus};
+use crate::store::{CreateUserDenied, PasswordChange};
+use crate::validate;
+
+/// What a new account starts with, as the caller gave it (validated by [`Auth::register`]).
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub verification_token: String,
+    pub name: String,
+    pub password: Option<String>,
+    pub email: Option<String>,
+    pub state: Option<String>,
+    pub city: Option<String>,
+    pub dob: Option<String>,
+    pub security_number: Option<String>,
+}
+
+/// How a caller proves it may delete its account.
+#[derive(Debug, Clone)]
+pub enum DeletionProof {
+    Password(String),
+    VerificationToken(String),
+}
+
+impl Auth<'_> {
+    /// The profile fields of `req`, validated, as a user record without ids or secrets.
+    fn profile_of(&self, req: &NewAccount) -> Result<User> {
+        let today = self.clock.now().date_naive();
+        let region = |field: &str, v: &Option<String>| -> Result<Option<String>> {
+            v.as_deref()
+                .map(|v| validate::short_text(field, v, 100))
+                .transpose()
+        };
+        let now_ms = self.now_ms();
+        Ok(User {
+            user_id: String::new(),
+            phone: String::new(),
+            name: validate::name("name", &req.name)?,
+            email: req.email.as_deref().map(validate::email).transpose()?,
+            state: region("state", &req.state)?,
+            city: region("city", &req.city)?,
+            dob: req
+                .dob
+                .as_deref()
+                .map(|d| validate::dob(d, today))
+                .transpose()?,
+            security_number_hash: None,
+            role: Role::User,
+            status: UserStatus::Active,
+            kyc_status: KycStatus::NotSubmitted,
+            risk_band: None,
+            password_hash: None,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            session_epoch: new_epoch(),
+            login_count: 0,
+            last_login_at_ms: None,
+        })
+    }
+
+    /// Opens an account for the verified phone and signs it in.
+    pub async fn register(&self, req: NewAccount) -> Result<SignedIn> {
+        let mut user = self.profile_of(&req)?;
+        if let Some(p) = &req.password {
+            validate::password("password", p)?;
+        }
+        let security_number = req
+            .security_number
+            .as_deref()
+            .map(validate::security_number)
+            .transpose()?;
+        let (hash, v) = self.live_verification(&req.verification_token).await?;
+        if let Some(p) = req.password {
+            user.password_hash = Some(hash_password(p).await?);
+        }
+        user.user_id = uuid::Uuid::new_v4().to_string();
+        user.security_number_hash = security_number.map(|n| {
+            self.secret
+                .mac_hex("security_number", &[user.user_id.as_bytes(), n.as_bytes()])
+        });
+        if self.config.is_admin_phone(&v.phone) {
+            user.role = Role::Admin;
+        }
+        user.phone = v.phone;
+        match self.users.create_user(&user, &hash, self.now_ms()).await? {
+            Ok(()) => {}
+            Err(CreateUserDenied::TokenInvalid) => return Err(Error::VerificationTokenInvalid),
+            Err(CreateUserDenied::PhoneTaken) => {
+                return Err(Error::Conflict(Conflict::AccountExists));
+            }
+        }
+        tracing::info!(phone = %crate::phone::mask(&user.phone), "account registered");
+        self.sign_in(user, None).await
+    }
+
+    /// Sets a new password for the verified phone's account; every session ends.
+    pub async fn reset_password(
+        &self,
+        verification_token: &str,
+        new_password: String,
+    ) -> Result<()> {
+        validate::password("new_password", &new_password)?;
+        let (hash, v) = self.live_verification(verification_token).await?;
+        let Some(user_id) = self.users.user_id_by_phone(&v.phone).await? else {
+            return Err(Error::AccountNotFound);
+        };
+        let change = PasswordChange {
+            user_id: user_id.clone(),
+            password_hash: hash_password(new_password).await?,
+            new_epoch: new_epoch(),
+            consume_token: Some((hash, v.phone.clone())),
+            keep_session: None,
+            now_ms: self.now_ms(),
+        };
+        if !self.users.set_password(&change).await? {
+            return Err(Error::VerificationTokenInvalid);
+        }
+        self.users.clear_login_failures(&v.phone).await?;
+        self.sweep_sessions(&user_id, None).await;
+        tracing::info!(phone = %crate::phone::mask(&v.phone), "password reset; all sessions revoked");
+        Ok(())
+    }
+
+    /// Replaces the caller's password; every other session ends.
+    pub async fn change_password(
+        &self,
+        ctx: &AuthContext,
+        current_password: String,
+        new_password: String,
+    ) -> Result<()> {
+        validate::password("new_password", &new_password)?;
+        if !verify_password(current_password, ctx.user.password_hash.clone()).await? {
+            return Err(Error::InvalidCredentials);
+        }
+        let change = PasswordChange {
+            user_id: ctx.user.user_id.clone(),
+            password_hash: hash_password(new_password).await?,
+            new_epoch: new_epoch(),
+            consume_token: None,
+            keep_session: Some(ctx.session.session_id.clone()),
+            now_ms: self.now_ms(),
+        };
+        if !self.users.set_password(&change).await? {
+            return Err(Error::Unauthorized);
+        }
+        self.sweep_sessions(&ctx.user.user_id, Some(&ctx.session.session_id))
+            .await;
+        Ok(())
+    }
+
+    /// Deletes the caller's account: seats given back, personal data, sessions and devices
+    /// removed; the phone can register again.
+    pub async fn delete_account(&self, ctx: &AuthContext, proof: DeletionProof) -> Result<()> {
+        let user = &ctx.user;
+        match proof {
+            DeletionProof::Password(pw) => {
+                if !verify_password(pw, user.password_hash.clone()).await? {
+                    return Err(Error::InvalidCredentials);
+                }
+            }
+            DeletionProof::VerificationToken(token) => {
+                let (hash, v) = self.live_verification(&token).await?;
+                if v.phone != user.phone
+                    || !self
+                        .verifications
+                        .consume_verification(&hash, &user.phone, self.now_ms())
+                        .await?
+                {
+                    return Err(Error::VerificationTokenInvalid);
+                }
+            }
+        }
+        // Seats first: a deleted account is counted in no pool. Owned pools stay for members.
+        self.pools.remove_user_from_pools(&user.user_id).await?;
+        self.users.delete_user(user).await?;
+        tracing::info!(phone = %crate::phone::mask(&user.phone), "account deleted");
+        Ok(())
+    }
+}

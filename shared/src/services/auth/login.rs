@@ -1,0 +1,143 @@
+//! Signing in, with a password or with a verified phone.
+
+use super::{Auth, IssuedTokens, secs_until, verify_password};
+use crate::domain::{Device, Error, Result, Role, User};
+
+/// How a caller signs in.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Password {
+        phone: String,
+        country_code: Option<String>,
+        password: String,
+    },
+    VerificationToken(String),
+}
+
+/// A signed-in account: the user, its role now, and the new session's first tokens.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub role: Role,
+    pub tokens: IssuedTokens,
+}
+
+/// The user id looked up for an unknown phone, so both paths do the same reads.
+const NO_USER: &str = "00000000-0000-0000-0000-000000000000";
+
+impl Auth<'_> {
+    /// Opens a session for `user` (optionally on a device).
+    pub(super) async fn sign_in(&self, user: User, device: Option<Device>) -> Result<SignedIn> {
+        let tokens = self.start_session(&user, device).await?;
+        Ok(SignedIn {
+            role: self.config.role_of(&user),
+            user,
+            tokens,
+        })
+    }
+
+    pub async fn login(
+        &self,
+        credentials: Credentials,
+        device: Option<Device>,
+    ) -> Result<SignedIn> {
+        let device = device.map(|d| validate_device(d, "device.")).transpose()?;
+        match credentials {
+            Credentials::VerificationToken(token) => self.login_with_token(&token, device).await,
+            Credentials::Password {
+                phone,
+                country_code,
+                password,
+            } => {
+                self.login_with_password(&phone, country_code.as_deref(), password, device)
+                    .await
+            }
+        }
+    }
+
+    async fn login_with_password(
+        &self,
+        raw_phone: &str,
+        country_code: Option<&str>,
+        password: String,
+        device: Option<Device>,
+    ) -> Result<SignedIn> {
+        let phone = self.parse_phone(raw_phone, country_code)?;
+        let e164 = phone.e164();
+        let now_ms = self.now_ms();
+        if let Some(until) = self.users.login_locked_until(e164, now_ms).await? {
+            return Err(Error::AccountLocked {
+                retry_after: secs_until(until, now_ms),
+            });
+        }
+        // The same reads and the same argon2 work whether or not the phone has an account.
+        let user_id = self.users.user_id_by_phone(e164).await?;
+        let user = self
+            .users
+            .get_user(user_id.as_deref().unwrap_or(NO_USER))
+            .await?;
+        let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+        let user = match user {
+            Some(u) if verify_password(password, stored).await? => u,
+            _ => {
+                let max = self.config.login_max_failures;
+                let lock_until = now_ms + self.config.login_lock_seconds * 1000;
+                let failures = self
+                    .users
+                    .record_login_failure(e164, max, lock_until)
+                    .await?;
+                tracing::info!(phone = %phone.masked(), failures, "password sign-in failed");
+                return Err(Error::InvalidCredentials);
+            }
+        };
+        if !user.is_active() {
+            return Err(Error::AccountSuspended);
+        }
+        self.users.clear_login_failures(e164).await?;
+        tracing::info!(phone = %phone.masked(), "signed in with password");
+        self.sign_in(user, device).await
+    }
+
+    async fn login_with_token(&self, token: &str, device: Option<Device>) -> Result<SignedIn> {
+        let (hash, v) = self.live_verification(token).await?;
+        let Some(user_id) = self.users.user_id_by_phone(&v.phone).await? else {
+            return Err(Error::AccountNotFound);
+        };
+        let user = self
+            .users
+            .get_user(&user_id)
+            .await?
+            .ok_or(Error::AccountNotFound)?;
+        if !user.is_active() {
+            return Err(Error::AccountSuspended);
+        }
+        if !self
+            .verifications
+            .consume_verification(&hash, &v.phone, self.now_ms())
+            .await?
+        {
+            return Err(Error::VerificationTokenInvalid);
+        }
+        // Proving the phone again also lifts a password lock.
+        self.users.clear_login_failures(&v.phone).await?;
+        tracing::info!(phone = %crate::phone::mask(&v.phone), "signed in with code");
+        self.sign_in(user, device).await
+    }
+}
+
+/// A device as the caller gave it, trimmed and bounded; fields are named under `prefix`.
+pub(super) fn validate_device(d: Device, prefix: &str) -> Result<Device> {
+    let field = |name: &str| format!("{prefix}{name}");
+    let text = |name: &str, v: &str, max: usize| crate::validate::short_text(&field(name), v, max);
+    let opt = |name: &str, v: Option<String>, max: usize| -> Result<Option<String>> {
+        v.map(|v| text(name, &v, max)).transpose()
+    };
+    Ok(Device {
+        device_id: text("device_id", &d.device_id, 128)?,
+        platform: d.platform,
+        push_token: opt("push_token", d.push_token, 4096)?,
+        app_version: opt("app_version", d.app_version, 64)?,
+        os_version: opt("os_version", d.os_version, 64)?,
+        device_name: opt("device_name", d.device_name, 100)?,
+    })
+}

@@ -1,0 +1,148 @@
+//! Phone verification, registration, sign-in, sessions, devices and account deletion. The
+//! service speaks domain types: requests arrive as validated-here values, results leave as
+//! records; the function crate shapes both for HTTP.
+
+mod account;
+mod login;
+mod otp;
+mod sessions;
+
+pub use account::{DeletionProof, NewAccount};
+pub use login::{Credentials, SignedIn};
+pub use otp::{CodeSent, PhoneVerified};
+pub use sessions::IssuedTokens;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::{SecretKey, random_bytes};
+use crate::domain::{Error, Result, Verification};
+use crate::password;
+use crate::phone::{Phone, PhoneError};
+use crate::sms::SmsSender;
+use crate::store::{
+    DeviceStore, OtpStore, PoolStore, SessionStore, Stores, UserStore, VerificationStore,
+};
+use crate::tokens::TokenKeys;
+
+/// Lifetime of a verification token (contract: 10 minutes).
+pub const VERIFICATION_TTL_SECONDS: i64 = 600;
+
+/// What the auth rules need: the ports they use, the SMS sender, the clock, keys and settings.
+pub struct Auth<'a> {
+    otps: &'a dyn OtpStore,
+    verifications: &'a dyn VerificationStore,
+    users: &'a dyn UserStore,
+    sessions: &'a dyn SessionStore,
+    devices: &'a dyn DeviceStore,
+    /// Account deletion gives back the account's pool seats.
+    pools: &'a dyn PoolStore,
+    sms: &'a dyn SmsSender,
+    clock: &'a dyn Clock,
+    keys: &'a TokenKeys,
+    secret: &'a SecretKey,
+    config: &'a Config,
+}
+
+impl<'a> Auth<'a> {
+    pub fn new(
+        stores: &'a Stores,
+        sms: &'a dyn SmsSender,
+        clock: &'a dyn Clock,
+        keys: &'a TokenKeys,
+        secret: &'a SecretKey,
+        config: &'a Config,
+    ) -> Self {
+        Auth {
+            otps: &*stores.otps,
+            verifications: &*stores.verifications,
+            users: &*stores.users,
+            sessions: &*stores.sessions,
+            devices: &*stores.devices,
+            pools: &*stores.pools,
+            sms,
+            clock,
+            keys,
+            secret,
+            config,
+        }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    fn parse_phone(&self, raw: &str, country_code: Option<&str>) -> Result<Phone> {
+        Phone::parse(raw, country_code, self.config.default_country).map_err(|e| match e {
+            PhoneError::Invalid => Error::invalid("phone", "phone is not a valid phone number"),
+            PhoneError::BadCountryCode => {
+                Error::invalid("country_code", "country_code must be like +91 or IN")
+            }
+        })
+    }
+
+    fn code_hash(&self, phone: &str, code: &str) -> String {
+        self.secret
+            .mac_hex("otp", &[phone.as_bytes(), code.as_bytes()])
+    }
+
+    fn token_hash(&self, token: &str) -> String {
+        self.secret.mac_hex("verification", &[token.as_bytes()])
+    }
+
+    /// A live verification token, with its stored hash.
+    async fn live_verification(&self, token: &str) -> Result<(String, Verification)> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(Error::VerificationTokenInvalid);
+        }
+        let hash = self.token_hash(token);
+        match self.verifications.get_verification(&hash).await? {
+            Some(v) if v.expires_at_ms > self.now_ms() => Ok((hash, v)),
+            _ => Err(Error::VerificationTokenInvalid),
+        }
+    }
+
+    /// Deletes dead sessions after a revoke-all. They are already unusable (epoch), so a
+    /// failure here only leaves garbage and is logged, not returned.
+    async fn sweep_sessions(&self, user_id: &str, keep: Option<&str>) {
+        let sessions = match self.sessions.list_sessions(user_id).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "session sweep skipped");
+                return;
+            }
+        };
+        for s in sessions
+            .iter()
+            .filter(|s| Some(s.session_id.as_str()) != keep)
+        {
+            if let Err(e) = self.sessions.delete_session(user_id, &s.session_id).await {
+                tracing::warn!(error = %e, "session sweep incomplete");
+                return;
+            }
+        }
+    }
+}
+
+/// Whole seconds from `now_ms` until `until_ms`, at least 1.
+fn secs_until(until_ms: i64, now_ms: i64) -> u64 {
+    ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
+}
+
+/// A random session epoch: setting one on the user revokes every session stamped otherwise.
+pub fn new_epoch() -> u64 {
+    u64::from_be_bytes(random_bytes::<8>()) >> 1
+}
+
+/// Runs argon2 off the async workers.
+async fn verify_password(candidate: String, stored: Option<String>) -> Result<bool> {
+    tokio::task::spawn_blocking(move || password::verify(&candidate, stored.as_deref()))
+        .await
+        .map_err(Error::internal)
+}
+
+async fn hash_password(pw: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(Error::internal)?
+        .map_err(Error::internal)
+}

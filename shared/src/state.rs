@@ -1,0 +1,130 @@
+//! What every function needs, built once per process: settings, the storage ports, the SMS
+//! sender, the clock and the keys. Adapters are chosen here by an exhaustive match on the
+//! settings; nothing falls back silently.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Runtime, SmsKind, StoreKind};
+use crate::crypto::{SecretKey, random_bytes};
+use crate::sms::{ConsoleSms, SmsSender, SnsSms};
+use crate::store::dynamo::{DynamoStore, create_tables};
+use crate::store::{StoreError, Stores};
+use crate::tokens::{KeyError, TokenKeys};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub stores: Stores,
+    pub sms: Arc<dyn SmsSender>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<TokenKeys>,
+    pub secret: SecretKey,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("creating tables failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl AppState {
+    /// State from explicit parts (tests, and [`AppState::from_config`]).
+    pub fn new(
+        config: Config,
+        stores: Stores,
+        sms: Arc<dyn SmsSender>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let keys = match &config.jwt_signing_key_pem {
+            Some(pem) => TokenKeys::from_pem(pem, &config.jwt_issuer, &config.jwt_audience)?,
+            None => {
+                tracing::warn!(
+                    "JWT_SIGNING_KEY is not set: generated a signing key valid for this run only"
+                );
+                TokenKeys::generate(&config.jwt_issuer, &config.jwt_audience)?
+            }
+        };
+        let secret = match &config.secret_key {
+            Some(k) => SecretKey::new(k),
+            None => {
+                tracing::warn!("SECRET_KEY is not set: generated one for this run only");
+                SecretKey::new(&random_bytes::<32>())
+            }
+        };
+        crate::password::warm_up();
+        Ok(AppState {
+            config: Arc::new(config),
+            stores,
+            sms,
+            clock,
+            keys: Arc::new(keys),
+            secret,
+        })
+    }
+
+    /// Builds the configured adapters: one `SdkConfig`, clients reused for the process's life.
+    /// With the console sender, messages go to `outbox` when given (the local server's
+    /// `GET /_dev/sms`), else to a fresh one.
+    pub async fn from_config(
+        config: Config,
+        outbox: Option<Arc<ConsoleSms>>,
+    ) -> Result<Self, StartupError> {
+        let mut sdk: Option<aws_config::SdkConfig> = None;
+        let stores = match config.store {
+            StoreKind::Memory => Stores::memory(),
+            StoreKind::Dynamodb => {
+                let sdk = sdk.insert(sdk_config().await);
+                dynamo_stores(&config, sdk).await?
+            }
+        };
+        let sms: Arc<dyn SmsSender> = match config.sms {
+            SmsKind::Console => outbox.unwrap_or_default(),
+            SmsKind::Sns => {
+                let sdk = match sdk {
+                    Some(sdk) => sdk,
+                    None => sdk_config().await,
+                };
+                let mut b = aws_sdk_sns::config::Builder::from(&sdk);
+                if let Some(ep) = &config.sns_endpoint {
+                    b = b.endpoint_url(ep);
+                }
+                Arc::new(SnsSms::new(aws_sdk_sns::Client::from_conf(b.build())))
+            }
+        };
+        AppState::new(config, stores, sms, Arc::new(SystemClock))
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+}
+
+/// The shared AWS SDK configuration (region from the environment, else us-east-1).
+async fn sdk_config() -> aws_config::SdkConfig {
+    let region =
+        aws_config::meta::region::RegionProviderChain::default_provider().or_else("us-east-1");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(region)
+        .load()
+        .await
+}
+
+async fn dynamo_stores(
+    config: &Config,
+    sdk: &aws_config::SdkConfig,
+) -> Result<Stores, StartupError> {
+    let mut b = aws_sdk_dynamodb::config::Builder::from(sdk);
+    if let Some(ep) = &config.dynamodb_endpoint {
+        b = b.endpoint_url(ep);
+    }
+    let client = aws_sdk_dynamodb::Client::from_conf(b.build());
+    if config.create_tables && config.runtime == Runtime::Local {
+        create_tables(&client, &config.tables).await?;
+        tracing::info!("DynamoDB tables are present");
+    }
+    Ok(Stores::of(DynamoStore::new(client, config.tables.clone())))
+}

@@ -1,0 +1,59 @@
+//! Item keys (see the layout in `store::tables`).
+
+pub fn user_pk(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
+pub const PROFILE_SK: &str = "PROFILE";
+pub fn phone_pk(phone: &str) -> String {
+    format!("PHONE#{phone}")
+}
+pub const PHONE_SK: &str = "PHONE";
+pub const SESSION_PREFIX: &str = "SESSION#";
+pub fn session_sk(sid: &str) -> String {
+    format!("{SESSION_PREFIX}{sid}")
+}
+pub const DEVICE_PREFIX: &str = "DEVICE#";
+pub fn device_sk(device_id: &str) -> String {
+    format!("{DEVICE_PREFIX}{device_id}")
+}
+pub fn otp_pk(phone: &str) -> String {
+    format!("OTP#{phone}")
+}
+pub const OTP_SK: &str = "CODE";
+pub fn vt_pk(hash: &str) -> String {
+    format!("VT#{hash}")
+}
+pub const VT_SK: &str = "VT";
+pub fn send_pk(phone: &str) -> String {
+    format!("SEND#{phone}")
+}
+pub const COOLDOWN_SK: &str = "COOLDOWN";
+pub fn hour_sk(window: i64) -> String {
+    format!("H#{window}")
+}
+pub fn day_sk(window: i64) -> String {
+    format!("D#{window}")
+}
+pub fn ip_pk(ip: &str) -> String {
+    format!("IP#{ip}")
+}
+pub fn login_pk(phone: &str) -> String {
+    format!("LOGIN#{phone}")
+}
+pub const LOGIN_SK: &str = "FAILS";
+pub fn pool_pk(pool_id: &str) -> String {
+    format!("POOL#{pool_id}")
+}
+pub const POOL_SK: &str = "META";
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+pub fn member_sk(user_id: &str) -> String {
+    format!("{MEMBER_PREFIX}{user_id}")
+}
+pub const OWNED_PREFIX: &str = "OWNED#";
+pub fn owned_sk(pool_id: &str) -> String {
+    format!("{OWNED_PREFIX}{pool_id}")
+}
+pub const JOINED_PREFIX: &str = "JOINED#";
+pub fn joined_sk(pool_id: &str) -> String {
+    format!("{JOINED_PREFIX}{pool_id}")
+}

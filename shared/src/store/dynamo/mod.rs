@@ -1,0 +1,286 @@
+//! The DynamoDB adapter (`aws-sdk-dynamodb`). Every rule that must hold under concurrency is a
+//! condition expression (typed, [`expr`]) or a `TransactWriteItems` with named outcomes
+//! ([`tx`]); reads on decision paths are strongly consistent. One file per port.
+
+mod devices;
+pub mod expr;
+mod keys;
+mod otp;
+mod pools;
+mod sessions;
+mod tables;
+pub mod tx;
+mod users;
+
+pub use tables::create_tables;
+
+use super::tables::{PK, SK, TTL_ATTRIBUTE, Table, TableNames};
+use super::{StoreError, StoreResult};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
+use expr::{Cond, Update, render};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub struct DynamoStore {
+    client: Client,
+    tables: TableNames,
+}
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
+}
+
+/// The item of a record, under its key.
+pub fn to_item<T: Serialize>(rec: &T, k: Item) -> StoreResult<Item> {
+    let mut item: Item =
+        serde_dynamo::to_item(rec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    item.extend(k);
+    Ok(item)
+}
+
+/// As [`to_item`], with a TTL `grace_s` seconds after `expires_ms`.
+pub fn to_item_expiring<T: Serialize>(
+    rec: &T,
+    k: Item,
+    expires_ms: i64,
+    grace_s: i64,
+) -> StoreResult<Item> {
+    let mut item = to_item(rec, k)?;
+    item.insert(TTL_ATTRIBUTE.into(), ttl_after(expires_ms, grace_s));
+    Ok(item)
+}
+
+pub fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Epoch seconds for the TTL attribute, `grace_s` after `ms`.
+pub fn ttl_after(ms: i64, grace_s: i64) -> AttributeValue {
+    n(ms / 1000 + grace_s)
+}
+
+/// A numeric attribute of an item.
+pub fn num(item: &Item, attr: &str) -> Option<i64> {
+    item.get(attr)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// A string attribute of an item.
+pub fn string(item: &Item, attr: &str) -> Option<String> {
+    item.get(attr).and_then(|v| v.as_s().ok()).cloned()
+}
+
+pub fn unavailable<E, R>(op: &str, e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Unavailable(format!("{op}: {}", DisplayErrorContext(&e)))
+}
+
+pub fn built<T>(r: Result<T, BuildError>) -> StoreResult<T> {
+    r.map_err(|e| StoreError::Unavailable(format!("request build: {e}")))
+}
+
+/// True when a single-item write failed its condition.
+fn is_conditional<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, tables: TableNames) -> Self {
+        DynamoStore { client, tables }
+    }
+
+    fn table(&self, t: Table) -> &str {
+        self.tables.get(t)
+    }
+
+    /// Runs a transaction built with [`tx::Transaction`].
+    async fn run<R: Copy + PartialEq + std::fmt::Debug>(
+        &self,
+        tx: tx::Transaction<R>,
+    ) -> StoreResult<tx::TxOutcome<R>> {
+        tx.run(&self.client).await
+    }
+
+    async fn get(&self, t: Table, k: Item) -> StoreResult<Option<Item>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(self.table(t))
+            .set_key(Some(k))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    async fn get_as<T: DeserializeOwned>(&self, t: Table, k: Item) -> StoreResult<Option<T>> {
+        self.get(t, k).await?.map(from_item).transpose()
+    }
+
+    async fn put(&self, t: Table, item: Item) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(self.table(t))
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+
+    /// All items of partition `pk` whose sort key starts with `prefix` (consistent, paginated).
+    async fn query_prefix(&self, t: Table, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
+        let cond = Cond::eq(PK, s(pk)).and(Cond::BeginsWith(SK, s(prefix)));
+        let r = render(None, Some(&cond));
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(self.table(t))
+                .set_key_condition_expression(r.condition.clone())
+                .set_expression_attribute_names(r.names.clone())
+                .set_expression_attribute_values(r.values.clone())
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            out.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// Decoded records of [`Self::query_prefix`].
+    async fn query_as<T: DeserializeOwned>(
+        &self,
+        t: Table,
+        pk: String,
+        prefix: &str,
+    ) -> StoreResult<Vec<T>> {
+        self.query_prefix(t, pk, prefix)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn delete_key(&self, t: Table, k: Item) -> StoreResult<()> {
+        self.client
+            .delete_item()
+            .table_name(self.table(t))
+            .set_key(Some(k))
+            .send()
+            .await
+            .map_err(|e| unavailable("DeleteItem", e))?;
+        Ok(())
+    }
+
+    /// Deletes an item if `cond` holds; false when it did not.
+    async fn delete_if(&self, t: Table, k: Item, cond: Cond) -> StoreResult<bool> {
+        let r = render(None, Some(&cond));
+        let res = self
+            .client
+            .delete_item()
+            .table_name(self.table(t))
+            .set_key(Some(k))
+            .set_condition_expression(r.condition)
+            .set_expression_attribute_names(r.names)
+            .set_expression_attribute_values(r.values)
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("DeleteItem", e)),
+        }
+    }
+
+    /// A conditional `UpdateItem`: the updated attributes when `cond` held (or there is none),
+    /// `None` when it did not.
+    async fn update_if(
+        &self,
+        t: Table,
+        k: Item,
+        update: Update,
+        cond: Option<Cond>,
+    ) -> StoreResult<Option<Item>> {
+        let r = render(Some(&update), cond.as_ref());
+        let res = self
+            .client
+            .update_item()
+            .table_name(self.table(t))
+            .set_key(Some(k))
+            .set_update_expression(r.update)
+            .set_condition_expression(r.condition)
+            .set_expression_attribute_names(r.names)
+            .set_expression_attribute_values(r.values)
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(Some(out.attributes.unwrap_or_default())),
+            Err(e) if is_conditional(&e) => Ok(None),
+            Err(e) => Err(unavailable("UpdateItem", e)),
+        }
+    }
+
+    /// Items by key, consistently read, in batches of 100 (unprocessed keys retried). Missing
+    /// items are left out; order is not kept.
+    async fn batch_get(&self, t: Table, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
+        let name = self.table(t).to_string();
+        let mut out = Vec::new();
+        for chunk in keys.chunks(100) {
+            let batch = KeysAndAttributes::builder()
+                .set_keys(Some(chunk.to_vec()))
+                .consistent_read(true)
+                .build();
+            let mut request = Some(HashMap::from([(name.clone(), built(batch)?)]));
+            let mut rounds = 0;
+            while let Some(req) = request.take().filter(|r| !r.is_empty()) {
+                rounds += 1;
+                if rounds > 10 {
+                    return Err(StoreError::Unavailable(
+                        "BatchGetItem: keys left unprocessed".into(),
+                    ));
+                }
+                let res = self
+                    .client
+                    .batch_get_item()
+                    .set_request_items(Some(req))
+                    .send()
+                    .await
+                    .map_err(|e| unavailable("BatchGetItem", e))?;
+                out.extend(
+                    res.responses
+                        .and_then(|mut r| r.remove(&name))
+                        .unwrap_or_default(),
+                );
+                request = res.unprocessed_keys;
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,193 @@
+//! Codes, send limits and verification tokens (the `otps` table; every item has a TTL).
+
+use super::expr::{Cmp, Cond, Update};
+use super::keys::{COOLDOWN_SK, OTP_SK, VT_SK, day_sk, hour_sk, ip_pk, otp_pk, send_pk, vt_pk};
+use super::tx::{Transaction, TxOutcome};
+use super::{DynamoStore, key, n, num, s, to_item_expiring, ttl_after};
+use crate::domain::{OtpRecord, SendDenied, SendPlan, Verification};
+use crate::store::tables::{TTL_ATTRIBUTE, Table};
+use crate::store::{OtpStore, StoreResult, VerificationStore};
+use async_trait::async_trait;
+
+/// The items of a send reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reserve {
+    Cooldown,
+    PhoneHour,
+    PhoneDay,
+    IpHour,
+}
+
+/// `ADD count 1` unless the counter already reached `max`.
+fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
+    (
+        Update::new()
+            .add("count", n(1))
+            .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after)),
+        Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max))),
+    )
+}
+
+impl DynamoStore {
+    /// Deletes verification token `hash` if it is for `phone` and unexpired (in a transaction).
+    pub(super) fn token_delete<R: Copy + PartialEq + std::fmt::Debug>(
+        &self,
+        tx: Transaction<R>,
+        role: R,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<Transaction<R>> {
+        let cond = Cond::item_exists()
+            .and(Cond::eq("phone", s(phone)))
+            .and(Cond::cmp("expires_at_ms", Cmp::Gt, n(now_ms)));
+        tx.delete(
+            role,
+            self.table(Table::Otps),
+            key(vt_pk(token_hash), VT_SK),
+            Some(cond),
+        )
+    }
+
+    fn send_counters(plan: &SendPlan) -> [(Reserve, String, String, u32, i64); 3] {
+        [
+            (
+                Reserve::PhoneHour,
+                send_pk(&plan.phone),
+                hour_sk(plan.hour_window),
+                plan.max_per_hour,
+                2 * 3_600,
+            ),
+            (
+                Reserve::PhoneDay,
+                send_pk(&plan.phone),
+                day_sk(plan.day_window),
+                plan.max_per_day,
+                2 * 86_400,
+            ),
+            (
+                Reserve::IpHour,
+                ip_pk(&plan.ip),
+                hour_sk(plan.hour_window),
+                plan.max_per_ip_hour,
+                2 * 3_600,
+            ),
+        ]
+    }
+}
+
+#[async_trait]
+impl OtpStore for DynamoStore {
+    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>> {
+        let t = self.table(Table::Otps);
+        let cooldown = to_item_expiring(
+            &serde_json::json!({ "until_ms": plan.cooldown_until_ms, "nonce": plan.nonce }),
+            key(send_pk(&plan.phone), COOLDOWN_SK),
+            plan.cooldown_until_ms,
+            60,
+        )?;
+        let free = Cond::item_absent().or(Cond::cmp("until_ms", Cmp::Le, n(plan.now_ms)));
+        let mut tx = Transaction::new().put(Reserve::Cooldown, t, cooldown, Some(free))?;
+        for (role, pk, sk, max, ttl) in Self::send_counters(plan) {
+            let (update, cond) = counter(max, ttl, plan.now_ms);
+            tx = tx.update(role, t, key(pk, sk), update, Some(cond))?;
+        }
+        let outcome = self.run(tx).await?;
+        Ok(if outcome.committed() {
+            Ok(())
+        } else if outcome.failed(Reserve::Cooldown) {
+            let until_ms = self
+                .get(Table::Otps, key(send_pk(&plan.phone), COOLDOWN_SK))
+                .await?
+                .and_then(|i| num(&i, "until_ms"))
+                .unwrap_or(plan.cooldown_until_ms);
+            Err(SendDenied::Cooldown { until_ms })
+        } else if outcome.failed(Reserve::PhoneHour) {
+            Err(SendDenied::PhoneHour)
+        } else if outcome.failed(Reserve::PhoneDay) {
+            Err(SendDenied::PhoneDay)
+        } else {
+            Err(SendDenied::IpHour)
+        })
+    }
+
+    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()> {
+        let cooldown = key(send_pk(&plan.phone), COOLDOWN_SK);
+        let own = Cond::eq("nonce", s(&plan.nonce));
+        self.delete_if(Table::Otps, cooldown, own).await?;
+        for (_, pk, sk, _, _) in Self::send_counters(plan) {
+            // One at a time: a counter that is already 0 must not block the others.
+            let down = Update::new().add("count", n(-1));
+            let positive = Cond::cmp("count", Cmp::Gt, n(0));
+            self.update_if(Table::Otps, key(pk, sk), down, Some(positive))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
+        let k = key(otp_pk(&rec.phone), OTP_SK);
+        let item = to_item_expiring(rec, k, rec.expires_at_ms, 60)?;
+        self.put(Table::Otps, item).await
+    }
+
+    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>> {
+        self.get_as(Table::Otps, key(otp_pk(phone), OTP_SK)).await
+    }
+
+    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()> {
+        let own = Cond::eq("code_hash", s(code_hash));
+        self.delete_if(Table::Otps, key(otp_pk(phone), OTP_SK), own)
+            .await
+            .map(|_| ())
+    }
+
+    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
+        let cond = Cond::eq("code_hash", s(code_hash)).and(Cond::cmp_attr(
+            "attempts",
+            Cmp::Lt,
+            "max_attempts",
+        ));
+        let updated = self
+            .update_if(
+                Table::Otps,
+                key(otp_pk(phone), OTP_SK),
+                Update::new().add("attempts", n(1)),
+                Some(cond),
+            )
+            .await?;
+        Ok(updated.and_then(|a| num(&a, "attempts")).map(|v| v as u32))
+    }
+
+    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
+        let cond = Cond::eq("code_hash", s(code_hash))
+            .and(Cond::cmp_attr("attempts", Cmp::Lt, "max_attempts"))
+            .and(Cond::cmp("expires_at_ms", Cmp::Gt, n(now_ms)));
+        self.delete_if(Table::Otps, key(otp_pk(phone), OTP_SK), cond)
+            .await
+    }
+}
+
+#[async_trait]
+impl VerificationStore for DynamoStore {
+    async fn put_verification(&self, v: &Verification) -> StoreResult<()> {
+        let k = key(vt_pk(&v.token_hash), VT_SK);
+        let item = to_item_expiring(v, k, v.expires_at_ms, 60)?;
+        self.put(Table::Otps, item).await
+    }
+
+    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>> {
+        self.get_as(Table::Otps, key(vt_pk(token_hash), VT_SK))
+            .await
+    }
+
+    async fn consume_verification(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let tx = self.token_delete(Transaction::new(), (), token_hash, phone, now_ms)?;
+        Ok(matches!(self.run(tx).await?, TxOutcome::Committed))
+    }
+}

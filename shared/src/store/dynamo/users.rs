@@ -1,0 +1,223 @@
+//! Accounts, phone claims (the `users` table) and the password lockout (the `otps` table).
+
+use super::expr::{Cmp, Cond, Update};
+use super::keys::{
+    DEVICE_PREFIX, LOGIN_SK, PHONE_SK, PROFILE_SK, SESSION_PREFIX, login_pk, phone_pk, session_sk,
+    user_pk,
+};
+use super::tx::{Transaction, TxOutcome};
+use super::{DynamoStore, Item, key, n, num, s, string, to_item, ttl_after};
+use crate::domain::{User, UserStatus};
+use crate::store::tables::{PK, SK, TTL_ATTRIBUTE, Table};
+use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
+use async_trait::async_trait;
+
+/// The items of a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Register {
+    Token,
+    PhoneClaim,
+    Profile,
+}
+
+/// The items of a password write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Password {
+    Profile,
+    Token,
+    KeptSession,
+}
+
+/// The items of an account deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delete {
+    Profile,
+    PhoneClaim,
+}
+
+fn profile_key(user_id: &str) -> Item {
+    key(user_pk(user_id), PROFILE_SK)
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    async fn create_user(
+        &self,
+        user: &User,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Result<(), CreateUserDenied>> {
+        let t = self.table(Table::Users);
+        let claim = to_item(
+            &serde_json::json!({ "user_id": user.user_id }),
+            key(phone_pk(&user.phone), PHONE_SK),
+        )?;
+        let profile = to_item(user, profile_key(&user.user_id))?;
+        let tx = self.token_delete(
+            Transaction::new(),
+            Register::Token,
+            token_hash,
+            &user.phone,
+            now_ms,
+        )?;
+        let tx = tx
+            .put(Register::PhoneClaim, t, claim, Some(Cond::item_absent()))?
+            .put(Register::Profile, t, profile, Some(Cond::item_absent()))?;
+        let outcome = self.run(tx).await?;
+        Ok(if outcome.committed() {
+            Ok(())
+        } else if outcome.failed(Register::Token) {
+            Err(CreateUserDenied::TokenInvalid)
+        } else if outcome.failed(Register::PhoneClaim) {
+            Err(CreateUserDenied::PhoneTaken)
+        } else {
+            return Err(StoreError::Unavailable(format!(
+                "registration cancelled: {outcome:?}"
+            )));
+        })
+    }
+
+    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
+        self.get_as(Table::Users, profile_key(user_id)).await
+    }
+
+    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .get(Table::Users, key(phone_pk(phone), PHONE_SK))
+            .await?
+            .and_then(|i| string(&i, "user_id")))
+    }
+
+    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>> {
+        Ok(self
+            .get(Table::Otps, key(login_pk(phone), LOGIN_SK))
+            .await?
+            .and_then(|i| num(&i, "locked_until_ms"))
+            .filter(|until| *until > now_ms))
+    }
+
+    async fn record_login_failure(
+        &self,
+        phone: &str,
+        max: u32,
+        lock_until_ms: i64,
+    ) -> StoreResult<u32> {
+        let k = key(login_pk(phone), LOGIN_SK);
+        let count_one = Update::new()
+            .add("failures", n(1))
+            .set(TTL_ATTRIBUTE, ttl_after(lock_until_ms, 86_400));
+        let updated = self
+            .update_if(Table::Otps, k.clone(), count_one, None)
+            .await?;
+        let count = updated.and_then(|a| num(&a, "failures")).unwrap_or(0) as u32;
+        if count >= max {
+            // Only the failure that reached the limit locks; concurrent ones see the reset count.
+            let lock = Update::new()
+                .set("locked_until_ms", n(lock_until_ms))
+                .set("failures", n(0));
+            let reached = Cond::cmp("failures", Cmp::Ge, n(max));
+            self.update_if(Table::Otps, k, lock, Some(reached)).await?;
+        }
+        Ok(count)
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
+            .await
+    }
+
+    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
+        let update = Update::new()
+            .set("last_login_at_ms", n(now_ms))
+            .add("login_count", n(1));
+        self.update_if(
+            Table::Users,
+            profile_key(user_id),
+            update,
+            Some(Cond::item_exists()),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool> {
+        let t = self.table(Table::Users);
+        let update = Update::new()
+            .set("password_hash", s(&change.password_hash))
+            .set("session_epoch", n(change.new_epoch))
+            .set("updated_at_ms", n(change.now_ms));
+        let mut tx = Transaction::new().update(
+            Password::Profile,
+            t,
+            profile_key(&change.user_id),
+            update,
+            Some(Cond::item_exists()),
+        )?;
+        if let Some((hash, phone)) = &change.consume_token {
+            tx = self.token_delete(tx, Password::Token, hash, phone, change.now_ms)?;
+        }
+        if let Some(sid) = &change.keep_session {
+            tx = tx.update(
+                Password::KeptSession,
+                t,
+                key(user_pk(&change.user_id), session_sk(sid)),
+                Update::new().set("epoch", n(change.new_epoch)),
+                Some(Cond::item_exists()),
+            )?;
+        }
+        Ok(self.run(tx).await?.committed())
+    }
+
+    async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: UserStatus,
+        new_epoch: u64,
+    ) -> StoreResult<bool> {
+        let update = Update::new()
+            .set("status", s(status.as_str()))
+            .set("session_epoch", n(new_epoch));
+        let updated = self
+            .update_if(
+                Table::Users,
+                profile_key(user_id),
+                update,
+                Some(Cond::item_exists()),
+            )
+            .await?;
+        Ok(updated.is_some())
+    }
+
+    async fn delete_user(&self, user: &User) -> StoreResult<()> {
+        // Sessions and devices first: if anything below fails, the account still exists
+        // (signed out everywhere) and deletion can be retried.
+        let pk = user_pk(&user.user_id);
+        let mut rest = self
+            .query_prefix(Table::Users, pk.clone(), SESSION_PREFIX)
+            .await?;
+        rest.extend(self.query_prefix(Table::Users, pk, DEVICE_PREFIX).await?);
+        for item in rest {
+            let k: Item = item
+                .into_iter()
+                .filter(|(name, _)| name == PK || name == SK)
+                .collect();
+            self.delete_key(Table::Users, k).await?;
+        }
+        let t = self.table(Table::Users);
+        let own_claim = Cond::item_absent().or(Cond::eq("user_id", s(&user.user_id)));
+        let tx = Transaction::new()
+            .delete(Delete::Profile, t, profile_key(&user.user_id), None)?
+            .delete(
+                Delete::PhoneClaim,
+                t,
+                key(phone_pk(&user.phone), PHONE_SK),
+                Some(own_claim),
+            )?;
+        match self.run(tx).await? {
+            TxOutcome::Committed => Ok(()),
+            outcome => Err(StoreError::Unavailable(format!(
+                "account deletion cancelled: {outcome:?}"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The embedded in-memory adapter (local server and tests). Each aggregate has its own lock and
+//! every port operation runs in one critical section, which gives the same guarantees as the
+//! DynamoDB conditions. Operations spanning aggregates take the locks in one fixed order:
+//! verifications, users, sessions, devices (pools and codes are never held with another).
+
+mod devices;
+mod otp;
+mod pools;
+mod sessions;
+mod users;
+
+use crate::domain::{Device, OtpRecord, Pool, Session, User, Verification};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Default)]
+struct Codes {
+    cooldowns: HashMap<String, (i64, String)>,
+    counters: HashMap<String, u32>,
+    otps: HashMap<String, OtpRecord>,
+}
+
+#[derive(Default)]
+struct Users {
+    users: HashMap<String, User>,
+    phones: HashMap<String, String>,
+    /// phone → (consecutive failures, locked until)
+    login_failures: HashMap<String, (u32, Option<i64>)>,
+}
+
+#[derive(Default)]
+struct Pools {
+    pools: HashMap<String, Pool>,
+    /// (pool_id, user_id) → joined_at_ms
+    members: BTreeMap<(String, String), i64>,
+}
+
+type Verifications = HashMap<String, Verification>;
+type Sessions = BTreeMap<(String, String), Session>;
+type Devices = BTreeMap<(String, String), Device>;
+
+#[derive(Default)]
+pub struct MemoryStore {
+    codes: Mutex<Codes>,
+    verifications: Mutex<Verifications>,
+    users: Mutex<Users>,
+    sessions: Mutex<Sessions>,
+    devices: Mutex<Devices>,
+    pools: Mutex<Pools>,
+}
+
+/// Locks `m`. A poisoned lock only means another request panicked mid-way; the data is still
+/// whole because every operation validates before it mutates.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn key(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+/// The values of a `(user_id, _)`-keyed map that belong to `user_id`.
+fn of_user<V: Clone>(map: &BTreeMap<(String, String), V>, user_id: &str) -> Vec<V> {
+    map.iter()
+        .filter(|((uid, _), _)| uid == user_id)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+fn valid_token(v: &Verifications, token_hash: &str, phone: &str, now_ms: i64) -> bool {
+    v.get(token_hash)
+        .is_some_and(|v| v.phone == phone && v.expires_at_ms > now_ms)
+}

@@ -1,0 +1,128 @@
+//! Codes and send limits, plus verification tokens.
+
+use super::{MemoryStore, lock, valid_token};
+use crate::domain::{OtpRecord, SendDenied, SendPlan, Verification};
+use crate::store::{OtpStore, StoreResult, VerificationStore};
+use async_trait::async_trait;
+
+fn counter_keys(plan: &SendPlan) -> [String; 3] {
+    [
+        format!("H#{}#{}", plan.phone, plan.hour_window),
+        format!("D#{}#{}", plan.phone, plan.day_window),
+        format!("IP#{}#{}", plan.ip, plan.hour_window),
+    ]
+}
+
+#[async_trait]
+impl OtpStore for MemoryStore {
+    async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>> {
+        let mut d = lock(&self.codes);
+        if let Some((until, _)) = d.cooldowns.get(&plan.phone)
+            && *until > plan.now_ms
+        {
+            return Ok(Err(SendDenied::Cooldown { until_ms: *until }));
+        }
+        let keys = counter_keys(plan);
+        let limits = [
+            (plan.max_per_hour, SendDenied::PhoneHour),
+            (plan.max_per_day, SendDenied::PhoneDay),
+            (plan.max_per_ip_hour, SendDenied::IpHour),
+        ];
+        for (key, (max, denial)) in keys.iter().zip(limits) {
+            if d.counters.get(key).copied().unwrap_or(0) >= max {
+                return Ok(Err(denial));
+            }
+        }
+        for key in keys {
+            *d.counters.entry(key).or_insert(0) += 1;
+        }
+        d.cooldowns.insert(
+            plan.phone.clone(),
+            (plan.cooldown_until_ms, plan.nonce.clone()),
+        );
+        Ok(Ok(()))
+    }
+
+    async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()> {
+        let mut d = lock(&self.codes);
+        if d.cooldowns
+            .get(&plan.phone)
+            .is_some_and(|(_, n)| *n == plan.nonce)
+        {
+            d.cooldowns.remove(&plan.phone);
+        }
+        for key in counter_keys(plan) {
+            if let Some(c) = d.counters.get_mut(&key) {
+                *c = c.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
+    async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
+        lock(&self.codes)
+            .otps
+            .insert(rec.phone.clone(), rec.clone());
+        Ok(())
+    }
+
+    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>> {
+        Ok(lock(&self.codes).otps.get(phone).cloned())
+    }
+
+    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()> {
+        let mut d = lock(&self.codes);
+        if d.otps.get(phone).is_some_and(|o| o.code_hash == code_hash) {
+            d.otps.remove(phone);
+        }
+        Ok(())
+    }
+
+    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
+        let mut d = lock(&self.codes);
+        match d.otps.get_mut(phone) {
+            Some(o) if o.code_hash == code_hash && !o.exhausted() => {
+                o.attempts += 1;
+                Ok(Some(o.attempts))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
+        let mut d = lock(&self.codes);
+        let ok = d.otps.get(phone).is_some_and(|o| {
+            o.code_hash == code_hash && !o.exhausted() && o.expires_at_ms > now_ms
+        });
+        if ok {
+            d.otps.remove(phone);
+        }
+        Ok(ok)
+    }
+}
+
+#[async_trait]
+impl VerificationStore for MemoryStore {
+    async fn put_verification(&self, v: &Verification) -> StoreResult<()> {
+        lock(&self.verifications).insert(v.token_hash.clone(), v.clone());
+        Ok(())
+    }
+
+    async fn get_verification(&self, token_hash: &str) -> StoreResult<Option<Verification>> {
+        Ok(lock(&self.verifications).get(token_hash).cloned())
+    }
+
+    async fn consume_verification(
+        &self,
+        token_hash: &str,
+        phone: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut v = lock(&self.verifications);
+        let ok = valid_token(&v, token_hash, phone, now_ms);
+        if ok {
+            v.remove(token_hash);
+        }
+        Ok(ok)
+    }
+}

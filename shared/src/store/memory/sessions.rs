@@ -1,0 +1,48 @@
+//! Sessions and refresh-token rotation.
+
+use super::{MemoryStore, key, lock, of_user};
+use crate::domain::Session;
+use crate::store::{SessionStore, StoreResult};
+use async_trait::async_trait;
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn put_session(&self, s: &Session) -> StoreResult<()> {
+        lock(&self.sessions).insert(key(&s.user_id, &s.session_id), s.clone());
+        Ok(())
+    }
+
+    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+        Ok(lock(&self.sessions).get(&key(user_id, session_id)).cloned())
+    }
+
+    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+        Ok(of_user(&lock(&self.sessions), user_id))
+    }
+
+    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool> {
+        Ok(lock(&self.sessions)
+            .remove(&key(user_id, session_id))
+            .is_some())
+    }
+
+    async fn rotate_session(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        from: u64,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<bool> {
+        match lock(&self.sessions).get_mut(&key(user_id, session_id)) {
+            Some(s) if s.generation == from => {
+                s.generation = from + 1;
+                s.rotated_at_ms = Some(now_ms);
+                s.last_used_at_ms = now_ms;
+                s.expires_at_ms = expires_at_ms;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}

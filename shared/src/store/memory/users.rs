@@ -1,0 +1,130 @@
+//! Accounts, phone claims and the password lockout.
+
+use super::{MemoryStore, key, lock, valid_token};
+use crate::domain::{User, UserStatus};
+use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
+use async_trait::async_trait;
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn create_user(
+        &self,
+        user: &User,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Result<(), CreateUserDenied>> {
+        let mut v = lock(&self.verifications);
+        let mut d = lock(&self.users);
+        if !valid_token(&v, token_hash, &user.phone, now_ms) {
+            return Ok(Err(CreateUserDenied::TokenInvalid));
+        }
+        if d.phones.contains_key(&user.phone) {
+            return Ok(Err(CreateUserDenied::PhoneTaken));
+        }
+        v.remove(token_hash);
+        d.phones.insert(user.phone.clone(), user.user_id.clone());
+        d.users.insert(user.user_id.clone(), user.clone());
+        Ok(Ok(()))
+    }
+
+    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
+        Ok(lock(&self.users).users.get(user_id).cloned())
+    }
+
+    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
+        Ok(lock(&self.users).phones.get(phone).cloned())
+    }
+
+    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>> {
+        Ok(lock(&self.users)
+            .login_failures
+            .get(phone)
+            .and_then(|(_, until)| *until)
+            .filter(|until| *until > now_ms))
+    }
+
+    async fn record_login_failure(
+        &self,
+        phone: &str,
+        max: u32,
+        lock_until_ms: i64,
+    ) -> StoreResult<u32> {
+        let mut d = lock(&self.users);
+        let entry = d
+            .login_failures
+            .entry(phone.to_string())
+            .or_insert((0, None));
+        entry.0 += 1;
+        let count = entry.0;
+        if count >= max {
+            *entry = (0, Some(lock_until_ms));
+        }
+        Ok(count)
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        lock(&self.users).login_failures.remove(phone);
+        Ok(())
+    }
+
+    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
+        if let Some(u) = lock(&self.users).users.get_mut(user_id) {
+            u.login_count += 1;
+            u.last_login_at_ms = Some(now_ms);
+        }
+        Ok(())
+    }
+
+    async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool> {
+        let mut v = lock(&self.verifications);
+        let mut d = lock(&self.users);
+        let mut sessions = lock(&self.sessions);
+        let Some(u) = d.users.get_mut(&change.user_id) else {
+            return Ok(false);
+        };
+        if let Some((hash, token_phone)) = &change.consume_token {
+            if *token_phone != u.phone || !valid_token(&v, hash, token_phone, change.now_ms) {
+                return Ok(false);
+            }
+            v.remove(hash);
+        }
+        u.password_hash = Some(change.password_hash.clone());
+        u.session_epoch = change.new_epoch;
+        u.updated_at_ms = change.now_ms;
+        if let Some(sid) = &change.keep_session
+            && let Some(s) = sessions.get_mut(&key(&change.user_id, sid))
+        {
+            s.epoch = change.new_epoch;
+        }
+        Ok(true)
+    }
+
+    async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: UserStatus,
+        new_epoch: u64,
+    ) -> StoreResult<bool> {
+        Ok(match lock(&self.users).users.get_mut(user_id) {
+            Some(u) => {
+                u.status = status;
+                u.session_epoch = new_epoch;
+                true
+            }
+            None => false,
+        })
+    }
+
+    async fn delete_user(&self, user: &User) -> StoreResult<()> {
+        let mut d = lock(&self.users);
+        let mut sessions = lock(&self.sessions);
+        let mut devices = lock(&self.devices);
+        d.users.remove(&user.user_id);
+        if d.phones.get(&user.phone) == Some(&user.user_id) {
+            d.phones.remove(&user.phone);
+        }
+        sessions.retain(|(uid, _), _| *uid != user.user_id);
+        devices.retain(|(uid, _), _| *uid != user.user_id);
+        Ok(())
+    }
+}

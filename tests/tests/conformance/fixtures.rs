@@ -1,0 +1,124 @@
+//! Records and helpers shared by the conformance cases.
+
+use futures::future::join_all;
+use shared::domain::{
+    Device, KycStatus, OtpRecord, Platform, Pool, PoolType, Role, SendPlan, Session, User,
+    UserStatus, Verification,
+};
+
+pub const T0: i64 = 1_795_000_000_000;
+pub const TODAY: &str = "2026-11-22";
+
+pub fn plan(phone: &str, ip: &str, now_ms: i64) -> SendPlan {
+    SendPlan {
+        phone: phone.into(),
+        ip: ip.into(),
+        now_ms,
+        cooldown_until_ms: now_ms + 60_000,
+        nonce: shared::crypto::random_token(),
+        hour_window: now_ms / 3_600_000,
+        day_window: now_ms / 86_400_000,
+        max_per_hour: 3,
+        max_per_day: 4,
+        max_per_ip_hour: 100,
+    }
+}
+
+pub fn otp(phone: &str, hash: &str) -> OtpRecord {
+    OtpRecord {
+        phone: phone.into(),
+        code_hash: hash.into(),
+        attempts: 0,
+        max_attempts: 3,
+        created_at_ms: T0,
+        expires_at_ms: T0 + 300_000,
+    }
+}
+
+pub fn vt(hash: &str, phone: &str) -> Verification {
+    Verification {
+        token_hash: hash.into(),
+        phone: phone.into(),
+        expires_at_ms: T0 + 600_000,
+    }
+}
+
+pub fn user(id: &str, phone: &str) -> User {
+    User {
+        user_id: id.into(),
+        phone: phone.into(),
+        name: "N".into(),
+        email: None,
+        state: None,
+        city: None,
+        dob: None,
+        security_number_hash: None,
+        role: Role::User,
+        status: UserStatus::Active,
+        kyc_status: KycStatus::NotSubmitted,
+        risk_band: None,
+        password_hash: Some("h".into()),
+        created_at_ms: T0,
+        updated_at_ms: T0,
+        session_epoch: 7,
+        login_count: 0,
+        last_login_at_ms: None,
+    }
+}
+
+pub fn session(uid: &str, sid: &str) -> Session {
+    Session {
+        user_id: uid.into(),
+        session_id: sid.into(),
+        epoch: 7,
+        seed: "seed".into(),
+        generation: 0,
+        rotated_at_ms: None,
+        device_id: Some("d1".into()),
+        platform: Some(Platform::Ios),
+        created_at_ms: T0,
+        last_used_at_ms: T0,
+        expires_at_ms: T0 + 1_000_000,
+    }
+}
+
+pub fn pool(id: &str, owner: &str, total: u32) -> Pool {
+    Pool {
+        pool_id: id.into(),
+        name: "P".into(),
+        owner_id: owner.into(),
+        contribution_amount: 100,
+        currency: "INR".into(),
+        total_members: total,
+        joined_members: 0,
+        deadline: "2026-12-01".into(),
+        pool_type: PoolType::Weekly,
+        created_at_ms: T0,
+    }
+}
+
+pub fn device(id: &str, push_token: Option<&str>) -> Device {
+    Device {
+        device_id: id.into(),
+        platform: Platform::Android,
+        push_token: push_token.map(String::from),
+        app_version: None,
+        os_version: None,
+        device_name: None,
+    }
+}
+
+/// Runs `n` copies of `f` at once on the multi-threaded runtime.
+pub async fn race<F, Fut, T>(n: usize, f: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(f(i))).collect();
+    join_all(handles)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task panicked"))
+        .collect()
+}

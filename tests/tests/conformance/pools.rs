@@ -1,0 +1,275 @@
+//! `PoolStore`: pools, seats and both sides of membership.
+
+use super::fixtures::*;
+use shared::domain::{JoinDenied, LeaveDenied};
+use shared::store::Stores;
+
+async fn pools_lifecycle(s: Stores) {
+    assert!(
+        s.pools
+            .create_pool(&pool("aaaa0001", "o", 2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.pools
+            .create_pool(&pool("aaaa0001", "x", 5))
+            .await
+            .unwrap(),
+        "ids never collide"
+    );
+    assert_eq!(
+        s.pools
+            .get_pool("aaaa0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .owner_id,
+        "o"
+    );
+    assert!(s.pools.get_pool("ffff0000").await.unwrap().is_none());
+    let p = s
+        .pools
+        .join_pool("aaaa0001", "u1", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.joined_members, 1);
+    assert_eq!(
+        s.pools
+            .join_pool("aaaa0001", "u1", T0, TODAY)
+            .await
+            .unwrap(),
+        Err(JoinDenied::AlreadyMember)
+    );
+    assert_eq!(
+        s.pools
+            .join_pool("aaaa0001", "u2", T0, TODAY)
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        2
+    );
+    assert_eq!(
+        s.pools
+            .join_pool("aaaa0001", "u3", T0, TODAY)
+            .await
+            .unwrap(),
+        Err(JoinDenied::Full)
+    );
+    assert_eq!(
+        s.pools
+            .join_pool("aaaa0001", "u1", T0, TODAY)
+            .await
+            .unwrap(),
+        Err(JoinDenied::AlreadyMember)
+    );
+    assert_eq!(
+        s.pools
+            .join_pool("ffff0000", "u1", T0, TODAY)
+            .await
+            .unwrap(),
+        Err(JoinDenied::NotFound)
+    );
+    assert_eq!(
+        s.pools
+            .join_pool("aaaa0001", "u3", T0, "2026-12-02")
+            .await
+            .unwrap(),
+        Err(JoinDenied::Closed)
+    );
+    assert!(s.pools.is_member("aaaa0001", "u1").await.unwrap());
+    assert!(!s.pools.is_member("aaaa0001", "u3").await.unwrap());
+    let mut members: Vec<String> = s
+        .pools
+        .pool_members("aaaa0001")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    members.sort();
+    assert_eq!(members, ["u1", "u2"]);
+    assert_eq!(
+        s.pools.leave_pool("aaaa0001", "u3", TODAY).await.unwrap(),
+        Err(LeaveDenied::NotFound)
+    );
+    assert_eq!(
+        s.pools.leave_pool("ffff0000", "u1", TODAY).await.unwrap(),
+        Err(LeaveDenied::NotFound)
+    );
+    assert_eq!(
+        s.pools
+            .leave_pool("aaaa0001", "u1", "2026-12-02")
+            .await
+            .unwrap(),
+        Err(LeaveDenied::Closed)
+    );
+    assert_eq!(
+        s.pools
+            .leave_pool("aaaa0001", "u1", TODAY)
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        1
+    );
+    assert!(!s.pools.is_member("aaaa0001", "u1").await.unwrap());
+    // Lists by key, both sides.
+    s.pools
+        .create_pool(&pool("aaaa0002", "o", 5))
+        .await
+        .unwrap();
+    s.pools
+        .join_pool("aaaa0002", "u2", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut owned: Vec<String> = s
+        .pools
+        .pools_owned("o")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pool_id)
+        .collect();
+    owned.sort();
+    assert_eq!(owned, ["aaaa0001", "aaaa0002"]);
+    let mut joined: Vec<String> = s
+        .pools
+        .pools_joined("u2")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pool_id)
+        .collect();
+    joined.sort();
+    assert_eq!(joined, ["aaaa0001", "aaaa0002"]);
+    assert!(s.pools.pools_joined("u1").await.unwrap().is_empty());
+    assert!(s.pools.pools_owned("u2").await.unwrap().is_empty());
+    // Account deletion: seats given back even in a closed pool; owned pools stay.
+    let mut closed = pool("aaaa0003", "u2", 5);
+    closed.deadline = "2026-11-22".into();
+    s.pools.create_pool(&closed).await.unwrap();
+    s.pools
+        .join_pool("aaaa0003", "u2", T0, TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    s.pools.remove_user_from_pools("u2").await.unwrap();
+    for id in ["aaaa0001", "aaaa0002", "aaaa0003"] {
+        assert_eq!(
+            s.pools.get_pool(id).await.unwrap().unwrap().joined_members,
+            0,
+            "{id}"
+        );
+        assert!(!s.pools.is_member(id, "u2").await.unwrap());
+    }
+    assert!(s.pools.pools_joined("u2").await.unwrap().is_empty());
+    assert!(
+        s.pools.get_pool("aaaa0003").await.unwrap().is_some(),
+        "owned pools stay"
+    );
+}
+
+async fn pool_seat_races(s: Stores) {
+    // Many users, few seats: exactly `total` win, the counter equals the member items.
+    s.pools
+        .create_pool(&pool("bbbb0001", "o", 3))
+        .await
+        .unwrap();
+    let outcomes = race(12, |i| {
+        let s = s.clone();
+        async move {
+            s.pools
+                .join_pool("bbbb0001", &format!("u{i}"), T0, TODAY)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 3);
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.is_err())
+            .all(|o| *o == Err(JoinDenied::Full))
+    );
+    assert_eq!(
+        s.pools
+            .get_pool("bbbb0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        3
+    );
+    assert_eq!(s.pools.pool_members("bbbb0001").await.unwrap().len(), 3);
+
+    // One user, many joins at once: counted once.
+    s.pools
+        .create_pool(&pool("bbbb0002", "o", 10))
+        .await
+        .unwrap();
+    let outcomes = race(10, |_| {
+        let s = s.clone();
+        async move {
+            s.pools
+                .join_pool("bbbb0002", "same", T0, TODAY)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.is_err())
+            .all(|o| *o == Err(JoinDenied::AlreadyMember))
+    );
+    assert_eq!(
+        s.pools
+            .get_pool("bbbb0002")
+            .await
+            .unwrap()
+            .unwrap()
+            .joined_members,
+        1
+    );
+
+    // Join and leave interleaved: the counter never drifts from the member items.
+    s.pools
+        .create_pool(&pool("bbbb0003", "o", 4))
+        .await
+        .unwrap();
+    race(8, |i| {
+        let s = s.clone();
+        async move {
+            let user = format!("w{}", i % 4);
+            for _ in 0..4 {
+                let _ = s
+                    .pools
+                    .join_pool("bbbb0003", &user, T0, TODAY)
+                    .await
+                    .unwrap();
+                let _ = s.pools.leave_pool("bbbb0003", &user, TODAY).await.unwrap();
+            }
+            if i < 4 {
+                let _ = s
+                    .pools
+                    .join_pool("bbbb0003", &user, T0, TODAY)
+                    .await
+                    .unwrap();
+            }
+        }
+    })
+    .await;
+    let p = s.pools.get_pool("bbbb0003").await.unwrap().unwrap();
+    let members = s.pools.pool_members("bbbb0003").await.unwrap().len() as u32;
+    assert_eq!(p.joined_members, members, "counter equals member items");
+    assert!(p.joined_members <= p.total_members);
+}
+
+conformance!(pools_lifecycle, pool_seat_races);
