@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it:
-#   1. installs the pinned Python test tools (moto server, cfn-lint) into ./.venv if missing,
+#   1. installs the pinned Python test tools (moto server, cfn-lint, schemathesis) into ./.venv
+#      if missing,
 #   2. starts moto (DynamoDB + SNS emulator; tests/moto_serial.py) on a free loopback port,
 #   3. checks formatting and clippy, builds the binaries, runs every test (unit, handler,
-#      store conformance on memory and on the emulator, races, end-to-end over HTTP),
-#   4. lints template.yaml with cfn-lint,
-# and stops moto by its PID on any exit.
+#      store conformance on memory and on the emulator, races, end-to-end over HTTP, the
+#      contract: template, events and openapi.json against the routers),
+#   4. fuzzes the local server against openapi.json with schemathesis (tests/fuzz/run.sh),
+#   5. lints template.yaml with cfn-lint,
+# and stops what it started on any exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,7 +17,7 @@ REQS="$ROOT/tests/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
 
 want="$(sha256sum "$REQS" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/cfn-lint" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/cfn-lint" ] || [ ! -x "$VENV/bin/st" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "==> installing test tools into .venv"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQS"
@@ -61,6 +64,8 @@ echo "==> cargo build (binaries for the end-to-end tests)"
 cargo build --workspace --bins --locked
 echo "==> cargo test"
 cargo test --workspace --locked
+echo "==> schemathesis against the local server (tests/fuzz/run.sh)"
+bash tests/fuzz/run.sh
 echo "==> cfn-lint template.yaml"
 "$VENV/bin/cfn-lint" template.yaml
 echo "==> all checks passed"

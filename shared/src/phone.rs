@@ -43,7 +43,9 @@ impl Phone {
         {
             return Err(PhoneError::Invalid);
         }
-        let parsed = match country_code.map(str::trim).filter(|c| !c.is_empty()) {
+        // An empty `country_code` is the same as none; otherwise it is taken exactly as given.
+        let country_code = country_code.filter(|c| !c.is_empty());
+        let parsed = match country_code {
             Some(cc) if cc.starts_with('+') => {
                 let digits = &cc[1..];
                 if digits.is_empty()
@@ -69,7 +71,7 @@ impl Phone {
             return Err(PhoneError::Invalid);
         }
         // If the caller named a country by calling code, the number must belong to it.
-        if let Some(cc) = country_code.map(str::trim).filter(|c| c.starts_with('+'))
+        if let Some(cc) = country_code.filter(|c| c.starts_with('+'))
             && cc[1..].parse::<u16>().ok() != Some(parsed.code().value())
         {
             return Err(PhoneError::Invalid);

@@ -13,7 +13,7 @@ pub fn name(field: &str, v: &str) -> Result<String, Error> {
             format!("{field} must be 1 to 100 characters"),
         ));
     }
-    if t.chars().any(char::is_control) {
+    if v.chars().any(char::is_control) {
         return Err(Error::invalid(
             field,
             format!("{field} must not contain control characters"),
@@ -93,7 +93,7 @@ pub fn code(v: &str) -> Result<(), Error> {
 /// A bounded free-text field (device ids, versions, tokens).
 pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, Error> {
     let t = v.trim();
-    if t.is_empty() || v.chars().count() > max || t.chars().any(char::is_control) {
+    if t.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
         return Err(Error::invalid(
             field,
             format!("{field} must be 1 to {max} characters"),

@@ -7,26 +7,39 @@ use serde::Deserialize;
 use shared::auth_context::AuthContext;
 use shared::error::{ApiError, ApiResult, Success, created, ok};
 use shared::http::JsonBody;
-use shared::openapi::{Empty, Envelope, ErrorBody};
+use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
 use shared::services::auth::{DeletionProof, NewAccount};
 use shared::state::AppState;
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterBody {
     /// From `POST /v1/auth/otp/verify`; single use.
     #[schema(min_length = 1)]
     pub verification_token: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// Optional: an account without one signs in by code only.
     #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
     #[schema(format = Email)]
     pub email: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub state: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub city: Option<String>,
     /// A past date.
     #[schema(format = Date)]
@@ -113,11 +126,41 @@ pub async fn change_password(
     Ok(ok(Empty {}))
 }
 
-/// `{password}` or `{verification_token}` (for the caller's own phone).
-#[derive(Deserialize, ToSchema)]
+/// `{password}` or `{verification_token}` (for the caller's own phone); with both, the
+/// password is checked.
+#[derive(Deserialize)]
 pub struct DeleteBody {
     pub password: Option<String>,
     pub verification_token: Option<String>,
+}
+
+/// Deletion proven by the account's password.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PasswordProof {
+    password: String,
+    verification_token: Option<String>,
+}
+
+/// Deletion proven by a fresh code sent to the account's phone.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TokenProof {
+    password: Option<String>,
+    verification_token: String,
+}
+
+impl PartialSchema for DeleteBody {
+    fn schema() -> RefOr<Schema> {
+        any_of::<PasswordProof, TokenProof>("`{password}` or `{verification_token}`")
+    }
+}
+
+impl ToSchema for DeleteBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((PasswordProof::name().into_owned(), PasswordProof::schema()));
+        schemas.push((TokenProof::name().into_owned(), TokenProof::schema()));
+    }
 }
 
 /// Deletes the caller's account: pool seats given back, personal data, sessions and devices
@@ -127,7 +170,7 @@ pub struct DeleteBody {
     request_body = DeleteBody,
     responses(
         (status = 200, description = "deleted", body = Envelope<Empty>),
-        (status = 400, description = "`VALIDATION_ERROR`: neither field given (field `password`)", body = ErrorBody),
+        (status = 400, description = "`VALIDATION_ERROR`: neither field given (field `password`), or a field of the wrong type", body = ErrorBody),
         (status = 401, description = "`INVALID_CREDENTIALS` (wrong password) or `UNAUTHORIZED` (bad token)", body = ErrorBody),
     ))]
 pub async fn delete_account(

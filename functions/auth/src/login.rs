@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
 use shared::error::{ApiError, ApiResult, Success, ok};
 use shared::http::JsonBody;
-use shared::openapi::{Empty, Envelope, ErrorBody};
+use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
 use shared::services::auth::{Credentials, IssuedTokens, SignedIn};
 use shared::state::AppState;
 use shared::views::UserView;
@@ -58,7 +58,7 @@ impl From<SignedIn> for UserAndTokens {
 pub struct PasswordLogin {
     #[schema(min_length = 1, max_length = 32, pattern = r"^[0-9+() \-]+$")]
     phone: String,
-    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})$")]
+    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$")]
     country_code: Option<String>,
     password: String,
     device: Option<DeviceBody>,
@@ -84,18 +84,9 @@ pub struct LoginBody {
 
 impl PartialSchema for LoginBody {
     fn schema() -> RefOr<Schema> {
-        let any_of = utoipa::openapi::schema::AnyOfBuilder::new()
-            .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                PasswordLogin::name(),
-            )))
-            .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                TokenLogin::name(),
-            )))
-            .description(Some(
-                "`{phone, country_code?, password, device?}` or `{verification_token, device?}`",
-            ))
-            .build();
-        RefOr::T(Schema::AnyOf(any_of))
+        any_of::<PasswordLogin, TokenLogin>(
+            "`{phone, country_code?, password, device?}` or `{verification_token, device?}`",
+        )
     }
 }
 

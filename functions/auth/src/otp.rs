@@ -19,8 +19,8 @@ pub struct PhoneInput {
         example = "9816456565"
     )]
     pub phone: String,
-    /// `+91` or `IN`; without it the configured default region applies.
-    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})$", example = "+91")]
+    /// `+91` or `IN`; without it (or empty) the configured default region applies.
+    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$", example = "+91")]
     pub country_code: Option<String>,
 }
 
@@ -70,7 +70,7 @@ pub struct OtpVerify {
         example = "9816456565"
     )]
     pub phone: String,
-    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})$")]
+    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$")]
     pub country_code: Option<String>,
     /// The code from the SMS.
     #[schema(

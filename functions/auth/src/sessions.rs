@@ -51,7 +51,9 @@ pub struct SessionList {
 /// The caller's live sessions, oldest first.
 #[utoipa::path(get, path = "/v1/auth/sessions", tag = "auth",
     security(("bearer" = [])),
-    responses((status = 200, description = "live sessions", body = Envelope<SessionList>)))]
+    responses((status = 200, description = "live sessions", body = Envelope<SessionList>, links(
+        ("RevokeSession" = (operation_id = "revoke_session", parameters(("session_id" = "$response.body#/data/items/0/session_id")))),
+    ))))]
 pub async fn sessions(
     State(s): State<AppState>,
     ctx: AuthContext,
@@ -93,16 +95,36 @@ pub async fn revoke_session(
 /// A device as the app registers it (and as it is returned; fields not given are `null`).
 #[derive(Deserialize, Serialize, ToSchema)]
 pub struct DeviceBody {
-    #[schema(min_length = 1, max_length = 128)]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub device_id: String,
     pub platform: Platform,
-    #[schema(min_length = 1, max_length = 4096)]
+    #[schema(
+        min_length = 1,
+        max_length = 4096,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub push_token: Option<String>,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub app_version: Option<String>,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub os_version: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub device_name: Option<String>,
 }
 

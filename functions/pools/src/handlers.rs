@@ -68,7 +68,11 @@ fn pool_only(s: &AppState, p: Pool) -> Success<PoolOnly> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreatePool {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// Minor units.
     #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
@@ -85,7 +89,11 @@ pub struct CreatePool {
 #[utoipa::path(post, path = "/v1/pools", tag = "pools",
     security(("bearer" = [])),
     request_body = CreatePool,
-    responses((status = 201, description = "created", body = Envelope<PoolOnly>)))]
+    responses((status = 201, description = "created", body = Envelope<PoolOnly>, links(
+        ("GetPool" = (operation_id = "get_pool", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
+        ("JoinPool" = (operation_id = "join", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
+        ("PoolMembers" = (operation_id = "members", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
+    ))))]
 pub async fn create(
     State(s): State<AppState>,
     ctx: AuthContext,
@@ -137,7 +145,7 @@ pub struct PoolList {
 /// The caller's pools, newest first.
 #[utoipa::path(get, path = "/v1/pools", tag = "pools",
     security(("bearer" = [])),
-    params(("role" = RoleParam, Query, description = "pools the caller owns, or is a member of")),
+    params(("role" = inline(RoleParam), Query, description = "pools the caller owns, or is a member of")),
     responses((status = 200, description = "the caller's pools", body = Envelope<PoolList>)))]
 pub async fn list_mine(
     State(s): State<AppState>,
@@ -164,12 +172,12 @@ pub async fn list_mine(
         (status = 200, description = "the pool", body = Envelope<PoolOnly>),
         (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
     ))]
-pub async fn get(
+pub async fn get_pool(
     State(s): State<AppState>,
     _ctx: AuthContext,
     Path(pool_id): Path<String>,
 ) -> ApiResult<Success<PoolOnly>> {
-    Ok(pool_only(&s, svc(&s).get(&pool_id).await?))
+    Ok(pool_only(&s, svc(&s).get_pool(&pool_id).await?))
 }
 
 /// Takes a seat, atomically.
@@ -177,7 +185,9 @@ pub async fn get(
     security(("bearer" = [])),
     params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
     responses(
-        (status = 200, description = "joined", body = Envelope<PoolOnly>),
+        (status = 200, description = "joined", body = Envelope<PoolOnly>, links(
+            ("LeavePool" = (operation_id = "leave", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
+        )),
         (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
         (status = 409, description = "`POOL_CLOSED`, `ALREADY_MEMBER` or `POOL_FULL`, in that order", body = ErrorBody),
     ))]

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(handlers::create, handlers::list_mine))
-        .routes(routes!(handlers::get))
+        .routes(routes!(handlers::get_pool))
         .routes(routes!(handlers::join))
         .routes(routes!(handlers::leave))
         .routes(routes!(handlers::members))

@@ -3,10 +3,14 @@
 //! shares (info, security scheme, error envelope) and, in one pass, the responses and headers
 //! every route has: `x-request-id` on every response, 413/415/500 everywhere, 400 where there
 //! is input, 401 where a token is required.
+//!
+//! Free-text fields declare the field rules' "not blank, no control characters" as the pattern
+//! `^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$`.
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::schema::AnyOfBuilder;
+use utoipa::openapi::{OpenApi, Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 /// `{"success": true, "data": T}`.
@@ -40,6 +44,16 @@ pub struct ErrorDetail {
 /// `{}`
 #[derive(Serialize, ToSchema)]
 pub struct Empty {}
+
+/// `anyOf` the two schemas (a body accepted in either of two forms).
+pub fn any_of<A: ToSchema, B: ToSchema>(description: &str) -> RefOr<Schema> {
+    let any = AnyOfBuilder::new()
+        .item(RefOr::Ref(Ref::from_schema_name(A::name())))
+        .item(RefOr::Ref(Ref::from_schema_name(B::name())))
+        .description(Some(description))
+        .build();
+    RefOr::T(Schema::AnyOf(any))
+}
 
 /// The `Authorization: Bearer` scheme name used in `security(("bearer" = []))`.
 pub const BEARER: &str = "bearer";

@@ -134,7 +134,7 @@ impl<'a> Pools<'a> {
     }
 
     /// Any signed-in user may read a pool by id (that is how it is found to be joined).
-    pub async fn get(&self, pool_id: &str) -> Result<Pool> {
+    pub async fn get_pool(&self, pool_id: &str) -> Result<Pool> {
         check_id(pool_id)?;
         self.pools
             .get_pool(pool_id)
@@ -186,7 +186,7 @@ impl<'a> Pools<'a> {
 
     /// The pool's members in join order: the owner or a member only.
     pub async fn members(&self, ctx: &AuthContext, pool_id: &str) -> Result<Vec<Member>> {
-        let pool = self.get(pool_id).await?;
+        let pool = self.get_pool(pool_id).await?;
         let uid = &ctx.user.user_id;
         if pool.owner_id != *uid && !self.pools.is_member(pool_id, uid).await? {
             return Err(Error::PermissionDenied);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The API fuzz run (called by tests/run.sh): starts the local server (memory store, console
+# SMS, send limits relaxed so that generated phones are not throttled), runs schemathesis
+# with the committed openapi.json, every check, every phase (examples, coverage, fuzzing,
+# stateful) and a bounded number of examples, and stops the server on exit.
+# Usage: tests/fuzz/run.sh [extra schemathesis options]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${LOCAL_API_BIN:-$ROOT/target/debug/local-api}"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+export FUZZ_BASE_URL="http://127.0.0.1:$PORT"
+mkdir -p "$ROOT/target"
+PORT="$PORT" RUST_LOG=warn OTP_RESEND_SECONDS=0 OTP_MAX_PER_HOUR=1000 OTP_MAX_PER_DAY=10000 \
+  OTP_MAX_PER_IP_HOUR=100000 "$BIN" > "$ROOT/target/fuzz-server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
+python3 - "$FUZZ_BASE_URL" <<'PY'
+import sys, time, urllib.request
+deadline = time.time() + 30
+while True:
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=2)
+        break
+    except Exception:
+        if time.time() > deadline:
+            sys.exit("the local server did not start; see target/fuzz-server.log")
+        time.sleep(0.1)
+PY
+cd "$ROOT/tests/fuzz"
+SCHEMATHESIS_HOOKS=hooks "$ROOT/.venv/bin/st" --config-file "$ROOT/tests/fuzz/schemathesis.toml" \
+  run "$ROOT/openapi.json" --url "$FUZZ_BASE_URL" "$@"
