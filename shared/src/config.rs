@@ -99,113 +99,39 @@ impl Config {
         runtime: Runtime,
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let get = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let num = |k: &str, default: i64, min: i64, max: i64| -> Result<i64, ConfigError> {
-            match get(k) {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (min..=max).contains(n))
-                    .ok_or_else(|| ConfigError(format!("{k} must be an integer in {min}..={max}"))),
-            }
-        };
+        let env = Env(get);
         let lambda = runtime == Runtime::Lambda;
-
-        let store = match get("STORE").as_deref() {
-            None if lambda => StoreKind::Dynamodb,
-            None | Some("memory") => StoreKind::Memory,
-            Some("dynamodb") => StoreKind::Dynamodb,
-            Some(other) => {
-                return Err(ConfigError(format!("STORE={other} is not memory|dynamodb")));
-            }
-        };
-        let sms = match get("SMS_SENDER").as_deref() {
-            None if lambda => SmsKind::Sns,
-            None | Some("console") => SmsKind::Console,
-            Some("sns") => SmsKind::Sns,
-            Some(other) => {
-                return Err(ConfigError(format!(
-                    "SMS_SENDER={other} is not console|sns"
-                )));
-            }
-        };
-        let default_country = match get("DEFAULT_COUNTRY") {
-            None => Id::IN,
-            Some(v) => parse_region(&v)
-                .ok_or_else(|| ConfigError(format!("DEFAULT_COUNTRY={v} is not an ISO region")))?,
-        };
-        let allowed_countries = match get("ALLOWED_COUNTRIES") {
-            None => AllowedCountries::Only(vec![Id::IN]),
-            Some(v) => AllowedCountries::parse(&v).ok_or_else(|| {
-                ConfigError(format!(
-                    "ALLOWED_COUNTRIES={v} is not `*` or a list of ISO regions"
-                ))
-            })?,
-        };
-        let create_tables = match get("CREATE_TABLES").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError(format!(
-                    "CREATE_TABLES={other} is not true|false"
-                )));
-            }
-        };
-        let (tables, missing_tables) = TableNames::from_lookup(get);
-        let secret_key = get("SECRET_KEY").map(String::into_bytes);
-        if let Some(k) = &secret_key
-            && k.len() < MIN_SECRET_KEY_LEN
-        {
-            return Err(ConfigError(format!(
-                "SECRET_KEY must be at least {MIN_SECRET_KEY_LEN} bytes"
-            )));
-        }
-        let admin_phones = get("ADMIN_PHONES")
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
-
+        let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
         let config = Config {
             missing_tables,
             runtime,
-            port: num("PORT", 3000, 1, 65535)? as u16,
-            store,
+            port: env.num("PORT", 3000, 1, 65535)? as u16,
+            store: env.store(lambda)?,
             tables,
-            dynamodb_endpoint: get("DYNAMODB_ENDPOINT"),
-            sns_endpoint: get("SNS_ENDPOINT"),
-            create_tables,
-            sms,
-            default_country,
-            allowed_countries,
-            otp: OtpSettings {
-                length: num("OTP_LENGTH", 6, 4, 10)? as usize,
-                ttl_seconds: num("OTP_TTL_SECONDS", 300, 30, 3600)?,
-                max_attempts: num("OTP_MAX_ATTEMPTS", 5, 1, 20)? as u32,
-                resend_seconds: num("OTP_RESEND_SECONDS", 60, 0, 3600)?,
-                max_per_hour: num("OTP_MAX_PER_HOUR", 5, 1, 1000)? as u32,
-                max_per_day: num("OTP_MAX_PER_DAY", 10, 1, 10000)? as u32,
-                max_per_ip_hour: num("OTP_MAX_PER_IP_HOUR", 20, 1, 100000)? as u32,
-            },
-            login_max_failures: num("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
-            login_lock_seconds: num("LOGIN_LOCK_SECONDS", 900, 1, 86400 * 30)?,
-            access_token_ttl_seconds: num("ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86400)?,
-            refresh_token_ttl_seconds: num("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 60, 31_536_000)?,
-            refresh_reuse_grace_seconds: num("REFRESH_REUSE_GRACE_SECONDS", 10, 0, 300)?,
-            jwt_signing_key_pem: get("JWT_SIGNING_KEY"),
-            secret_key,
-            admin_phones,
-            jwt_issuer: get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
-            jwt_audience: get("JWT_AUDIENCE").unwrap_or_else(|| "mobile-app".into()),
+            dynamodb_endpoint: env.get("DYNAMODB_ENDPOINT"),
+            sns_endpoint: env.get("SNS_ENDPOINT"),
+            create_tables: env.flag("CREATE_TABLES")?,
+            sms: env.sms(lambda)?,
+            default_country: env.default_country()?,
+            allowed_countries: env.allowed_countries()?,
+            otp: env.otp()?,
+            login_max_failures: env.num("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
+            login_lock_seconds: env.num("LOGIN_LOCK_SECONDS", 900, 1, 86400 * 30)?,
+            access_token_ttl_seconds: env.num("ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86400)?,
+            refresh_token_ttl_seconds: env.num(
+                "REFRESH_TOKEN_TTL_SECONDS",
+                2_592_000,
+                60,
+                31_536_000,
+            )?,
+            refresh_reuse_grace_seconds: env.num("REFRESH_REUSE_GRACE_SECONDS", 10, 0, 300)?,
+            jwt_signing_key_pem: env.get("JWT_SIGNING_KEY"),
+            secret_key: env.secret_key()?,
+            admin_phones: env.list("ADMIN_PHONES"),
+            jwt_issuer: env.get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
+            jwt_audience: env
+                .get("JWT_AUDIENCE")
+                .unwrap_or_else(|| "mobile-app".into()),
         };
         if lambda {
             config.check_production()?;
@@ -252,6 +178,109 @@ impl Config {
         } else {
             user.role
         }
+    }
+}
+
+/// Settings read through a lookup; a blank value counts as unset.
+struct Env<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, k: &str) -> Option<String> {
+        (self.0)(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn num(&self, k: &str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+        match self.get(k) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| ConfigError(format!("{k} must be an integer in {min}..={max}"))),
+        }
+    }
+
+    fn flag(&self, k: &str) -> Result<bool, ConfigError> {
+        match self.get(k).as_deref() {
+            None | Some("false") | Some("0") => Ok(false),
+            Some("true") | Some("1") => Ok(true),
+            Some(other) => Err(ConfigError(format!("{k}={other} is not true|false"))),
+        }
+    }
+
+    /// A comma-separated list (blank items dropped).
+    fn list(&self, k: &str) -> Vec<String> {
+        self.get(k)
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn store(&self, lambda: bool) -> Result<StoreKind, ConfigError> {
+        match self.get("STORE").as_deref() {
+            None if lambda => Ok(StoreKind::Dynamodb),
+            None | Some("memory") => Ok(StoreKind::Memory),
+            Some("dynamodb") => Ok(StoreKind::Dynamodb),
+            Some(other) => Err(ConfigError(format!("STORE={other} is not memory|dynamodb"))),
+        }
+    }
+
+    fn sms(&self, lambda: bool) -> Result<SmsKind, ConfigError> {
+        match self.get("SMS_SENDER").as_deref() {
+            None if lambda => Ok(SmsKind::Sns),
+            None | Some("console") => Ok(SmsKind::Console),
+            Some("sns") => Ok(SmsKind::Sns),
+            Some(other) => Err(ConfigError(format!(
+                "SMS_SENDER={other} is not console|sns"
+            ))),
+        }
+    }
+
+    fn default_country(&self) -> Result<Id, ConfigError> {
+        match self.get("DEFAULT_COUNTRY") {
+            None => Ok(Id::IN),
+            Some(v) => parse_region(&v)
+                .ok_or_else(|| ConfigError(format!("DEFAULT_COUNTRY={v} is not an ISO region"))),
+        }
+    }
+
+    fn allowed_countries(&self) -> Result<AllowedCountries, ConfigError> {
+        match self.get("ALLOWED_COUNTRIES") {
+            None => Ok(AllowedCountries::Only(vec![Id::IN])),
+            Some(v) => AllowedCountries::parse(&v).ok_or_else(|| {
+                ConfigError(format!(
+                    "ALLOWED_COUNTRIES={v} is not `*` or a list of ISO regions"
+                ))
+            }),
+        }
+    }
+
+    fn secret_key(&self) -> Result<Option<Vec<u8>>, ConfigError> {
+        match self.get("SECRET_KEY").map(String::into_bytes) {
+            Some(k) if k.len() < MIN_SECRET_KEY_LEN => Err(ConfigError(format!(
+                "SECRET_KEY must be at least {MIN_SECRET_KEY_LEN} bytes"
+            ))),
+            k => Ok(k),
+        }
+    }
+
+    fn otp(&self) -> Result<OtpSettings, ConfigError> {
+        Ok(OtpSettings {
+            length: self.num("OTP_LENGTH", 6, 4, 10)? as usize,
+            ttl_seconds: self.num("OTP_TTL_SECONDS", 300, 30, 3600)?,
+            max_attempts: self.num("OTP_MAX_ATTEMPTS", 5, 1, 20)? as u32,
+            resend_seconds: self.num("OTP_RESEND_SECONDS", 60, 0, 3600)?,
+            max_per_hour: self.num("OTP_MAX_PER_HOUR", 5, 1, 1000)? as u32,
+            max_per_day: self.num("OTP_MAX_PER_DAY", 10, 1, 10000)? as u32,
+            max_per_ip_hour: self.num("OTP_MAX_PER_IP_HOUR", 20, 1, 100000)? as u32,
+        })
     }
 }
 

@@ -90,78 +90,98 @@ impl ApiError {
 /// The one place where domain refusals become HTTP statuses, codes and messages.
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        use StatusCode as S;
         match e {
             Error::Invalid { field, message } => ApiError::validation(&field, message),
             Error::CountryNotSupported => ApiError::new(
-                S::BAD_REQUEST,
+                StatusCode::BAD_REQUEST,
                 "COUNTRY_NOT_SUPPORTED",
                 "codes cannot be sent to this country",
             )
             .with_details(json!({ "field": "phone" })),
-            Error::Unauthorized => {
-                ApiError::new(S::UNAUTHORIZED, "UNAUTHORIZED", "authentication required")
-            }
-            Error::VerificationTokenInvalid => ApiError::new(
-                S::UNAUTHORIZED,
-                "UNAUTHORIZED",
-                "verification token is invalid, used or expired",
-            ),
-            Error::InvalidCredentials => ApiError::new(
-                S::UNAUTHORIZED,
-                "INVALID_CREDENTIALS",
-                "phone number or password is incorrect",
-            ),
-            Error::OtpInvalid { attempts_remaining } => {
-                ApiError::new(S::UNAUTHORIZED, "OTP_INVALID", "the code is incorrect")
-                    .with_details(json!({ "attempts_remaining": attempts_remaining }))
-            }
-            Error::OtpExpired => ApiError::new(
-                S::UNAUTHORIZED,
-                "OTP_EXPIRED",
-                "the code has expired or was already used; request a new one",
-            ),
-            Error::OtpAttemptsExceeded => ApiError::new(
-                S::TOO_MANY_REQUESTS,
-                "OTP_ATTEMPTS_EXCEEDED",
-                "too many wrong codes; request a new one",
-            ),
-            Error::PermissionDenied => {
-                ApiError::new(S::FORBIDDEN, "PERMISSION_DENIED", "not allowed")
-            }
-            Error::AccountSuspended => ApiError::new(
-                S::FORBIDDEN,
-                "ACCOUNT_SUSPENDED",
-                "this account is suspended",
-            ),
-            Error::NotFound(what) => {
-                ApiError::new(S::NOT_FOUND, "NOT_FOUND", format!("{what} not found"))
-            }
-            Error::AccountNotFound => ApiError::new(
-                S::NOT_FOUND,
-                "ACCOUNT_NOT_FOUND",
-                "no account is registered for this phone number",
+            Error::OtpInvalid { attempts_remaining } => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "OTP_INVALID",
+                "the code is incorrect",
+            )
+            .with_details(json!({ "attempts_remaining": attempts_remaining })),
+            Error::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                format!("{what} not found"),
             ),
             Error::Conflict(c) => conflict(c),
             Error::AccountLocked { retry_after } => ApiError::new(
-                S::LOCKED,
+                StatusCode::LOCKED,
                 "ACCOUNT_LOCKED",
                 "too many failed sign-in attempts; try again later",
             )
             .retry(retry_after),
             Error::RateLimited { retry_after } => ApiError::new(
-                S::TOO_MANY_REQUESTS,
+                StatusCode::TOO_MANY_REQUESTS,
                 "RATE_LIMIT_EXCEEDED",
                 "too many requests; try again later",
             )
             .retry(retry_after),
-            Error::OtpDeliveryFailed => ApiError::new(
-                S::BAD_GATEWAY,
-                "OTP_DELIVERY_FAILED",
-                "the code could not be sent; try again",
-            ),
             Error::Internal(cause) => ApiError::internal(cause),
+            e @ (Error::Unauthorized
+            | Error::VerificationTokenInvalid
+            | Error::InvalidCredentials
+            | Error::OtpExpired
+            | Error::OtpAttemptsExceeded
+            | Error::PermissionDenied
+            | Error::AccountSuspended
+            | Error::AccountNotFound
+            | Error::OtpDeliveryFailed) => {
+                let (status, code, message) = plain(&e);
+                ApiError::new(status, code, message)
+            }
         }
+    }
+}
+
+/// Status, code and message of the refusals that carry nothing else.
+fn plain(e: &Error) -> (StatusCode, &'static str, &'static str) {
+    use StatusCode as S;
+    match e {
+        Error::Unauthorized => (S::UNAUTHORIZED, "UNAUTHORIZED", "authentication required"),
+        Error::VerificationTokenInvalid => (
+            S::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "verification token is invalid, used or expired",
+        ),
+        Error::InvalidCredentials => (
+            S::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "phone number or password is incorrect",
+        ),
+        Error::OtpExpired => (
+            S::UNAUTHORIZED,
+            "OTP_EXPIRED",
+            "the code has expired or was already used; request a new one",
+        ),
+        Error::OtpAttemptsExceeded => (
+            S::TOO_MANY_REQUESTS,
+            "OTP_ATTEMPTS_EXCEEDED",
+            "too many wrong codes; request a new one",
+        ),
+        Error::PermissionDenied => (S::FORBIDDEN, "PERMISSION_DENIED", "not allowed"),
+        Error::AccountSuspended => (
+            S::FORBIDDEN,
+            "ACCOUNT_SUSPENDED",
+            "this account is suspended",
+        ),
+        Error::AccountNotFound => (
+            S::NOT_FOUND,
+            "ACCOUNT_NOT_FOUND",
+            "no account is registered for this phone number",
+        ),
+        Error::OtpDeliveryFailed => (
+            S::BAD_GATEWAY,
+            "OTP_DELIVERY_FAILED",
+            "the code could not be sent; try again",
+        ),
+        // Only the variants listed where `plain` is called reach here.
+        _ => (S::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"),
     }
 }
 

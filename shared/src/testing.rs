@@ -5,7 +5,7 @@
 use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
-use crate::domain::{KycStatus, Role, User, UserStatus, Verification};
+use crate::domain::{User, Verification};
 use crate::services::auth::{Auth, new_epoch};
 use crate::sms::{ConsoleSms, SmsError, SmsSender};
 use crate::state::AppState;
@@ -152,26 +152,14 @@ impl TestApp {
     /// A registered, signed-in user for `phone` (E.164), made through the ports.
     pub async fn signed_in(&self, phone: &str) -> TestUser {
         let now_ms = self.state.now_ms();
-        let user = User {
-            user_id: uuid::Uuid::new_v4().to_string(),
-            phone: phone.to_string(),
-            name: "Test User".into(),
-            email: None,
-            state: None,
-            city: None,
-            dob: None,
-            security_number_hash: None,
-            role: Role::User,
-            status: UserStatus::Active,
-            kyc_status: KycStatus::NotSubmitted,
-            risk_band: None,
-            password_hash: None,
-            created_at_ms: now_ms,
-            updated_at_ms: now_ms,
-            session_epoch: new_epoch(),
-            login_count: 0,
-            last_login_at_ms: None,
-        };
+        let user_id = uuid::Uuid::new_v4().to_string();
+        let user = User::new(
+            user_id,
+            phone.into(),
+            "Test User".into(),
+            now_ms,
+            new_epoch(),
+        );
         let token_hash = format!("fixture-{}", user.user_id);
         let stores = self.stores();
         let v = Verification {

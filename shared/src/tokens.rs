@@ -2,6 +2,7 @@
 //! refresh tokens (256-bit keyed values bound to a session and its rotation generation).
 
 use crate::crypto::{SecretKey, b64url, b64url_decode, ct_eq, sha256};
+use crate::domain::Role;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine as _;
@@ -16,7 +17,7 @@ pub struct Claims {
     pub aud: String,
     pub sub: String,
     pub sid: String,
-    pub role: String,
+    pub role: Role,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
@@ -100,7 +101,7 @@ impl TokenKeys {
         &self,
         user_id: &str,
         session_id: &str,
-        role: &str,
+        role: Role,
         now: i64,
         ttl: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
@@ -109,7 +110,7 @@ impl TokenKeys {
             aud: self.audience.clone(),
             sub: user_id.to_string(),
             sid: session_id.to_string(),
-            role: role.to_string(),
+            role,
             iat: now,
             exp: now + ttl,
             jti: uuid::Uuid::new_v4().to_string(),
@@ -219,11 +220,11 @@ mod tests {
     #[test]
     fn access_token_roundtrip_and_claims() {
         let k = keys();
-        let t = k.issue("u1", "s1", "user", 1_000, 900).unwrap();
+        let t = k.issue("u1", "s1", Role::User, 1_000, 900).unwrap();
         let c = k.verify(&t, 1_001).unwrap();
         assert_eq!(
-            (c.sub.as_str(), c.sid.as_str(), c.role.as_str()),
-            ("u1", "s1", "user")
+            (c.sub.as_str(), c.sid.as_str(), c.role),
+            ("u1", "s1", Role::User)
         );
         assert_eq!(
             (c.iss.as_str(), c.aud.as_str(), c.iat, c.exp),
@@ -236,13 +237,13 @@ mod tests {
     #[test]
     fn rejects_other_keys_audiences_and_algorithms() {
         let k = keys();
-        let t = keys().issue("u1", "s1", "user", 1_000, 900).unwrap();
+        let t = keys().issue("u1", "s1", Role::User, 1_000, 900).unwrap();
         assert!(k.verify(&t, 1_001).is_none(), "wrong signer");
         let pem = TokenKeys::generate_pem().unwrap();
         let a = TokenKeys::from_pem(&pem, "iss", "aud").unwrap();
         let b = TokenKeys::from_pem(&pem, "iss", "other").unwrap();
         assert!(
-            b.verify(&a.issue("u", "s", "user", 1, 900).unwrap(), 2)
+            b.verify(&a.issue("u", "s", Role::User, 1, 900).unwrap(), 2)
                 .is_none()
         );
         // An HS256 token must never be accepted, whatever its key.
@@ -267,7 +268,7 @@ mod tests {
         assert_eq!(key["alg"], "EdDSA");
         let x = key["x"].as_str().unwrap();
         let dk = DecodingKey::from_ed_components(x).unwrap();
-        let t = k.issue("u", "s", "user", 1, 900).unwrap();
+        let t = k.issue("u", "s", Role::User, 1, 900).unwrap();
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_audience(&["aud"]);
         v.validate_exp = false;

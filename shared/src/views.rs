@@ -1,7 +1,7 @@
 //! Response shapes that more than one function returns. A shape used by one function lives
 //! beside its handlers in that function's crate.
 
-use crate::domain::{KycStatus, Role, User, UserStatus, from_ms};
+use crate::domain::{KycStatus, RiskBand, Role, User, UserStatus, from_ms};
 use crate::phone;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -29,7 +29,7 @@ pub struct UserView {
     /// stays false until that exists.
     pub is_profile_complete: bool,
     pub kyc_status: KycStatus,
-    pub risk_band: Option<String>,
+    pub risk_band: Option<RiskBand>,
     pub has_password: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -51,7 +51,7 @@ impl UserView {
             status: u.status,
             is_profile_complete: false,
             kyc_status: u.kyc_status,
-            risk_band: u.risk_band.clone(),
+            risk_band: u.risk_band,
             has_password: u.password_hash.is_some(),
             created_at: from_ms(u.created_at_ms),
         }

@@ -1,8 +1,6 @@
 //! What a service can refuse, in domain terms. The HTTP status, error code and message of each
 //! are chosen at the edge, in one place (`crate::error`).
 
-use crate::store::StoreError;
-
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// A state conflict with an existing record (HTTP 409 at the edge).
@@ -67,11 +65,5 @@ impl Error {
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Error::Internal(cause.to_string())
-    }
-}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Internal(e.to_string())
     }
 }

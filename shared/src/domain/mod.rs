@@ -15,7 +15,7 @@ pub use pool::{
     Pool, PoolStatus, PoolType,
 };
 pub use session::{Device, Platform, Session};
-pub use user::{KycStatus, Role, User, UserStatus};
+pub use user::{KycStatus, RiskBand, Role, User, UserStatus};
 
 use chrono::{DateTime, Utc};
 

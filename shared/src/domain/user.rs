@@ -23,6 +23,11 @@ state_enum!(
     }
 );
 
+state_enum!(
+    /// The band of the latest risk score.
+    RiskBand { Low => "LOW", Medium => "MEDIUM", High => "HIGH" }
+);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub user_id: String,
@@ -37,7 +42,7 @@ pub struct User {
     pub role: Role,
     pub status: UserStatus,
     pub kyc_status: KycStatus,
-    pub risk_band: Option<String>,
+    pub risk_band: Option<RiskBand>,
     pub password_hash: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -50,6 +55,30 @@ pub struct User {
 }
 
 impl User {
+    /// A new active account with the `user` role, no password and no optional field set.
+    pub fn new(user_id: String, phone: String, name: String, now_ms: i64, epoch: u64) -> User {
+        User {
+            user_id,
+            phone,
+            name,
+            email: None,
+            state: None,
+            city: None,
+            dob: None,
+            security_number_hash: None,
+            role: Role::User,
+            status: UserStatus::Active,
+            kyc_status: KycStatus::NotSubmitted,
+            risk_band: None,
+            password_hash: None,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            session_epoch: epoch,
+            login_count: 0,
+            last_login_at_ms: None,
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.status == UserStatus::Active
     }

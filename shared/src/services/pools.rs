@@ -42,7 +42,7 @@ pub struct Pools<'a> {
 }
 
 /// A syntactically valid pool id (8 lowercase hex characters); anything else is not found.
-pub fn is_pool_id(pool_id: &str) -> bool {
+fn is_pool_id(pool_id: &str) -> bool {
     pool_id.len() == 8
         && pool_id
             .bytes()

@@ -28,6 +28,13 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A storage failure is an internal error to the services (logged, a clean 500 at the edge).
+impl From<StoreError> for crate::domain::Error {
+    fn from(e: StoreError) -> Self {
+        crate::domain::Error::Internal(e.to_string())
+    }
+}
+
 /// One-time codes and the limits on sending them (phone cooldown, hourly and daily caps per
 /// phone, hourly cap per source IP).
 #[async_trait]

@@ -2,8 +2,7 @@
 
 use futures::future::join_all;
 use shared::domain::{
-    Device, KycStatus, OtpRecord, Platform, Pool, PoolType, Role, SendPlan, Session, User,
-    UserStatus, Verification,
+    Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, User, Verification,
 };
 
 pub const T0: i64 = 1_795_000_000_000;
@@ -44,26 +43,9 @@ pub fn vt(hash: &str, phone: &str) -> Verification {
 }
 
 pub fn user(id: &str, phone: &str) -> User {
-    User {
-        user_id: id.into(),
-        phone: phone.into(),
-        name: "N".into(),
-        email: None,
-        state: None,
-        city: None,
-        dob: None,
-        security_number_hash: None,
-        role: Role::User,
-        status: UserStatus::Active,
-        kyc_status: KycStatus::NotSubmitted,
-        risk_band: None,
-        password_hash: Some("h".into()),
-        created_at_ms: T0,
-        updated_at_ms: T0,
-        session_epoch: 7,
-        login_count: 0,
-        last_login_at_ms: None,
-    }
+    let mut u = User::new(id.into(), phone.into(), "N".into(), T0, 7);
+    u.password_hash = Some("h".into());
+    u
 }
 
 pub fn session(uid: &str, sid: &str) -> Session {

@@ -52,7 +52,12 @@ async fn sessions_list_and_revoke_one() {
     )
     .await;
     assert_error(&r, 404, "NOT_FOUND");
-    // Another user's session is not one of the caller's.
+}
+
+#[tokio::test]
+async fn another_users_session_cannot_be_revoked() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
     let stranger = app.register("9816456577", PW).await;
     let sa = token(&stranger, "access_token");
     let mine = get(&app, "/v1/auth/sessions", &at).await.data()["items"][0]["session_id"]

@@ -2,7 +2,7 @@
 
 use super::{Auth, SignedIn, hash_password, new_epoch, verify_password};
 use crate::auth_context::AuthContext;
-use crate::domain::{Conflict, Error, KycStatus, Result, Role, User, UserStatus};
+use crate::domain::{Conflict, Error, Result, Role, User};
 use crate::store::{CreateUserDenied, PasswordChange};
 use crate::validate;
 
@@ -35,31 +35,23 @@ impl Auth<'_> {
                 .map(|v| validate::short_text(field, v, 100))
                 .transpose()
         };
-        let now_ms = self.now_ms();
-        Ok(User {
-            user_id: String::new(),
-            phone: String::new(),
-            name: validate::name("name", &req.name)?,
-            email: req.email.as_deref().map(validate::email).transpose()?,
-            state: region("state", &req.state)?,
-            city: region("city", &req.city)?,
-            dob: req
-                .dob
-                .as_deref()
-                .map(|d| validate::dob(d, today))
-                .transpose()?,
-            security_number_hash: None,
-            role: Role::User,
-            status: UserStatus::Active,
-            kyc_status: KycStatus::NotSubmitted,
-            risk_band: None,
-            password_hash: None,
-            created_at_ms: now_ms,
-            updated_at_ms: now_ms,
-            session_epoch: new_epoch(),
-            login_count: 0,
-            last_login_at_ms: None,
-        })
+        let name = validate::name("name", &req.name)?;
+        let mut user = User::new(
+            String::new(),
+            String::new(),
+            name,
+            self.now_ms(),
+            new_epoch(),
+        );
+        user.email = req.email.as_deref().map(validate::email).transpose()?;
+        user.state = region("state", &req.state)?;
+        user.city = region("city", &req.city)?;
+        user.dob = req
+            .dob
+            .as_deref()
+            .map(|d| validate::dob(d, today))
+            .transpose()?;
+        Ok(user)
     }
 
     /// Opens an account for the verified phone and signs it in.

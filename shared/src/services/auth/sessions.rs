@@ -49,7 +49,7 @@ impl Auth<'_> {
             .issue(
                 &user.user_id,
                 &session.session_id,
-                self.config.role_of(user).as_str(),
+                self.config.role_of(user),
                 self.clock.now().timestamp(),
                 ttl,
             )

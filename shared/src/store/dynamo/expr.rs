@@ -8,13 +8,13 @@ use std::collections::HashMap;
 
 /// The right-hand side of a comparison: a value, or another attribute of the same item.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
+pub(super) enum Operand {
     Value(AttributeValue),
     Attr(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
+pub(super) enum Cmp {
     Eq,
     Lt,
     Le,
@@ -36,7 +36,7 @@ impl Cmp {
 
 /// A condition (or key condition) expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cond {
+pub(super) enum Cond {
     /// The attribute is present (on the partition key: the item exists).
     Exists(&'static str),
     /// The attribute is absent (on the partition key: the item does not exist).
@@ -49,29 +49,29 @@ pub enum Cond {
 
 impl Cond {
     /// The item exists.
-    pub fn item_exists() -> Cond {
+    pub(super) fn item_exists() -> Cond {
         Cond::Exists(super::PK)
     }
 
     /// The item does not exist.
-    pub fn item_absent() -> Cond {
+    pub(super) fn item_absent() -> Cond {
         Cond::Absent(super::PK)
     }
 
-    pub fn cmp(attr: &'static str, op: Cmp, value: AttributeValue) -> Cond {
+    pub(super) fn cmp(attr: &'static str, op: Cmp, value: AttributeValue) -> Cond {
         Cond::Compare(attr, op, Operand::Value(value))
     }
 
-    pub fn eq(attr: &'static str, value: AttributeValue) -> Cond {
+    pub(super) fn eq(attr: &'static str, value: AttributeValue) -> Cond {
         Cond::cmp(attr, Cmp::Eq, value)
     }
 
     /// `attr op other`, two attributes of the same item.
-    pub fn cmp_attr(attr: &'static str, op: Cmp, other: &'static str) -> Cond {
+    pub(super) fn cmp_attr(attr: &'static str, op: Cmp, other: &'static str) -> Cond {
         Cond::Compare(attr, op, Operand::Attr(other))
     }
 
-    pub fn and(self, other: Cond) -> Cond {
+    pub(super) fn and(self, other: Cond) -> Cond {
         match self {
             Cond::And(mut v) => {
                 v.push(other);
@@ -81,7 +81,7 @@ impl Cond {
         }
     }
 
-    pub fn or(self, other: Cond) -> Cond {
+    pub(super) fn or(self, other: Cond) -> Cond {
         Cond::Or(vec![self, other])
     }
 
@@ -111,23 +111,23 @@ fn join(cs: &[Cond], sep: &str, p: &mut Params) -> String {
 
 /// An update expression: `SET` and `ADD` clauses.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Update {
+pub(super) struct Update {
     set: Vec<(&'static str, AttributeValue)>,
     add: Vec<(&'static str, AttributeValue)>,
 }
 
 impl Update {
-    pub fn new() -> Update {
+    pub(super) fn new() -> Update {
         Update::default()
     }
 
-    pub fn set(mut self, attr: &'static str, value: AttributeValue) -> Update {
+    pub(super) fn set(mut self, attr: &'static str, value: AttributeValue) -> Update {
         self.set.push((attr, value));
         self
     }
 
     /// Adds a number to a numeric attribute (created at the value when absent).
-    pub fn add(mut self, attr: &'static str, value: AttributeValue) -> Update {
+    pub(super) fn add(mut self, attr: &'static str, value: AttributeValue) -> Update {
         self.add.push((attr, value));
         self
     }
@@ -177,7 +177,7 @@ impl Params {
 /// The expressions of one request with their placeholder maps (`None` where empty: DynamoDB
 /// rejects empty maps).
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub(super) struct Rendered {
     pub update: Option<String>,
     pub condition: Option<String>,
     pub names: Option<HashMap<String, String>>,
@@ -185,7 +185,7 @@ pub struct Rendered {
 }
 
 /// Renders an update and a condition of one request with shared placeholders.
-pub fn render(update: Option<&Update>, condition: Option<&Cond>) -> Rendered {
+pub(super) fn render(update: Option<&Update>, condition: Option<&Cond>) -> Rendered {
     let mut p = Params::default();
     let update = update.map(|u| u.render(&mut p));
     let condition = condition.map(|c| c.render(&mut p));

@@ -3,13 +3,13 @@
 //! ([`tx`]); reads on decision paths are strongly consistent. One file per port.
 
 mod devices;
-pub mod expr;
+mod expr;
 mod keys;
 mod otp;
 mod pools;
 mod sessions;
 mod tables;
-pub mod tx;
+mod tx;
 mod users;
 
 pub use tables::create_tables;
@@ -24,27 +24,27 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
-pub type Item = HashMap<String, AttributeValue>;
+type Item = HashMap<String, AttributeValue>;
 
 pub struct DynamoStore {
     client: Client,
     tables: TableNames,
 }
 
-pub fn s(v: impl Into<String>) -> AttributeValue {
+fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-pub fn n(v: impl ToString) -> AttributeValue {
+fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
 }
 
 /// The item of a record, under its key.
-pub fn to_item<T: Serialize>(rec: &T, k: Item) -> StoreResult<Item> {
+fn to_item<T: Serialize>(rec: &T, k: Item) -> StoreResult<Item> {
     let mut item: Item =
         serde_dynamo::to_item(rec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     item.extend(k);
@@ -52,7 +52,7 @@ pub fn to_item<T: Serialize>(rec: &T, k: Item) -> StoreResult<Item> {
 }
 
 /// As [`to_item`], with a TTL `grace_s` seconds after `expires_ms`.
-pub fn to_item_expiring<T: Serialize>(
+fn to_item_expiring<T: Serialize>(
     rec: &T,
     k: Item,
     expires_ms: i64,
@@ -63,28 +63,28 @@ pub fn to_item_expiring<T: Serialize>(
     Ok(item)
 }
 
-pub fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
+fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Epoch seconds for the TTL attribute, `grace_s` after `ms`.
-pub fn ttl_after(ms: i64, grace_s: i64) -> AttributeValue {
+fn ttl_after(ms: i64, grace_s: i64) -> AttributeValue {
     n(ms / 1000 + grace_s)
 }
 
 /// A numeric attribute of an item.
-pub fn num(item: &Item, attr: &str) -> Option<i64> {
+fn num(item: &Item, attr: &str) -> Option<i64> {
     item.get(attr)
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse().ok())
 }
 
 /// A string attribute of an item.
-pub fn string(item: &Item, attr: &str) -> Option<String> {
+fn string(item: &Item, attr: &str) -> Option<String> {
     item.get(attr).and_then(|v| v.as_s().ok()).cloned()
 }
 
-pub fn unavailable<E, R>(op: &str, e: SdkError<E, R>) -> StoreError
+fn unavailable<E, R>(op: &str, e: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
@@ -92,7 +92,7 @@ where
     StoreError::Unavailable(format!("{op}: {}", DisplayErrorContext(&e)))
 }
 
-pub fn built<T>(r: Result<T, BuildError>) -> StoreResult<T> {
+fn built<T>(r: Result<T, BuildError>) -> StoreResult<T> {
     r.map_err(|e| StoreError::Unavailable(format!("request build: {e}")))
 }
 

@@ -12,31 +12,31 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update as TxUpdate
 
 /// How a transaction ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TxOutcome<R> {
+pub(super) enum TxOutcome<R> {
     Committed,
     /// Cancelled; the roles whose condition failed, in the order they were added.
     Cancelled(Vec<R>),
 }
 
 impl<R: Copy + PartialEq> TxOutcome<R> {
-    pub fn committed(&self) -> bool {
+    pub(super) fn committed(&self) -> bool {
         matches!(self, TxOutcome::Committed)
     }
 
     /// True when the item added under `role` failed its condition.
-    pub fn failed(&self, role: R) -> bool {
+    pub(super) fn failed(&self, role: R) -> bool {
         matches!(self, TxOutcome::Cancelled(roles) if roles.contains(&role))
     }
 }
 
 /// A transaction being built. `R` names the items' roles.
-pub struct Transaction<R> {
+pub(super) struct Transaction<R> {
     items: Vec<TransactWriteItem>,
     roles: Vec<R>,
 }
 
 impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Transaction {
             items: Vec::new(),
             roles: Vec::new(),
@@ -50,7 +50,13 @@ impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
     }
 
     /// Writes `item`, if `cond` (when given) holds.
-    pub fn put(self, role: R, table: &str, item: Item, cond: Option<Cond>) -> StoreResult<Self> {
+    pub(super) fn put(
+        self,
+        role: R,
+        table: &str,
+        item: Item,
+        cond: Option<Cond>,
+    ) -> StoreResult<Self> {
         let r = render(None, cond.as_ref());
         let put = Put::builder()
             .table_name(table)
@@ -65,7 +71,7 @@ impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
     }
 
     /// Applies `update` to the item at `key`, if `cond` (when given) holds.
-    pub fn update(
+    pub(super) fn update(
         self,
         role: R,
         table: &str,
@@ -88,7 +94,13 @@ impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
     }
 
     /// Deletes the item at `key`, if `cond` (when given) holds.
-    pub fn delete(self, role: R, table: &str, key: Item, cond: Option<Cond>) -> StoreResult<Self> {
+    pub(super) fn delete(
+        self,
+        role: R,
+        table: &str,
+        key: Item,
+        cond: Option<Cond>,
+    ) -> StoreResult<Self> {
         let r = render(None, cond.as_ref());
         let del = Delete::builder()
             .table_name(table)
