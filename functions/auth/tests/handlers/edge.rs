@@ -59,3 +59,20 @@ async fn envelope_conventions_415_413_400_404_405() {
     assert_eq!(r.body["success"], false);
     assert!(r.headers.contains_key("x-request-id"));
 }
+
+#[tokio::test]
+async fn serves_the_whole_apis_openapi_document() {
+    let app = app();
+    let r = app.call(Method::GET, "/v1/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/json");
+    assert_eq!(r.body["openapi"], "3.1.0");
+    for path in [
+        "/v1/auth/login",
+        "/v1/pools/{pool_id}/join",
+        "/v1/openapi.json",
+    ] {
+        assert!(r.body["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(r.headers.contains_key("x-request-id"));
+}
