@@ -66,6 +66,8 @@ pub struct Config {
     pub otp: OtpSettings,
     pub login_max_failures: u32,
     pub login_lock_seconds: i64,
+    /// Password sign-ins checked per source IP per hour, across phones.
+    pub login_max_per_ip_hour: u32,
     pub access_token_ttl_seconds: i64,
     pub refresh_token_ttl_seconds: i64,
     pub refresh_reuse_grace_seconds: i64,
@@ -117,6 +119,7 @@ impl Config {
             otp: env.otp()?,
             login_max_failures: env.num("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
             login_lock_seconds: env.num("LOGIN_LOCK_SECONDS", 900, 1, 86400 * 30)?,
+            login_max_per_ip_hour: env.num("LOGIN_MAX_PER_IP_HOUR", 30, 1, 1_000_000)? as u32,
             access_token_ttl_seconds: env.num("ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86400)?,
             refresh_token_ttl_seconds: env.num(
                 "REFRESH_TOKEN_TTL_SECONDS",
@@ -315,6 +318,7 @@ mod tests {
             (5, 10, 20)
         );
         assert_eq!((c.login_max_failures, c.login_lock_seconds), (5, 900));
+        assert_eq!(c.login_max_per_ip_hour, 30);
         assert_eq!(
             (c.access_token_ttl_seconds, c.refresh_token_ttl_seconds),
             (900, 2_592_000)

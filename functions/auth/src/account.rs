@@ -114,6 +114,8 @@ pub struct ChangeBody {
     responses(
         (status = 200, description = "password changed", body = Envelope<Empty>),
         (status = 401, description = "`INVALID_CREDENTIALS`: the current password is wrong (or `UNAUTHORIZED`)", body = ErrorBody),
+        (status = 423, description = "`ACCOUNT_LOCKED`: the account's failure budget (shared with sign-in) is spent", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
     ))]
 pub async fn change_password(
     State(s): State<AppState>,
@@ -172,6 +174,8 @@ impl ToSchema for DeleteBody {
         (status = 200, description = "deleted", body = Envelope<Empty>),
         (status = 400, description = "`VALIDATION_ERROR`: neither field given (field `password`), or a field of the wrong type", body = ErrorBody),
         (status = 401, description = "`INVALID_CREDENTIALS` (wrong password) or `UNAUTHORIZED` (bad token)", body = ErrorBody),
+        (status = 423, description = "`ACCOUNT_LOCKED`: the account's failure budget (shared with sign-in) is spent", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
     ))]
 pub async fn delete_account(
     State(s): State<AppState>,

@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
 use shared::error::{ApiError, ApiResult, Success, ok};
-use shared::http::JsonBody;
+use shared::http::{JsonBody, SourceIp};
 use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
 use shared::services::auth::{Credentials, IssuedTokens, SignedIn};
 use shared::state::AppState;
@@ -110,11 +110,14 @@ impl ToSchema for LoginBody {
         (status = 401, description = "`INVALID_CREDENTIALS` (the same for an unknown phone and a wrong password), or `UNAUTHORIZED` for a bad verification token", body = ErrorBody),
         (status = 403, description = "`ACCOUNT_SUSPENDED`", body = ErrorBody),
         (status = 404, description = "`ACCOUNT_NOT_FOUND` (token form only)", body = ErrorBody),
-        (status = 423, description = "`ACCOUNT_LOCKED` after consecutive failures", body = ErrorBody,
+        (status = 423, description = "`ACCOUNT_LOCKED`: the phone's failure budget is spent", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
+        (status = 429, description = "`RATE_LIMIT_EXCEEDED`: the source IP's hourly budget of password sign-ins is spent", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the hour ends"))),
     ))]
 pub async fn login(
     State(s): State<AppState>,
+    SourceIp(ip): SourceIp,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> ApiResult<Success<UserAndTokens>> {
     let credentials = match b.verification_token {
@@ -130,7 +133,7 @@ pub async fn login(
         },
     };
     let device = b.device.map(Into::into);
-    Ok(ok(svc(&s).login(credentials, device).await?.into()))
+    Ok(ok(svc(&s).login(credentials, device, &ip).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -37,6 +37,17 @@ async fn authed(
     app.call(method, path, body, Some(bearer)).await
 }
 
+/// Awaits spawned requests.
+async fn futures_join(
+    tasks: impl Iterator<Item = tokio::task::JoinHandle<TestResponse>>,
+) -> Vec<TestResponse> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
 #[path = "handlers/account.rs"]
 mod account;
 #[path = "handlers/edge.rs"]

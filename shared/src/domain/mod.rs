@@ -9,7 +9,7 @@ mod session;
 mod user;
 
 pub use error::{Conflict, Error, Result};
-pub use otp::{OtpRecord, SendDenied, SendPlan, Verification};
+pub use otp::{CheckDenied, OtpRecord, PasswordCheck, SendDenied, SendPlan, Verification};
 pub use pool::{
     CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
     Pool, PoolStatus, PoolType,

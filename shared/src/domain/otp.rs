@@ -43,6 +43,32 @@ pub struct SendPlan {
     pub max_per_ip_hour: u32,
 }
 
+/// One password check to reserve before argon2 runs: a slot of the phone's failure budget
+/// (and, for sign-ins, of the source IP's hourly budget), so that however many guesses arrive
+/// at once, at most `max_failures` are checked per lock window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordCheck {
+    pub phone: String,
+    /// The source IP for password sign-ins; `None` for checks behind a session (password
+    /// change, account deletion), which spend the phone's budget only.
+    pub ip: Option<String>,
+    pub now_ms: i64,
+    pub max_failures: u32,
+    /// When a lock that starts with this check ends.
+    pub lock_until_ms: i64,
+    pub hour_window: i64,
+    pub max_per_ip_hour: u32,
+}
+
+/// Why a password check was refused before it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckDenied {
+    /// The phone's budget is spent; locked until then.
+    Locked { until_ms: i64 },
+    /// The source IP's hourly budget is spent.
+    IpHour,
+}
+
 /// Why a send was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendDenied {

@@ -10,8 +10,8 @@ pub mod memory;
 pub mod tables;
 
 use crate::domain::{
-    Device, JoinDenied, LeaveDenied, Membership, OtpRecord, Pool, SendDenied, SendPlan, Session,
-    User, UserStatus, Verification,
+    CheckDenied, Device, JoinDenied, LeaveDenied, Membership, OtpRecord, PasswordCheck, Pool,
+    SendDenied, SendPlan, Session, User, UserStatus, Verification,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -108,19 +108,19 @@ pub trait UserStore: Send + Sync {
     ) -> StoreResult<Result<(), CreateUserDenied>>;
     async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>>;
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
-    /// When password sign-in for `phone` is locked, until when (epoch ms).
-    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>>;
-    /// Counts a failed password sign-in for `phone` (known or not, so both cost the same);
-    /// at `max` consecutive failures it locks until `lock_until_ms` and resets the count.
-    /// Returns the count after this failure.
-    async fn record_login_failure(
+    /// Reserves one password check for `check.phone` (known or not, so both cost the same)
+    /// before it runs, in one atomic write: refused while the phone's `max_failures` checks are
+    /// spent and its lock has not ended (an ended lock starts a fresh budget), or when the
+    /// source IP's hourly budget is spent. The check that spends the last slot starts the lock
+    /// (until `lock_until_ms`). Returns the check's number in the current budget.
+    async fn reserve_password_check(
         &self,
-        phone: &str,
-        max: u32,
-        lock_until_ms: i64,
-    ) -> StoreResult<u32>;
-    /// Forgets failures and any lock for `phone` (successful sign-in, password reset).
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
+        check: &PasswordCheck,
+    ) -> StoreResult<Result<u32, CheckDenied>>;
+    /// Forgets the phone's spent checks and any lock. With `if_last`, only when no other check
+    /// was reserved after check number `if_last` (a successful password check, which must not
+    /// hand guesses in flight a fresh budget); without, always (a code sign-in, a reset).
+    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()>;
     /// Counts a sign-in on the user (usage statistics).
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()>;
     /// Sets the password and the new session epoch (and consumes a token) atomically.

@@ -1,7 +1,7 @@
 //! `UserStore`: accounts, phone claims, the password lockout, password writes, deletion.
 
 use super::fixtures::*;
-use shared::domain::UserStatus;
+use shared::domain::{CheckDenied, PasswordCheck, UserStatus};
 use shared::store::Stores;
 use shared::store::{CreateUserDenied, PasswordChange};
 
@@ -71,50 +71,78 @@ async fn users_and_uniqueness(s: Stores) {
     );
 }
 
-async fn login_lockout(s: Stores) {
-    assert_eq!(s.users.login_locked_until("+91a", T0).await.unwrap(), None);
-    for i in 1..=2 {
-        assert_eq!(
-            s.users
-                .record_login_failure("+91a", 3, T0 + 900_000)
-                .await
-                .unwrap(),
-            i
-        );
+fn check(phone: &str, ip: Option<&str>, now_ms: i64) -> PasswordCheck {
+    PasswordCheck {
+        phone: phone.into(),
+        ip: ip.map(String::from),
+        now_ms,
+        max_failures: 3,
+        lock_until_ms: now_ms + 900_000,
+        hour_window: now_ms / 3_600_000,
+        max_per_ip_hour: 100,
     }
-    assert_eq!(s.users.login_locked_until("+91a", T0).await.unwrap(), None);
+}
+
+async fn login_lockout(s: Stores) {
+    let u = &s.users;
+    for n in 1..=3 {
+        let r = u.reserve_password_check(&check("+91a", None, T0 + n)).await;
+        assert_eq!(r.unwrap(), Ok(n as u32));
+    }
+    let locked = CheckDenied::Locked {
+        until_ms: T0 + 3 + 900_000,
+    };
+    let r = u
+        .reserve_password_check(&check("+91a", None, T0 + 10))
+        .await;
+    assert_eq!(r.unwrap(), Err(locked), "the third slot started the lock");
+    let after = T0 + 3 + 900_000;
+    let r = u.reserve_password_check(&check("+91a", None, after)).await;
+    assert_eq!(r.unwrap(), Ok(1), "an ended lock starts a fresh budget");
+    // A success clears only when no check was reserved after it.
+    let r = u.reserve_password_check(&check("+91a", None, after)).await;
+    assert_eq!(r.unwrap(), Ok(2));
+    u.clear_login_failures("+91a", Some(1)).await.unwrap();
+    let r = u.reserve_password_check(&check("+91a", None, after)).await;
+    assert_eq!(r.unwrap(), Ok(3), "not cleared: check 2 came after check 1");
+    u.clear_login_failures("+91a", None).await.unwrap();
+    let r = u.reserve_password_check(&check("+91a", None, after)).await;
+    assert_eq!(r.unwrap(), Ok(1), "cleared");
+    u.clear_login_failures("+91a", Some(1)).await.unwrap();
+    let r = u.reserve_password_check(&check("+91a", None, after)).await;
+    assert_eq!(r.unwrap(), Ok(1), "cleared by the last check's success");
+}
+
+async fn ip_budget_spans_phones(s: Stores) {
+    let mut c = check("+91b", Some("9.9.9.9"), T0);
+    c.max_per_ip_hour = 2;
+    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(1));
+    c.phone = "+91c".into();
+    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(1));
+    c.phone = "+91d".into();
+    let r = s.users.reserve_password_check(&c).await.unwrap();
+    assert_eq!(r, Err(CheckDenied::IpHour));
+    c.hour_window += 1;
     assert_eq!(
-        s.users
-            .record_login_failure("+91a", 3, T0 + 900_000)
-            .await
-            .unwrap(),
-        3
+        s.users.reserve_password_check(&c).await.unwrap(),
+        Ok(1),
+        "next hour"
     );
-    assert_eq!(
-        s.users.login_locked_until("+91a", T0).await.unwrap(),
-        Some(T0 + 900_000)
-    );
-    assert_eq!(
-        s.users
-            .login_locked_until("+91a", T0 + 900_000)
-            .await
-            .unwrap(),
-        None,
-        "lock ends"
-    );
-    assert_eq!(
-        s.users
-            .record_login_failure("+91a", 3, T0 + 999_000)
-            .await
-            .unwrap(),
-        1,
-        "count reset by the lock"
-    );
-    s.users.clear_login_failures("+91a").await.unwrap();
-    assert_eq!(
-        s.users.record_login_failure("+91a", 3, T0).await.unwrap(),
-        1
-    );
+}
+
+async fn parallel_checks_never_exceed_the_budget(s: Stores) {
+    let granted = race(20, |_| {
+        let s = s.clone();
+        async move {
+            let c = check("+91e", Some("8.8.8.8"), T0);
+            s.users.reserve_password_check(&c).await.unwrap()
+        }
+    })
+    .await;
+    let ok: Vec<u32> = granted.iter().filter_map(|r| r.ok()).collect();
+    let mut numbers = ok.clone();
+    numbers.sort();
+    assert_eq!(numbers, [1, 2, 3], "exactly the budget, each slot once");
 }
 
 async fn passwords_and_epochs(s: Stores) {
@@ -254,6 +282,8 @@ async fn one_token_one_account(s: Stores) {
 conformance!(
     users_and_uniqueness,
     login_lockout,
+    ip_budget_spans_phones,
+    parallel_checks_never_exceed_the_budget,
     passwords_and_epochs,
     delete_user_frees_the_phone,
     one_token_one_account,

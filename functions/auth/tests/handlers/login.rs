@@ -253,3 +253,86 @@ async fn logout_revokes_access_and_refresh_at_once() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_check_at_most_the_budget() {
+    let app = Arc::new(app());
+    app.register(PHONE, PW).await;
+    let tasks = (0..30).map(|i| {
+        let app = app.clone();
+        let pw = if i == 17 {
+            PW.to_string()
+        } else {
+            format!("wrong guess {i}")
+        };
+        tokio::spawn(async move {
+            app.post("/v1/auth/login", json!({"phone": PHONE, "password": pw}))
+                .await
+        })
+    });
+    let results: Vec<TestResponse> = futures_join(tasks).await;
+    let checked = results
+        .iter()
+        .filter(|r| r.status != StatusCode::LOCKED)
+        .count();
+    assert!(checked <= 5, "{checked} passwords were checked");
+    assert!(checked >= 1);
+    for r in results.iter().filter(|r| r.status == StatusCode::LOCKED) {
+        assert_error(r, 423, "ACCOUNT_LOCKED");
+        assert!(r.headers.contains_key("retry-after"));
+    }
+}
+
+#[tokio::test]
+async fn password_change_and_deletion_spend_the_sign_in_budget() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    for _ in 0..4 {
+        let body = json!({"current_password": "not it 123", "new_password": "fresh pw 456"});
+        let r = authed(
+            &app,
+            Method::POST,
+            "/v1/auth/password/change",
+            Some(body),
+            &at,
+        )
+        .await;
+        assert_error(&r, 401, "INVALID_CREDENTIALS");
+    }
+    let body = json!({"password": "not it either"});
+    let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
+    assert_error(&r, 401, "INVALID_CREDENTIALS");
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_error(&r, 423, "ACCOUNT_LOCKED");
+    let body = json!({"password": PW});
+    let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
+    assert_error(&r, 423, "ACCOUNT_LOCKED");
+}
+
+#[tokio::test]
+async fn password_sign_ins_per_source_ip_are_capped() {
+    let app = app_with(&[
+        ("LOGIN_MAX_PER_IP_HOUR", "3"),
+        ("OTP_MAX_PER_IP_HOUR", "100"),
+    ]);
+    for n in 1..=3 {
+        let phone = format!("981645650{n}");
+        let r = app
+            .post(
+                "/v1/auth/login",
+                json!({"phone": phone, "password": "spray pw 1"}),
+            )
+            .await;
+        assert_error(&r, 401, "INVALID_CREDENTIALS");
+    }
+    let r = app
+        .post(
+            "/v1/auth/login",
+            json!({"phone": "9816456509", "password": "spray pw 1"}),
+        )
+        .await;
+    assert_error(&r, 429, "RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.contains_key("retry-after"));
+}

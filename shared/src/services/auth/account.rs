@@ -1,6 +1,6 @@
 //! Opening an account, password reset and change, and deleting an account.
 
-use super::{Auth, SignedIn, hash_password, new_epoch, verify_password};
+use super::{Auth, SignedIn, hash_password, new_epoch};
 use crate::auth_context::AuthContext;
 use crate::domain::{Conflict, Error, Result, Role, User};
 use crate::store::{CreateUserDenied, PasswordChange};
@@ -111,7 +111,7 @@ impl Auth<'_> {
         if !self.users.set_password(&change).await? {
             return Err(Error::VerificationTokenInvalid);
         }
-        self.users.clear_login_failures(&v.phone).await?;
+        self.users.clear_login_failures(&v.phone, None).await?;
         self.sweep_sessions(&user_id, None).await;
         tracing::info!(phone = %crate::phone::mask(&v.phone), "password reset; all sessions revoked");
         Ok(())
@@ -125,7 +125,12 @@ impl Auth<'_> {
         new_password: String,
     ) -> Result<()> {
         validate::password("new_password", &new_password)?;
-        if !verify_password(current_password, ctx.user.password_hash.clone()).await? {
+        let stored = ctx.user.password_hash.clone();
+        let phone = &ctx.user.phone;
+        if !self
+            .check_password(phone, None, current_password, stored)
+            .await?
+        {
             return Err(Error::InvalidCredentials);
         }
         let change = PasswordChange {
@@ -150,7 +155,8 @@ impl Auth<'_> {
         let user = &ctx.user;
         match proof {
             DeletionProof::Password(pw) => {
-                if !verify_password(pw, user.password_hash.clone()).await? {
+                let stored = user.password_hash.clone();
+                if !self.check_password(&user.phone, None, pw, stored).await? {
                     return Err(Error::InvalidCredentials);
                 }
             }

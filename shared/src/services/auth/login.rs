@@ -1,6 +1,6 @@
 //! Signing in, with a password or with a verified phone.
 
-use super::{Auth, IssuedTokens, secs_until, verify_password};
+use super::{Auth, IssuedTokens};
 use crate::domain::{Device, Error, Result, Role, User};
 
 /// How a caller signs in.
@@ -36,10 +36,12 @@ impl Auth<'_> {
         })
     }
 
+    /// Signs in; `ip` is the source address (password sign-ins spend its hourly budget).
     pub async fn login(
         &self,
         credentials: Credentials,
         device: Option<Device>,
+        ip: &str,
     ) -> Result<SignedIn> {
         let device = device.map(|d| validate_device(d, "device.")).transpose()?;
         match credentials {
@@ -49,7 +51,8 @@ impl Auth<'_> {
                 country_code,
                 password,
             } => {
-                self.login_with_password(&phone, country_code.as_deref(), password, device)
+                let cc = country_code.as_deref();
+                self.login_with_password(&phone, cc, password, device, ip)
                     .await
             }
         }
@@ -61,15 +64,11 @@ impl Auth<'_> {
         country_code: Option<&str>,
         password: String,
         device: Option<Device>,
+        ip: &str,
     ) -> Result<SignedIn> {
+        let ip = Some(ip);
         let phone = self.parse_phone(raw_phone, country_code)?;
         let e164 = phone.e164();
-        let now_ms = self.now_ms();
-        if let Some(until) = self.users.login_locked_until(e164, now_ms).await? {
-            return Err(Error::AccountLocked {
-                retry_after: secs_until(until, now_ms),
-            });
-        }
         // The same reads and the same argon2 work whether or not the phone has an account.
         let user_id = self.users.user_id_by_phone(e164).await?;
         let user = self
@@ -77,23 +76,17 @@ impl Auth<'_> {
             .get_user(user_id.as_deref().unwrap_or(NO_USER))
             .await?;
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+        let matched = self.check_password(e164, ip, password, stored).await?;
         let user = match user {
-            Some(u) if verify_password(password, stored).await? => u,
+            Some(u) if matched => u,
             _ => {
-                let max = self.config.login_max_failures;
-                let lock_until = now_ms + self.config.login_lock_seconds * 1000;
-                let failures = self
-                    .users
-                    .record_login_failure(e164, max, lock_until)
-                    .await?;
-                tracing::info!(phone = %phone.masked(), failures, "password sign-in failed");
+                tracing::info!(phone = %phone.masked(), "password sign-in failed");
                 return Err(Error::InvalidCredentials);
             }
         };
         if !user.is_active() {
             return Err(Error::AccountSuspended);
         }
-        self.users.clear_login_failures(e164).await?;
         tracing::info!(phone = %phone.masked(), "signed in with password");
         self.sign_in(user, device).await
     }
@@ -119,7 +112,7 @@ impl Auth<'_> {
             return Err(Error::VerificationTokenInvalid);
         }
         // Proving the phone again also lifts a password lock.
-        self.users.clear_login_failures(&v.phone).await?;
+        self.users.clear_login_failures(&v.phone, None).await?;
         tracing::info!(phone = %crate::phone::mask(&v.phone), "signed in with code");
         self.sign_in(user, device).await
     }

@@ -15,7 +15,7 @@ pub use sessions::IssuedTokens;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
-use crate::domain::{Error, Result, Verification};
+use crate::domain::{CheckDenied, Error, PasswordCheck, Result, Verification};
 use crate::password;
 use crate::phone::{Phone, PhoneError};
 use crate::sms::SmsSender;
@@ -131,6 +131,50 @@ fn secs_until(until_ms: i64, now_ms: i64) -> u64 {
 /// A random session epoch: setting one on the user revokes every session stamped otherwise.
 pub fn new_epoch() -> u64 {
     u64::from_be_bytes(random_bytes::<8>()) >> 1
+}
+
+impl Auth<'_> {
+    /// Checks `candidate` against `stored` (or, for an unknown account, the same work against a
+    /// dummy hash) within `phone`'s failure budget, reserved before argon2 runs. `ip` is the
+    /// source of a password sign-in, which also spends that IP's hourly budget. A match clears
+    /// the budget unless other checks were reserved after this one.
+    async fn check_password(
+        &self,
+        phone: &str,
+        ip: Option<&str>,
+        candidate: String,
+        stored: Option<String>,
+    ) -> Result<bool> {
+        let now_ms = self.now_ms();
+        let check = PasswordCheck {
+            phone: phone.to_string(),
+            ip: ip.map(String::from),
+            now_ms,
+            max_failures: self.config.login_max_failures,
+            lock_until_ms: now_ms + self.config.login_lock_seconds * 1000,
+            hour_window: now_ms.div_euclid(3_600_000),
+            max_per_ip_hour: self.config.login_max_per_ip_hour,
+        };
+        let number = match self.users.reserve_password_check(&check).await? {
+            Ok(n) => n,
+            Err(CheckDenied::Locked { until_ms }) => {
+                let retry_after = secs_until(until_ms, now_ms);
+                return Err(Error::AccountLocked { retry_after });
+            }
+            Err(CheckDenied::IpHour) => {
+                let hour_end = (check.hour_window + 1) * 3_600_000;
+                let retry_after = secs_until(hour_end, now_ms);
+                return Err(Error::RateLimited { retry_after });
+            }
+        };
+        let ok = verify_password(candidate, stored).await?;
+        if ok {
+            self.users.clear_login_failures(phone, Some(number)).await?;
+        } else {
+            tracing::info!(phone = %crate::phone::mask(phone), number, "password check failed");
+        }
+        Ok(ok)
+    }
 }
 
 /// Runs argon2 off the async workers.

@@ -41,6 +41,9 @@ pub fn login_pk(phone: &str) -> String {
     format!("LOGIN#{phone}")
 }
 pub const LOGIN_SK: &str = "FAILS";
+pub fn login_hour_sk(window: i64) -> String {
+    format!("LOGIN#{window}")
+}
 pub fn pool_pk(pool_id: &str) -> String {
     format!("POOL#{pool_id}")
 }

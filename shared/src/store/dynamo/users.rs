@@ -2,12 +2,12 @@
 
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
-    DEVICE_PREFIX, LOGIN_SK, PHONE_SK, PROFILE_SK, SESSION_PREFIX, login_pk, phone_pk, session_sk,
-    user_pk,
+    DEVICE_PREFIX, LOGIN_SK, PHONE_SK, PROFILE_SK, SESSION_PREFIX, ip_pk, login_hour_sk, login_pk,
+    phone_pk, session_sk, user_pk,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, key, n, num, s, string, to_item, ttl_after};
-use crate::domain::{User, UserStatus};
+use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
 use crate::store::tables::{PK, SK, TTL_ATTRIBUTE, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
@@ -33,6 +33,59 @@ enum Password {
 enum Delete {
     Profile,
     PhoneClaim,
+}
+
+/// What a refused password-check reservation found.
+enum Restart {
+    /// The lock had ended; this check starts a fresh budget as its first.
+    Reserved,
+    /// Locked until then.
+    Locked(i64),
+    /// The item changed meanwhile: try again.
+    Raced,
+}
+
+impl DynamoStore {
+    /// Spends one of the source IP's password checks this hour; false when none is left.
+    async fn spend_ip_check(&self, ip: &str, check: &PasswordCheck) -> StoreResult<bool> {
+        let spend = Update::new()
+            .add("count", n(1))
+            .set(TTL_ATTRIBUTE, ttl_after(check.now_ms, 2 * 3_600));
+        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(check.max_per_ip_hour)));
+        let k = key(ip_pk(ip), login_hour_sk(check.hour_window));
+        Ok(self
+            .update_if(Table::Otps, k, spend, Some(left))
+            .await?
+            .is_some())
+    }
+
+    /// After a refused reservation: locked, or (the lock having ended) a compare-and-set that
+    /// starts a fresh budget with this check.
+    async fn restart_ended_lock(&self, k: &Item, check: &PasswordCheck) -> StoreResult<Restart> {
+        let Some(item) = self.get(Table::Otps, k.clone()).await? else {
+            return Ok(Restart::Raced);
+        };
+        let (Some(spent), Some(until)) = (num(&item, "attempts"), num(&item, "locked_until_ms"))
+        else {
+            return Ok(Restart::Raced);
+        };
+        if until > check.now_ms {
+            return Ok(Restart::Locked(until));
+        }
+        let restart = Update::new()
+            .set("attempts", n(1))
+            .set("locked_until_ms", n(check.lock_until_ms))
+            .set(TTL_ATTRIBUTE, ttl_after(check.lock_until_ms, 86_400));
+        let unchanged = Cond::eq("attempts", n(spent)).and(Cond::eq("locked_until_ms", n(until)));
+        let done = self
+            .update_if(Table::Otps, k.clone(), restart, Some(unchanged))
+            .await?;
+        Ok(if done.is_some() {
+            Restart::Reserved
+        } else {
+            Restart::Raced
+        })
+    }
 }
 
 fn profile_key(user_id: &str) -> Item {
@@ -88,42 +141,49 @@ impl UserStore for DynamoStore {
             .and_then(|i| string(&i, "user_id")))
     }
 
-    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>> {
-        Ok(self
-            .get(Table::Otps, key(login_pk(phone), LOGIN_SK))
-            .await?
-            .and_then(|i| num(&i, "locked_until_ms"))
-            .filter(|until| *until > now_ms))
-    }
-
-    async fn record_login_failure(
+    async fn reserve_password_check(
         &self,
-        phone: &str,
-        max: u32,
-        lock_until_ms: i64,
-    ) -> StoreResult<u32> {
-        let k = key(login_pk(phone), LOGIN_SK);
-        let count_one = Update::new()
-            .add("failures", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(lock_until_ms, 86_400));
-        let updated = self
-            .update_if(Table::Otps, k.clone(), count_one, None)
-            .await?;
-        let count = updated.and_then(|a| num(&a, "failures")).unwrap_or(0) as u32;
-        if count >= max {
-            // Only the failure that reached the limit locks; concurrent ones see the reset count.
-            let lock = Update::new()
-                .set("locked_until_ms", n(lock_until_ms))
-                .set("failures", n(0));
-            let reached = Cond::cmp("failures", Cmp::Ge, n(max));
-            self.update_if(Table::Otps, k, lock, Some(reached)).await?;
+        check: &PasswordCheck,
+    ) -> StoreResult<Result<u32, CheckDenied>> {
+        if let Some(ip) = &check.ip
+            && !self.spend_ip_check(ip, check).await?
+        {
+            return Ok(Err(CheckDenied::IpHour));
         }
-        Ok(count)
+        let k = key(login_pk(&check.phone), LOGIN_SK);
+        let slot = Update::new()
+            .add("attempts", n(1))
+            .set("locked_until_ms", n(check.lock_until_ms))
+            .set(TTL_ATTRIBUTE, ttl_after(check.lock_until_ms, 86_400));
+        let free =
+            Cond::Absent("attempts").or(Cond::cmp("attempts", Cmp::Lt, n(check.max_failures)));
+        for _ in 0..3 {
+            let reserved = self
+                .update_if(Table::Otps, k.clone(), slot.clone(), Some(free.clone()))
+                .await?;
+            if let Some(attrs) = reserved {
+                return Ok(Ok(num(&attrs, "attempts").unwrap_or(1) as u32));
+            }
+            match self.restart_ended_lock(&k, check).await? {
+                Restart::Reserved => return Ok(Ok(1)),
+                Restart::Locked(until_ms) => return Ok(Err(CheckDenied::Locked { until_ms })),
+                Restart::Raced => continue,
+            }
+        }
+        Ok(Err(CheckDenied::Locked {
+            until_ms: check.lock_until_ms,
+        }))
     }
 
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
-        self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
-            .await
+    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()> {
+        let k = key(login_pk(phone), LOGIN_SK);
+        match if_last {
+            None => self.delete_key(Table::Otps, k).await,
+            Some(n_) => self
+                .delete_if(Table::Otps, k, Cond::eq("attempts", n(n_)))
+                .await
+                .map(|_| ()),
+        }
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {

@@ -24,8 +24,10 @@ struct Codes {
 struct Users {
     users: HashMap<String, User>,
     phones: HashMap<String, String>,
-    /// phone → (consecutive failures, locked until)
-    login_failures: HashMap<String, (u32, Option<i64>)>,
+    /// phone → (checks spent, when the lock started by the last slot ends)
+    login_failures: HashMap<String, (u32, i64)>,
+    /// (ip, hour window) → password sign-ins checked
+    ip_checks: HashMap<(String, i64), u32>,
 }
 
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{User, UserStatus};
+use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -35,35 +35,45 @@ impl UserStore for MemoryStore {
         Ok(lock(&self.users).phones.get(phone).cloned())
     }
 
-    async fn login_locked_until(&self, phone: &str, now_ms: i64) -> StoreResult<Option<i64>> {
-        Ok(lock(&self.users)
-            .login_failures
-            .get(phone)
-            .and_then(|(_, until)| *until)
-            .filter(|until| *until > now_ms))
-    }
-
-    async fn record_login_failure(
+    async fn reserve_password_check(
         &self,
-        phone: &str,
-        max: u32,
-        lock_until_ms: i64,
-    ) -> StoreResult<u32> {
+        check: &PasswordCheck,
+    ) -> StoreResult<Result<u32, CheckDenied>> {
         let mut d = lock(&self.users);
-        let entry = d
-            .login_failures
-            .entry(phone.to_string())
-            .or_insert((0, None));
-        entry.0 += 1;
-        let count = entry.0;
-        if count >= max {
-            *entry = (0, Some(lock_until_ms));
+        if let Some(ip) = &check.ip {
+            let used = d
+                .ip_checks
+                .entry((ip.clone(), check.hour_window))
+                .or_insert(0);
+            if *used >= check.max_per_ip_hour {
+                return Ok(Err(CheckDenied::IpHour));
+            }
+            *used += 1;
         }
-        Ok(count)
+        let (spent, until) = d
+            .login_failures
+            .get(&check.phone)
+            .copied()
+            .unwrap_or((0, 0));
+        let spent = if spent >= check.max_failures && until <= check.now_ms {
+            0
+        } else {
+            spent
+        };
+        if spent >= check.max_failures {
+            return Ok(Err(CheckDenied::Locked { until_ms: until }));
+        }
+        d.login_failures
+            .insert(check.phone.clone(), (spent + 1, check.lock_until_ms));
+        Ok(Ok(spent + 1))
     }
 
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
-        lock(&self.users).login_failures.remove(phone);
+    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()> {
+        let mut d = lock(&self.users);
+        let spent = d.login_failures.get(phone).map(|(n, _)| *n);
+        if if_last.is_none() || spent == if_last {
+            d.login_failures.remove(phone);
+        }
         Ok(())
     }
 
