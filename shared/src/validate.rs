@@ -81,6 +81,14 @@ pub fn password(field: &str, v: &str) -> Result<(), Error> {
     }
 }
 
+/// A new password: the length rule, then the policy (not common, not built from the account's
+/// phone number or name), with the reason in the message.
+pub fn new_password(field: &str, v: &str, phone: &str, name: &str) -> Result<(), Error> {
+    password(field, v)?;
+    crate::password::policy::check(v, phone, name)
+        .map_err(|weak| Error::invalid(field, format!("{field} {}", weak.reason())))
+}
+
 /// Digits only, 1..=10 of them.
 pub fn code(v: &str) -> Result<(), Error> {
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {

@@ -77,7 +77,7 @@ async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
         .unwrap()
         .to_string();
     secrets.push(vt.clone());
-    let password = "e2e-password-Zq81";
+    let password = "blue-horse-Zq81";
     secrets.push(password.to_string());
     secrets.push("4321".to_string());
     let (s, b) = h

@@ -79,7 +79,7 @@ async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
 }
 
 async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
-    let reg = app.register(PHONE, "password123").await;
+    let reg = app.register(PHONE, "race horse 7391").await;
     let rt = token(&reg, "refresh_token");
     let tasks = (0..10).map(|_| {
         let app = app.clone();

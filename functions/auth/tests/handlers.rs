@@ -8,7 +8,9 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use shared::domain::UserStatus;
 use shared::store::Stores;
-use shared::testing::{FailingSms, TestApp, TestResponse, assert_error, assert_invalid, token};
+use shared::testing::{
+    FailingSms, TestApp, TestResponse, assert_error, assert_invalid, assert_ok, token,
+};
 use std::sync::Arc;
 
 const PHONE: &str = "9816456565";

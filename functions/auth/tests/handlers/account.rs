@@ -364,3 +364,46 @@ async fn admin_phones_get_the_admin_role() {
     let other = app.register("9816456577", PW).await;
     assert_eq!(other["user"]["role"], "user");
 }
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_the_reason() {
+    let app = app();
+    let vt = app.verification_token(PHONE).await;
+    for (pw, reason) in [
+        ("iloveyou123", "too common"),
+        ("ＰＡＳＳＷＯＲＤ", "too common"),
+        ("me9816456565", "phone number"),
+        ("AshaVerma!", "your name"),
+    ] {
+        let body = json!({"verification_token": vt, "name": "Asha Verma", "password": pw});
+        let r = app.post("/v1/auth/register", body).await;
+        assert_invalid(&r, "password");
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{pw}: {message}");
+    }
+    // Nothing was spent: the same token still registers.
+    let body = json!({"verification_token": vt, "name": "Asha Verma", "password": PW});
+    assert_ok(&app.post("/v1/auth/register", body).await, 201);
+    let vt = app.verification_token(PHONE).await;
+    let body = json!({"verification_token": vt, "new_password": "verma the great"});
+    assert_invalid(
+        &app.post("/v1/auth/password/reset", body).await,
+        "new_password",
+    );
+}
+
+#[tokio::test]
+async fn password_change_applies_the_policy() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    let body = json!({"current_password": PW, "new_password": "qwertyuiop"});
+    let r = authed(
+        &app,
+        Method::POST,
+        "/v1/auth/password/change",
+        Some(body),
+        &at,
+    )
+    .await;
+    assert_invalid(&r, "new_password");
+}

@@ -67,6 +67,7 @@ impl Auth<'_> {
             .transpose()?;
         let (hash, v) = self.live_verification(&req.verification_token).await?;
         if let Some(p) = req.password {
+            validate::new_password("password", &p, &v.phone, &user.name)?;
             user.password_hash = Some(hash_password(p).await?);
         }
         user.user_id = uuid::Uuid::new_v4().to_string();
@@ -100,6 +101,12 @@ impl Auth<'_> {
         let Some(user_id) = self.users.user_id_by_phone(&v.phone).await? else {
             return Err(Error::AccountNotFound);
         };
+        let user = self
+            .users
+            .get_user(&user_id)
+            .await?
+            .ok_or(Error::AccountNotFound)?;
+        validate::new_password("new_password", &new_password, &user.phone, &user.name)?;
         let change = PasswordChange {
             user_id: user_id.clone(),
             password_hash: hash_password(new_password).await?,
@@ -124,7 +131,8 @@ impl Auth<'_> {
         current_password: String,
         new_password: String,
     ) -> Result<()> {
-        validate::password("new_password", &new_password)?;
+        let (phone, name) = (&ctx.user.phone, &ctx.user.name);
+        validate::new_password("new_password", &new_password, phone, name)?;
         let stored = ctx.user.password_hash.clone();
         let phone = &ctx.user.phone;
         if !self

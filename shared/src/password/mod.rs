@@ -1,6 +1,10 @@
-//! Password hashing with argon2id at OWASP's minimum (m = 19456 KiB, t = 2, p = 1).
-//! Verification of a missing account or password runs against a fixed dummy hash so an
-//! unknown phone costs the same work as a wrong password.
+//! Password hashing with argon2id at OWASP's minimum (m = 19456 KiB, t = 2, p = 1), of the
+//! NFKC form of the password. Verification of a missing account or password runs against a
+//! fixed dummy hash so an unknown phone costs the same work as a wrong password.
+
+pub mod policy;
+
+pub use policy::{Weakness, normalize};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use std::sync::LazyLock;
@@ -18,25 +22,32 @@ fn hasher() -> Argon2<'static> {
 #[error("password hashing failed")]
 pub struct HashError;
 
-/// PHC-string argon2id hash of `password` with a fresh 16-byte CSPRNG salt.
+/// PHC-string argon2id hash of `password` (NFKC) with a fresh 16-byte CSPRNG salt.
 pub fn hash(password: &str) -> Result<String, HashError> {
     let salt = crate::crypto::random_bytes::<16>();
     hasher()
-        .hash_password_with_salt(password.as_bytes(), &salt)
+        .hash_password_with_salt(normalize(password).as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|_| HashError)
 }
 
 /// Verifies `password` against `stored`, or against the dummy hash when there is none, so that
-/// both paths do the same argon2 work. Returns true only for a real match.
+/// both paths do the same argon2 work. Returns true only for a real match. The NFKC form is
+/// tried first; a password whose NFKC form differs is also tried as given (hashes made before
+/// normalization), on both paths alike.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
-    match stored {
-        Some(h) => hasher().verify_password(password.as_bytes(), h).is_ok(),
+    let normalized = normalize(password);
+    let mut forms = vec![normalized.as_str()];
+    if normalized != password {
+        forms.push(password);
+    }
+    forms.into_iter().any(|form| match stored {
+        Some(h) => hasher().verify_password(form.as_bytes(), h).is_ok(),
         None => {
-            let _ = hasher().verify_password(password.as_bytes(), DUMMY_HASH.as_str());
+            let _ = hasher().verify_password(form.as_bytes(), DUMMY_HASH.as_str());
             false
         }
-    }
+    })
 }
 
 /// A hash of a random password nobody knows, made once per process with the same parameters.
