@@ -71,6 +71,8 @@ pub struct Config {
     pub access_token_ttl_seconds: i64,
     pub refresh_token_ttl_seconds: i64,
     pub refresh_reuse_grace_seconds: i64,
+    /// A session's absolute lifetime: refresh rotation never extends it past this.
+    pub session_max_age_seconds: i64,
     /// Ed25519 private key, PKCS#8 PEM. `None` locally means "generate one".
     pub jwt_signing_key_pem: Option<String>,
     /// Keyed-hash secret. `None` locally means "generate one".
@@ -128,6 +130,12 @@ impl Config {
                 31_536_000,
             )?,
             refresh_reuse_grace_seconds: env.num("REFRESH_REUSE_GRACE_SECONDS", 10, 0, 300)?,
+            session_max_age_seconds: env.num(
+                "SESSION_MAX_AGE_SECONDS",
+                7_776_000,
+                300,
+                31_536_000,
+            )?,
             jwt_signing_key_pem: env.get("JWT_SIGNING_KEY"),
             secret_key: env.secret_key()?,
             admin_phones: env.list("ADMIN_PHONES"),
@@ -324,6 +332,7 @@ mod tests {
             (900, 2_592_000)
         );
         assert_eq!(c.refresh_reuse_grace_seconds, 10);
+        assert_eq!(c.session_max_age_seconds, 90 * 86_400);
         assert!(c.jwt_signing_key_pem.is_none() && c.secret_key.is_none());
         assert!(!c.create_tables);
     }

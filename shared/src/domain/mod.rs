@@ -14,7 +14,7 @@ pub use pool::{
     CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
     Pool, PoolStatus, PoolType,
 };
-pub use session::{Device, Platform, Session};
+pub use session::{Device, MAX_DEVICES, MAX_SESSIONS, Platform, Session};
 pub use user::{KycStatus, RiskBand, Role, User, UserStatus};
 
 use chrono::{DateTime, Utc};

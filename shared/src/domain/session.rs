@@ -4,6 +4,11 @@ use super::state_enum;
 use super::user::User;
 use serde::{Deserialize, Serialize};
 
+/// Live sessions a user may hold; a new sign-in beyond that ends the oldest.
+pub const MAX_SESSIONS: usize = 20;
+/// Devices a user may register; a new one beyond that replaces the least recently registered.
+pub const MAX_DEVICES: usize = 20;
+
 state_enum!(
     /// The platform an app runs on.
     Platform { Android => "android", Ios => "ios", Web => "web" }

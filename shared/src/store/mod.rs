@@ -141,7 +141,10 @@ pub trait UserStore: Send + Sync {
 /// Signed-in sessions and refresh-token rotation.
 #[async_trait]
 pub trait SessionStore: Send + Sync {
-    async fn put_session(&self, s: &Session) -> StoreResult<()>;
+    /// Stores a new session of an existing user (else an error). A user holds at most `max`
+    /// sessions: when it already has `max`, its oldest (by creation) is deleted in the same
+    /// atomic write.
+    async fn put_session(&self, s: &Session, max: usize) -> StoreResult<()>;
     async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
     async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
     /// True if it existed.
@@ -160,8 +163,16 @@ pub trait SessionStore: Send + Sync {
 /// The devices a user's apps registered (push tokens), upserted by `device_id`.
 #[async_trait]
 pub trait DeviceStore: Send + Sync {
-    /// Insert or replace by `device_id`.
-    async fn put_device(&self, user_id: &str, device: &Device, now_ms: i64) -> StoreResult<()>;
+    /// Inserts or replaces by `device_id` a device of an existing user (else an error). A user
+    /// holds at most `max` devices: a new one beyond that replaces the least recently
+    /// registered, in the same atomic write.
+    async fn put_device(
+        &self,
+        user_id: &str,
+        device: &Device,
+        now_ms: i64,
+        max: usize,
+    ) -> StoreResult<()>;
     async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>>;
 }
 

@@ -3,8 +3,9 @@
 //! the indexes. Config, table creation, the template test and the test harness all loop over
 //! [`TABLES`]; nothing else spells a table out.
 //!
-//! users: `USER#<id>`/`PROFILE` (user), `PHONE#<e164>`/`PHONE` (uniqueness claim),
-//!        `USER#<id>`/`SESSION#<sid>`, `USER#<id>`/`DEVICE#<device_id>`.
+//! users: `USER#<id>`/`PROFILE` (user, with its session and device counts),
+//!        `PHONE#<e164>`/`PHONE` (uniqueness claim), `USER#<id>`/`SESSION#<sid>` (TTL after
+//!        expiry), `USER#<id>`/`DEVICE#<device_id>`.
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `LOGIN#<e164>`/`FAILS` (password failures and lock); all with TTL.
@@ -55,7 +56,7 @@ pub const TABLES: [TableSpec; 3] = [
         default_name: "users",
         pk: PK,
         sk: SK,
-        ttl_attribute: None,
+        ttl_attribute: Some(TTL_ATTRIBUTE),
         indexes: &[],
     },
     TableSpec {

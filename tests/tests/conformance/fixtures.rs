@@ -4,6 +4,7 @@ use futures::future::join_all;
 use shared::domain::{
     Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, User, Verification,
 };
+use shared::store::Stores;
 
 pub const T0: i64 = 1_795_000_000_000;
 pub const TODAY: &str = "2026-11-22";
@@ -88,6 +89,17 @@ pub fn device(id: &str, push_token: Option<&str>) -> Device {
         os_version: None,
         device_name: None,
     }
+}
+
+/// Creates user `id` with `phone` through the port (consuming a fresh verification token).
+pub async fn make_user(s: &Stores, id: &str, phone: &str) {
+    let token = format!("vt-{id}");
+    s.verifications
+        .put_verification(&vt(&token, phone))
+        .await
+        .unwrap();
+    let created = s.users.create_user(&user(id, phone), &token, T0).await;
+    assert_eq!(created.unwrap(), Ok(()));
 }
 
 /// Runs `n` copies of `f` at once on the multi-threaded runtime.

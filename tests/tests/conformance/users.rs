@@ -155,8 +155,14 @@ async fn passwords_and_epochs(s: Stores) {
         .await
         .unwrap()
         .unwrap();
-    s.sessions.put_session(&session("u1", "s1")).await.unwrap();
-    s.sessions.put_session(&session("u1", "s2")).await.unwrap();
+    s.sessions
+        .put_session(&session("u1", "s1"), 20)
+        .await
+        .unwrap();
+    s.sessions
+        .put_session(&session("u1", "s2"), 20)
+        .await
+        .unwrap();
     let change = PasswordChange {
         user_id: "u1".into(),
         password_hash: "new".into(),
@@ -234,9 +240,12 @@ async fn delete_user_frees_the_phone(s: Stores) {
         .await
         .unwrap()
         .unwrap();
-    s.sessions.put_session(&session("u1", "s1")).await.unwrap();
+    s.sessions
+        .put_session(&session("u1", "s1"), 20)
+        .await
+        .unwrap();
     s.devices
-        .put_device("u1", &device("d", None), T0)
+        .put_device("u1", &device("d", None), T0, 20)
         .await
         .unwrap();
     s.users.delete_user(&user("u1", "+91a")).await.unwrap();

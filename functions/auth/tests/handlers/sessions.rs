@@ -117,3 +117,62 @@ async fn devices_upsert_by_device_id() {
         assert_eq!(r.body["error"]["details"]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn refresh_never_extends_a_session_past_its_absolute_lifetime() {
+    let app = app_with(&[("SESSION_MAX_AGE_SECONDS", "864000")]); // 10 days
+    let reg = app.register(PHONE, PW).await;
+    let mut rt = token(&reg, "refresh_token");
+    for _ in 0..3 {
+        app.clock.advance(Duration::days(3));
+        let r = app
+            .post("/v1/auth/refresh", json!({"refresh_token": rt}))
+            .await;
+        rt = token(assert_ok(&r, 200), "refresh_token");
+    }
+    app.clock.advance(Duration::days(1) + Duration::seconds(1));
+    let r = app
+        .post("/v1/auth/refresh", json!({"refresh_token": rt}))
+        .await;
+    assert_error(&r, 401, "UNAUTHORIZED");
+}
+
+#[tokio::test]
+async fn the_twenty_first_sign_in_ends_the_oldest_session() {
+    let app = app();
+    let first = token(&app.register(PHONE, PW).await, "access_token");
+    let mut last = String::new();
+    for _ in 0..20 {
+        app.clock.advance(Duration::seconds(1));
+        let r = app
+            .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+            .await;
+        last = token(assert_ok(&r, 200), "access_token");
+    }
+    let list = get(&app, "/v1/auth/sessions", &last).await;
+    assert_eq!(assert_ok(&list, 200)["items"].as_array().unwrap().len(), 20);
+    assert_error(&get(&app, "/v1/auth/me", &first).await, 401, "UNAUTHORIZED");
+}
+
+#[tokio::test]
+async fn the_twenty_first_device_replaces_the_least_recent() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    for i in 0..21 {
+        app.clock.advance(Duration::seconds(1));
+        let body = json!({"device_id": format!("dev-{i}"), "platform": "android"});
+        let r = authed(&app, Method::POST, "/v1/auth/devices", Some(body), &at).await;
+        assert_ok(&r, 200);
+    }
+    let me = get(&app, "/v1/auth/me", &at).await;
+    let uid = assert_ok(&me, 200)["user"]["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let devices = app.stores().devices.list_devices(&uid).await.unwrap();
+    assert_eq!(devices.len(), 20);
+    assert!(
+        devices.iter().all(|d| d.device_id != "dev-0"),
+        "the first one went"
+    );
+}

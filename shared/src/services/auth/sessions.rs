@@ -5,7 +5,7 @@ use super::Auth;
 use super::login::validate_device;
 use crate::auth_context::AuthContext;
 use crate::crypto::random_token;
-use crate::domain::{Device, Error, Result, Session, User};
+use crate::domain::{Device, Error, MAX_DEVICES, MAX_SESSIONS, Result, Session, User};
 use crate::tokens::RefreshToken;
 
 /// The credentials of a session: a short-lived access token and its refresh token.
@@ -22,7 +22,9 @@ impl Auth<'_> {
     pub async fn start_session(&self, user: &User, device: Option<Device>) -> Result<IssuedTokens> {
         let now_ms = self.now_ms();
         if let Some(d) = &device {
-            self.devices.put_device(&user.user_id, d, now_ms).await?;
+            self.devices
+                .put_device(&user.user_id, d, now_ms, MAX_DEVICES)
+                .await?;
         }
         let session = Session {
             user_id: user.user_id.clone(),
@@ -35,11 +37,18 @@ impl Auth<'_> {
             platform: device.as_ref().map(|d| d.platform),
             created_at_ms: now_ms,
             last_used_at_ms: now_ms,
-            expires_at_ms: now_ms + self.config.refresh_token_ttl_seconds * 1000,
+            expires_at_ms: self.session_expiry(now_ms, now_ms),
         };
-        self.sessions.put_session(&session).await?;
+        self.sessions.put_session(&session, MAX_SESSIONS).await?;
         self.users.record_login(&user.user_id, now_ms).await?;
         self.tokens_for(user, &session, session.generation)
+    }
+
+    /// When a session created at `created_ms` and used at `now_ms` expires: a refresh-token
+    /// lifetime from now, but never past the absolute lifetime.
+    fn session_expiry(&self, created_ms: i64, now_ms: i64) -> i64 {
+        let sliding = now_ms + self.config.refresh_token_ttl_seconds * 1000;
+        sliding.min(created_ms + self.config.session_max_age_seconds * 1000)
     }
 
     fn tokens_for(&self, user: &User, session: &Session, generation: u64) -> Result<IssuedTokens> {
@@ -88,7 +97,7 @@ impl Auth<'_> {
                 && s.rotated_at_ms.is_some_and(|r| now_ms - r <= grace_ms)
         };
         let successor = if session.generation == rt.generation {
-            let expires = now_ms + self.config.refresh_token_ttl_seconds * 1000;
+            let expires = self.session_expiry(session.created_at_ms, now_ms);
             let sessions = self.sessions;
             if sessions
                 .rotate_session(&rt.user_id, &rt.session_id, rt.generation, now_ms, expires)
@@ -153,7 +162,7 @@ impl Auth<'_> {
     pub async fn upsert_device(&self, ctx: &AuthContext, device: Device) -> Result<Device> {
         let device = validate_device(device, "")?;
         self.devices
-            .put_device(&ctx.user.user_id, &device, self.now_ms())
+            .put_device(&ctx.user.user_id, &device, self.now_ms(), MAX_DEVICES)
             .await?;
         Ok(device)
     }

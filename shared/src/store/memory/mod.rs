@@ -39,7 +39,8 @@ struct Pools {
 
 type Verifications = HashMap<String, Verification>;
 type Sessions = BTreeMap<(String, String), Session>;
-type Devices = BTreeMap<(String, String), Device>;
+/// (user, device id) → (device, registered at)
+type Devices = BTreeMap<(String, String), (Device, i64)>;
 
 #[derive(Default)]
 pub struct MemoryStore {

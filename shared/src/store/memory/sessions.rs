@@ -2,13 +2,31 @@
 
 use super::{MemoryStore, key, lock, of_user};
 use crate::domain::Session;
-use crate::store::{SessionStore, StoreResult};
+use crate::store::{SessionStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
 impl SessionStore for MemoryStore {
-    async fn put_session(&self, s: &Session) -> StoreResult<()> {
-        lock(&self.sessions).insert(key(&s.user_id, &s.session_id), s.clone());
+    async fn put_session(&self, s: &Session, max: usize) -> StoreResult<()> {
+        let users = lock(&self.users);
+        if !users.users.contains_key(&s.user_id) {
+            return Err(StoreError::Unavailable("no such user".into()));
+        }
+        let mut sessions = lock(&self.sessions);
+        loop {
+            let held = of_user(&sessions, &s.user_id);
+            if held.len() < max {
+                break;
+            }
+            match held
+                .iter()
+                .min_by_key(|x| (x.created_at_ms, x.session_id.clone()))
+            {
+                Some(oldest) => sessions.remove(&key(&oldest.user_id, &oldest.session_id)),
+                None => break,
+            };
+        }
+        sessions.insert(key(&s.user_id, &s.session_id), s.clone());
         Ok(())
     }
 
