@@ -1,7 +1,7 @@
 //! Phone numbers: parsing with libphonenumber's metadata (the `phonenumber` crate),
 //! normalization to E.164, region allow-lists and masking for logs and responses.
 
-use phonenumber::{Mode, country::Id};
+use phonenumber::{Mode, Type, country::Id};
 use std::str::FromStr;
 
 /// A validated phone number in E.164 form, with its region.
@@ -10,6 +10,7 @@ pub struct Phone {
     e164: String,
     region: Option<Id>,
     calling_code: u16,
+    mobile: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +77,12 @@ impl Phone {
         {
             return Err(PhoneError::Invalid);
         }
+        let kind = parsed.number_type(&phonenumber::metadata::DATABASE);
         Ok(Phone {
             e164: parsed.format().mode(Mode::E164).to_string(),
             region: parsed.country().id(),
             calling_code: parsed.code().value(),
+            mobile: matches!(kind, Type::Mobile | Type::FixedLineOrMobile),
         })
     }
 
@@ -94,6 +97,12 @@ impl Phone {
 
     pub fn region(&self) -> Option<Id> {
         self.region
+    }
+
+    /// A number that can receive SMS: mobile, or fixed-line-or-mobile where the metadata cannot
+    /// tell (toll-free, premium-rate, shared-cost, UAN, VoIP, pager and fixed-line cannot).
+    pub fn is_mobile(&self) -> bool {
+        self.mobile
     }
 
     /// `+91******6565`: the calling code, then stars, then the last 4 digits.
@@ -195,6 +204,27 @@ mod tests {
         assert_eq!(
             Phone::parse("+12025550123", Some("+91"), Id::IN),
             Err(PhoneError::Invalid)
+        );
+    }
+
+    #[test]
+    fn only_mobile_numbers_take_sms() {
+        let mobile = Phone::parse("9816456565", None, Id::IN).unwrap();
+        assert!(mobile.is_mobile());
+        for (raw, what) in [
+            ("01123456789", "Delhi fixed line"),
+            ("18001031234", "toll-free"),
+            ("+18005550123", "US toll-free"),
+            ("+19005550123", "US premium rate"),
+        ] {
+            let p = Phone::parse(raw, None, Id::IN).unwrap_or_else(|e| panic!("{raw}: {e:?}"));
+            assert!(!p.is_mobile(), "{what} {raw}");
+        }
+        // The US plan does not separate mobiles from fixed lines: both take SMS.
+        assert!(
+            Phone::parse("+12025550123", None, Id::IN)
+                .unwrap()
+                .is_mobile()
         );
     }
 

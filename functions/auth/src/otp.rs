@@ -40,7 +40,7 @@ pub struct OtpSent {
     request_body = PhoneInput,
     responses(
         (status = 200, description = "code sent", body = Envelope<OtpSent>),
-        (status = 400, description = "`VALIDATION_ERROR` (field `phone` or `country_code`) or `COUNTRY_NOT_SUPPORTED`", body = ErrorBody),
+        (status = 400, description = "`VALIDATION_ERROR` (field `phone`: not a valid number, or not a mobile one; or `country_code`) or `COUNTRY_NOT_SUPPORTED`", body = ErrorBody),
         (status = 429, description = "`RATE_LIMIT_EXCEEDED`: resend cooldown, or the phone's hourly/daily or the source IP's hourly cap", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds until a send is allowed"))),
         (status = 502, description = "`OTP_DELIVERY_FAILED`: the SMS could not be sent; no cooldown was spent", body = ErrorBody),

@@ -208,3 +208,18 @@ async fn otp_verify_expired_used_never_sent_and_replaced() {
         .await;
     assert_invalid(&r, "code");
 }
+
+#[tokio::test]
+async fn codes_go_to_mobile_numbers_only() {
+    let app = app();
+    for phone in ["01123456789", "18001031234", "+911800103123"] {
+        let r = app
+            .post("/v1/auth/otp/request", json!({"phone": phone}))
+            .await;
+        assert_invalid(&r, "phone");
+    }
+    assert!(
+        app.sms.messages().is_empty(),
+        "no SMS to a fixed line or toll-free number"
+    );
+}

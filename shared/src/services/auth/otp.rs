@@ -49,6 +49,13 @@ impl Auth<'_> {
         ip: &str,
     ) -> Result<CodeSent> {
         let phone = self.parse_phone(raw_phone, country_code)?;
+        if !phone.is_mobile() {
+            // Toll-free, premium-rate and the like: a toll-fraud door, and no SMS arrives.
+            return Err(Error::invalid(
+                "phone",
+                "codes are sent to mobile numbers only",
+            ));
+        }
         if !self.config.allowed_countries.allows(&phone) {
             return Err(Error::CountryNotSupported);
         }
