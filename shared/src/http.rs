@@ -147,6 +147,19 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     .await
 }
 
+/// Middleware: responses carry tokens or personal data unless a handler says otherwise, so any
+/// response without its own `Cache-Control` gets `no-store` (and `Pragma: no-cache` for old
+/// proxies). The JWKS, health and the OpenAPI document set their own.
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    }
+    res
+}
+
 /// Router fallback: unknown path.
 pub async fn not_found() -> ApiError {
     crate::domain::Error::NotFound("route").into()

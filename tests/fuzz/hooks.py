@@ -16,7 +16,7 @@ import requests
 import schemathesis
 
 BASE = os.environ["FUZZ_BASE_URL"]
-PASSWORD = "fuzz-password-7Qv"
+PASSWORD = "blue-kettle-7Qv"
 REVOKING = {
     ("POST", "/v1/auth/logout"),
     ("DELETE", "/v1/auth/sessions/{session_id}"),

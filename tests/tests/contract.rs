@@ -166,6 +166,33 @@ fn every_route_is_deployed_on_its_function_and_nothing_else() {
 }
 
 #[test]
+fn the_api_is_throttled() {
+    let t = template();
+    let settings = &t["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"];
+    assert_eq!(
+        format!("{:?}", settings["ThrottlingRateLimit"]),
+        format!("{:?}", t_ref("ApiRateLimit"))
+    );
+    assert_eq!(
+        format!("{:?}", settings["ThrottlingBurstLimit"]),
+        format!("{:?}", t_ref("ApiBurstLimit"))
+    );
+    for p in ["ApiRateLimit", "ApiBurstLimit"] {
+        assert!(
+            t["Parameters"][p]["Default"]
+                .as_u64()
+                .is_some_and(|v| v > 0),
+            "{p}"
+        );
+    }
+}
+
+/// `!Ref name` as serde_yaml reads it.
+fn t_ref(name: &str) -> Value {
+    serde_yaml::from_str(&format!("!Ref {name}")).unwrap()
+}
+
+#[test]
 fn auth_policy_is_least_privilege() {
     let t = template();
     let statements = t["Resources"]["AuthFunction"]["Properties"]["Policies"][0]["Statement"]

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use shared::error::{Success, ok};
+use shared::error::ok;
 use shared::openapi::Envelope;
 use shared::state::AppState;
 use utoipa::ToSchema;
@@ -23,11 +23,12 @@ pub const OPENAPI_JSON: &str = include_str!("../../../openapi.json");
 /// Liveness: answers without touching storage.
 #[utoipa::path(get, path = "/v1/health", tag = "meta",
     responses((status = 200, description = "alive", body = Envelope<Health>)))]
-pub async fn health() -> Success<Health> {
-    ok(Health {
+pub async fn health() -> impl IntoResponse {
+    let health = Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-    })
+    };
+    ([(header::CACHE_CONTROL, "no-cache")], ok(health))
 }
 
 /// The JSON Web Key Set publishing the access tokens' Ed25519 key (not enveloped: JWT
@@ -45,5 +46,9 @@ pub async fn jwks(State(s): State<AppState>) -> impl IntoResponse {
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "the OpenAPI 3.1 document of the whole API", body = Object)))]
 pub async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+    let headers = [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::CACHE_CONTROL, "public, max-age=300"),
+    ];
+    (headers, OPENAPI_JSON)
 }

@@ -80,6 +80,10 @@ pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
     components["securitySchemes"][BEARER] = json!({
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA / Ed25519)",
     });
+    components["headers"]["CacheControl"] = json!({
+        "description": "`no-store` (with `Pragma: no-cache`) on every response that may carry a token or personal data; `no-cache` on health, `public, max-age=300` on the JWKS and this document.",
+        "schema": { "type": "string" },
+    });
     let schemas = &mut components["schemas"];
     schemas["ErrorBody"] = serde_json::to_value(ErrorBody::schema()).unwrap_or_default();
     schemas["ErrorDetail"] = serde_json::to_value(ErrorDetail::schema()).unwrap_or_default();
@@ -139,6 +143,8 @@ fn add_shared_responses(op: &mut Value) {
         for response in all.values_mut() {
             response["headers"]["x-request-id"] =
                 json!({ "$ref": "#/components/headers/RequestId" });
+            response["headers"]["Cache-Control"] =
+                json!({ "$ref": "#/components/headers/CacheControl" });
         }
     }
 }

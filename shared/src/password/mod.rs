@@ -8,6 +8,33 @@ pub use policy::{Weakness, normalize};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// argon2 runs going on now, and the most there ever were at once (memory is 19 MiB each).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one argon2 run while alive.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The most argon2 runs this process had at once.
+pub fn peak_concurrency() -> usize {
+    PEAK.load(Ordering::SeqCst)
+}
 
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 128;
@@ -24,6 +51,7 @@ pub struct HashError;
 
 /// PHC-string argon2id hash of `password` (NFKC) with a fresh 16-byte CSPRNG salt.
 pub fn hash(password: &str) -> Result<String, HashError> {
+    let _running = Running::start();
     let salt = crate::crypto::random_bytes::<16>();
     hasher()
         .hash_password_with_salt(normalize(password).as_bytes(), &salt)
@@ -36,6 +64,7 @@ pub fn hash(password: &str) -> Result<String, HashError> {
 /// tried first; a password whose NFKC form differs is also tried as given (hashes made before
 /// normalization), on both paths alike.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    let _running = Running::start();
     let normalized = normalize(password);
     let mut forms = vec![normalized.as_str()];
     if normalized != password {

@@ -76,3 +76,33 @@ async fn serves_the_whole_apis_openapi_document() {
     }
     assert!(r.headers.contains_key("x-request-id"));
 }
+
+#[tokio::test]
+async fn personal_data_is_never_cached() {
+    let app = app();
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    let no_store = |r: &TestResponse| {
+        r.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            == Some("no-store".into())
+            && r.headers["pragma"] == "no-cache"
+    };
+    assert!(no_store(&get(&app, "/v1/auth/me", &at).await));
+    assert!(
+        no_store(&get(&app, "/v1/auth/me", "bad").await),
+        "errors too"
+    );
+    let r = app
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert!(no_store(&r), "tokens");
+    for (path, cache) in [
+        ("/v1/health", "no-cache"),
+        ("/.well-known/jwks.json", "public, max-age=300"),
+        ("/v1/openapi.json", "public, max-age=300"),
+    ] {
+        let r = app.call(Method::GET, path, None, None).await;
+        assert_eq!(r.headers["cache-control"], cache, "{path}");
+    }
+}

@@ -336,3 +336,24 @@ async fn password_sign_ins_per_source_ip_are_capped() {
     assert_error(&r, 429, "RATE_LIMIT_EXCEEDED");
     assert!(r.headers.contains_key("retry-after"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn password_hashing_is_bounded_by_the_cores() {
+    let app = Arc::new(app_with(&[("LOGIN_MAX_PER_IP_HOUR", "1000")]));
+    let tasks = (0..40).map(|i| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let body = json!({"phone": format!("98164{i:05}"), "password": "no such user 1"});
+            app.post("/v1/auth/login", body).await
+        })
+    });
+    for r in futures_join(tasks).await {
+        assert_error(&r, 401, "INVALID_CREDENTIALS");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let peak = shared::password::peak_concurrency();
+    assert!(
+        peak >= 1 && peak <= cores,
+        "{peak} argon2 runs at once on {cores} cores"
+    );
+}

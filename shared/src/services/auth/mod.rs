@@ -23,6 +23,8 @@ use crate::store::{
     DeviceStore, OtpStore, PoolStore, SessionStore, Stores, UserStore, VerificationStore,
 };
 use crate::tokens::TokenKeys;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 /// Lifetime of a verification token (contract: 10 minutes).
 pub const VERIFICATION_TTL_SECONDS: i64 = 600;
@@ -177,16 +179,27 @@ impl Auth<'_> {
     }
 }
 
-/// Runs argon2 off the async workers.
-async fn verify_password(candidate: String, stored: Option<String>) -> Result<bool> {
-    tokio::task::spawn_blocking(move || password::verify(&candidate, stored.as_deref()))
+/// argon2 runs allowed at once: one per core. Each holds 19 MiB and a core for tens of
+/// milliseconds, so a flood of sign-ins queues here instead of exhausting memory.
+static ARGON2_PERMITS: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Semaphore::new(cores)
+});
+
+/// Runs `work` (argon2) off the async workers, within [`ARGON2_PERMITS`].
+async fn run_argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = ARGON2_PERMITS.acquire().await.map_err(Error::internal)?;
+    tokio::task::spawn_blocking(work)
         .await
         .map_err(Error::internal)
 }
 
+async fn verify_password(candidate: String, stored: Option<String>) -> Result<bool> {
+    run_argon2(move || password::verify(&candidate, stored.as_deref())).await
+}
+
 async fn hash_password(pw: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(Error::internal)?
+    run_argon2(move || password::hash(&pw))
+        .await?
         .map_err(Error::internal)
 }
