@@ -182,7 +182,8 @@ impl Config {
         self.admin_phones.iter().any(|p| p == e164)
     }
 
-    /// The role a user has now: admin if listed in `ADMIN_PHONES`, else the stored role.
+    /// The role a user has now: admin while its phone is listed in `ADMIN_PHONES` or while a
+    /// stored grant says so (registration always stores `user`; the admin API grants).
     pub fn role_of(&self, user: &User) -> Role {
         if self.is_admin_phone(&user.phone) {
             Role::Admin
@@ -284,7 +285,7 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
 
     fn otp(&self) -> Result<OtpSettings, ConfigError> {
         Ok(OtpSettings {
-            length: self.num("OTP_LENGTH", 6, 4, 10)? as usize,
+            length: self.num("OTP_LENGTH", 6, 6, 10)? as usize,
             ttl_seconds: self.num("OTP_TTL_SECONDS", 300, 30, 3600)?,
             max_attempts: self.num("OTP_MAX_ATTEMPTS", 5, 1, 20)? as u32,
             resend_seconds: self.num("OTP_RESEND_SECONDS", 60, 0, 3600)?,
@@ -340,6 +341,7 @@ mod tests {
     #[test]
     fn bad_values_are_rejected() {
         assert!(Config::from_lookup(Runtime::Local, lookup(&[("OTP_LENGTH", "x")])).is_err());
+        assert!(Config::from_lookup(Runtime::Local, lookup(&[("OTP_LENGTH", "5")])).is_err());
         assert!(Config::from_lookup(Runtime::Local, lookup(&[("STORE", "redis")])).is_err());
         assert!(Config::from_lookup(Runtime::Local, lookup(&[("SECRET_KEY", "short")])).is_err());
         assert!(

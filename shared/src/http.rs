@@ -68,34 +68,69 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// Deserializes `bytes`, mapping errors to `VALIDATION_ERROR` with the field's path.
+/// Deserializes `bytes`, mapping errors to `VALIDATION_ERROR` with the field's path. Data
+/// after the JSON value and a key given twice are refused too.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let field = if path != "." && !path.is_empty() {
-            path
-        } else if let Some(missing) = missing_field_name(&inner.to_string()) {
-            missing
-        } else {
-            "body".to_string()
-        };
-        let message = if inner.is_syntax() || inner.is_eof() {
-            "request body is not valid JSON".to_string()
-        } else if inner.to_string().starts_with("missing field") {
-            format!("{field} is required")
-        } else {
-            format!("{field} has the wrong type or format")
-        };
-        ApiError::validation(&field, message)
-    })
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(json_error)?;
+    de.end()
+        .map_err(|_| ApiError::validation("body", "request body has data after the JSON value"))?;
+    Ok(value)
 }
 
-/// serde's "missing field `name`" → `name`.
-fn missing_field_name(msg: &str) -> Option<String> {
-    let rest = msg.strip_prefix("missing field `")?;
+fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let text = inner.to_string();
+    let at_root = path == "." || path.is_empty();
+    let named = |name: String| match at_root {
+        true => name,
+        false => format!("{path}.{name}"),
+    };
+    let here = || match at_root {
+        true => "body".to_string(),
+        false => path.clone(),
+    };
+    let (field, message) = if inner.is_syntax() || inner.is_eof() {
+        (here(), "request body is not valid JSON".to_string())
+    } else if let Some(name) = quoted_after(&text, "missing field `") {
+        let f = named(name);
+        let m = format!("{f} is required");
+        (f, m)
+    } else if let Some(name) = quoted_after(&text, "duplicate field `") {
+        let f = named(name);
+        let m = format!("{f} is given more than once");
+        (f, m)
+    } else {
+        let f = here();
+        let m = format!("{f} has the wrong type or format");
+        (f, m)
+    };
+    ApiError::validation(&field, message)
+}
+
+/// serde's "missing field `name`" (or "duplicate field ...") → `name`.
+fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
+    let rest = msg.strip_prefix(prefix)?;
     rest.split('`').next().map(String::from)
+}
+
+/// A path parameter. One that is not valid UTF-8 gets the contract's JSON 400, not axum's
+/// plain-text rejection.
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PathParam(v)),
+            Err(_) => Err(ApiError::validation(
+                "path",
+                "a path parameter is not valid UTF-8",
+            )),
+        }
+    }
 }
 
 /// The caller's IP: API Gateway's `requestContext.http.sourceIp` in Lambda, the TCP peer
@@ -129,7 +164,9 @@ pub async fn request_id(req: Request, next: Next) -> Response {
         _ => None,
     }
     .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let path = clip(req.uri().path(), MAX_LOGGED_PATH);
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path);
     async move {
         let mut res = next.run(req).await;
         let status = res.status().as_u16();
@@ -158,6 +195,22 @@ pub async fn no_store(req: Request, next: Next) -> Response {
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     }
     res
+}
+
+/// Longest path written to a log line; a longer one is cut (a flood of huge paths must not
+/// become a flood of huge log lines).
+pub const MAX_LOGGED_PATH: usize = 200;
+
+/// `s` cut to at most `max` bytes at a character boundary, with `…` when cut.
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end]).into()
 }
 
 /// Router fallback: unknown path.
@@ -221,6 +274,33 @@ mod tests {
         );
         let e = parse_json::<Body>(br#"{"name":"#).unwrap_err();
         assert_eq!(e.code, "VALIDATION_ERROR");
+        assert_eq!(
+            field(parse_json::<Body>(br#"{"name":"a","name":"b"}"#).unwrap_err()),
+            "name"
+        );
+        assert_eq!(
+            field(parse_json::<Body>(br#"{"name":"a","inner":{"x":1,"x":2}}"#).unwrap_err()),
+            "inner.x"
+        );
+        assert_eq!(
+            field(parse_json::<Body>(br#"{"name":"a","inner":{}}"#).unwrap_err()),
+            "inner.x"
+        );
+        for trailing in [&br#"{"name":"a"} x"#[..], br#"{"name":"a"}{"name":"b"}"#] {
+            assert_eq!(field(parse_json::<Body>(trailing).unwrap_err()), "body");
+        }
+        assert!(
+            parse_json::<Body>(b"{\"name\":\"a\"}\n ").is_ok(),
+            "white space may follow"
+        );
+    }
+
+    #[test]
+    fn long_values_are_clipped_for_logs() {
+        assert_eq!(clip("/v1/health", 200), "/v1/health");
+        let long = "/v1/pools/".to_string() + &"é".repeat(300);
+        let c = clip(&long, MAX_LOGGED_PATH);
+        assert!(c.len() <= MAX_LOGGED_PATH + "…".len() && c.ends_with('…'));
     }
 
     #[test]

@@ -4,7 +4,40 @@
 
 use crate::domain::Error;
 use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
 
+/// Invisible format characters (Unicode category Cf): bidirectional overrides and isolates,
+/// zero-width characters, word joiners, the byte-order mark, tag characters. In a name they
+/// can reorder or hide what others are shown.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// A person's or a pool's name: 1 to 100 characters, not blank, no control or invisible
+/// format characters; returned trimmed and in Unicode NFC.
 pub fn name(field: &str, v: &str) -> Result<String, Error> {
     let t = v.trim();
     if t.is_empty() || v.chars().count() > 100 {
@@ -13,13 +46,13 @@ pub fn name(field: &str, v: &str) -> Result<String, Error> {
             format!("{field} must be 1 to 100 characters"),
         ));
     }
-    if v.chars().any(char::is_control) {
+    if v.chars().any(|c| c.is_control() || is_invisible_format(c)) {
         return Err(Error::invalid(
             field,
-            format!("{field} must not contain control characters"),
+            format!("{field} must not contain control or invisible characters"),
         ));
     }
-    Ok(t.to_string())
+    Ok(t.nfc().collect())
 }
 
 /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -121,6 +154,17 @@ mod tests {
         assert!(name("name", "  ").is_err());
         assert!(name("name", &"a".repeat(101)).is_err());
         assert!(name("name", &"अ".repeat(100)).is_ok());
+        for bad in [
+            "Asha\u{202E}ttam",
+            "\u{200B}",
+            "A\u{2066}b",
+            "\u{FEFF}Asha",
+            " \u{200D} ",
+        ] {
+            assert!(name("name", bad).is_err(), "{bad:?}");
+        }
+        // NFC: a decomposed é (e + combining acute) is stored composed.
+        assert_eq!(name("name", "Re\u{301}na").unwrap(), "R\u{E9}na");
         assert!(email("a@b.co").is_ok());
         for bad in ["a@b", "@b.co", "a b@c.co", "a@@b.co", "a@b..co", "a@-b.co"] {
             assert!(email(bad).is_err(), "{bad}");

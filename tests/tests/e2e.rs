@@ -224,10 +224,11 @@ async fn sign_up(h: &Http, phone: &str) -> String {
 
 async fn pools_flow(h: &Http, phones: [&str; 4]) {
     let owner = sign_up(h, phones[0]).await;
+    let deadline = (chrono::Utc::now().date_naive() + chrono::Days::new(365)).to_string();
     let (s, b) = h
         .post(
             "/v1/pools",
-            json!({"name": "Chit", "contribution_amount": 100_000, "deadline": "2099-01-01", "pool_type": "WEEKLY", "total_members": 2}),
+            json!({"name": "Chit", "contribution_amount": 100_000, "deadline": deadline, "pool_type": "WEEKLY", "total_members": 2}),
             Some(&owner),
         )
         .await;

@@ -119,6 +119,25 @@ async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
     assert_eq!(next.status, StatusCode::OK);
 }
 
+/// An id that cannot be valid is not found, before it reaches the store (on DynamoDB an
+/// oversized sort key would be an error, a 500).
+async fn impossible_ids_are_not_found(app: Arc<TestApp>) {
+    let at = token(
+        &app.register(PHONE, "race horse 7391").await,
+        "access_token",
+    );
+    let long = "a".repeat(2_000);
+    let r = app
+        .as_user(
+            axum::http::Method::DELETE,
+            &format!("/v1/auth/sessions/{long}"),
+            None,
+            &at,
+        )
+        .await;
+    shared::testing::assert_error(&r, 404, "NOT_FOUND");
+}
+
 macro_rules! both_stores {
     ($($case:ident),* $(,)?) => {
         mod memory_store {
@@ -146,4 +165,5 @@ both_stores!(
     parallel_verifies_of_one_code,
     parallel_registers_with_one_token,
     parallel_refreshes_of_one_token,
+    impossible_ids_are_not_found,
 );

@@ -1,12 +1,12 @@
 //! The caller: who it is, its sessions and its devices.
 
 use super::svc;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
 use shared::domain::{Device, Platform, from_ms};
 use shared::error::{ApiResult, Success, ok};
-use shared::http::JsonBody;
+use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Empty, Envelope, ErrorBody};
 use shared::state::AppState;
 use shared::views::UserView;
@@ -86,7 +86,7 @@ pub async fn sessions(
 pub async fn revoke_session(
     State(s): State<AppState>,
     ctx: AuthContext,
-    Path(session_id): Path<String>,
+    PathParam(session_id): PathParam,
 ) -> ApiResult<Success<Empty>> {
     svc(&s).revoke_session(&ctx, &session_id).await?;
     Ok(ok(Empty {}))

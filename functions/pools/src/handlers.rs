@@ -1,12 +1,12 @@
 //! Savings pools: create, read, list mine, join, leave, members.
 
 use super::svc;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
 use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
 use shared::error::{ApiError, ApiResult, Success, created, ok};
-use shared::http::JsonBody;
+use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;
 use shared::services::pools::{NewPool, PoolRole};
@@ -175,7 +175,7 @@ pub async fn list_mine(
 pub async fn get_pool(
     State(s): State<AppState>,
     _ctx: AuthContext,
-    Path(pool_id): Path<String>,
+    PathParam(pool_id): PathParam,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).get_pool(&pool_id).await?))
 }
@@ -194,7 +194,7 @@ pub async fn get_pool(
 pub async fn join(
     State(s): State<AppState>,
     ctx: AuthContext,
-    Path(pool_id): Path<String>,
+    PathParam(pool_id): PathParam,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).join(&ctx, &pool_id).await?))
 }
@@ -211,7 +211,7 @@ pub async fn join(
 pub async fn leave(
     State(s): State<AppState>,
     ctx: AuthContext,
-    Path(pool_id): Path<String>,
+    PathParam(pool_id): PathParam,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).leave(&ctx, &pool_id).await?))
 }
@@ -244,7 +244,7 @@ pub struct MemberList {
 pub async fn members(
     State(s): State<AppState>,
     ctx: AuthContext,
-    Path(pool_id): Path<String>,
+    PathParam(pool_id): PathParam,
 ) -> ApiResult<Success<MemberList>> {
     let items = svc(&s)
         .members(&ctx, &pool_id)

@@ -333,3 +333,16 @@ async fn members_only_for_owner_and_members_with_masked_phones() {
     let r = get(&app, &stranger, "/v1/pools/0badc0de/members").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn deadlines_within_five_years_and_paths_in_utf8() {
+    let app = app();
+    let (owner, _) = user(&app, "9816456501").await;
+    let mut b = pool_body();
+    b["deadline"] = json!("2031-11-23");
+    assert_invalid(&create(&app, &owner, b).await, "deadline");
+    let mut b = pool_body();
+    b["deadline"] = json!("2031-11-22");
+    assert_eq!(create(&app, &owner, b).await.status, StatusCode::CREATED);
+    assert_invalid(&get(&app, &owner, "/v1/pools/%FF%FE").await, "path");
+}

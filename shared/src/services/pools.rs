@@ -10,6 +10,9 @@ use crate::domain::{
 use crate::store::{PoolStore, UserStore};
 use crate::validate;
 
+/// How far ahead a pool's deadline may be.
+pub const MAX_DEADLINE_YEARS: u32 = 5;
+
 /// A pool as the caller asked for it (validated by [`Pools::create`]).
 #[derive(Debug, Clone)]
 pub struct NewPool {
@@ -103,6 +106,12 @@ impl<'a> Pools<'a> {
             return Err(Error::invalid(
                 "deadline",
                 "deadline must be today or later",
+            ));
+        }
+        if deadline > today + chrono::Months::new(12 * MAX_DEADLINE_YEARS) {
+            return Err(Error::invalid(
+                "deadline",
+                "deadline must be within 5 years",
             ));
         }
         let total = req.total_members as u32;

@@ -363,6 +363,28 @@ async fn admin_phones_get_the_admin_role() {
     assert_eq!(reg["user"]["role"], "admin");
     let other = app.register("9816456577", PW).await;
     assert_eq!(other["user"]["role"], "user");
+    // Removed from ADMIN_PHONES, the phone is an admin no more: registration stored `user`.
+    let later = TestApp::new(app.stores().clone(), auth_fn::routes().0, &[]);
+    let r = later
+        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        .await;
+    assert_eq!(assert_ok(&r, 200)["user"]["role"], "user");
+    let uid = reg["user"]["user_id"].as_str().unwrap();
+    let stored = app.stores().users.get_user(uid).await.unwrap().unwrap();
+    assert_eq!(stored.role, shared::domain::Role::User);
+}
+
+#[tokio::test]
+async fn names_refuse_invisible_characters_and_are_normalized() {
+    let app = app();
+    let vt = app.verification_token(PHONE).await;
+    for name in ["Asha\u{202E}ttam", "\u{200B}\u{200B}", "Ab\u{2066}c"] {
+        let body = json!({"verification_token": vt, "name": name});
+        assert_invalid(&app.post("/v1/auth/register", body).await, "name");
+    }
+    let body = json!({"verification_token": vt, "name": "Re\u{301}na"});
+    let r = app.post("/v1/auth/register", body).await;
+    assert_eq!(assert_ok(&r, 201)["user"]["name"], "R\u{E9}na");
 }
 
 #[tokio::test]

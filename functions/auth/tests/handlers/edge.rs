@@ -106,3 +106,34 @@ async fn personal_data_is_never_cached() {
         assert_eq!(r.headers["cache-control"], cache, "{path}");
     }
 }
+
+#[tokio::test]
+async fn strict_json_and_json_errors_for_paths() {
+    let app = app();
+    for (body, field) in [
+        (r#"{"phone":"9816456565"} x"#, "body"),
+        (r#"{"phone":"9816456565"}{"phone":"1"}"#, "body"),
+        (r#"{"phone":"1","phone":"9816456565"}"#, "phone"),
+    ] {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/v1/auth/otp/request")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        assert_invalid(&app.send(req).await, field);
+    }
+    assert!(app.sms.messages().is_empty(), "nothing was sent");
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    let r = authed(&app, Method::DELETE, "/v1/auth/sessions/%FF%FE", None, &at).await;
+    assert_invalid(&r, "path");
+    let r = authed(
+        &app,
+        Method::DELETE,
+        "/v1/auth/sessions/not-a-uuid",
+        None,
+        &at,
+    )
+    .await;
+    assert_error(&r, 404, "NOT_FOUND");
+}

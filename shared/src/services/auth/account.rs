@@ -2,7 +2,7 @@
 
 use super::{Auth, SignedIn, hash_password, new_epoch};
 use crate::auth_context::AuthContext;
-use crate::domain::{Conflict, Error, Result, Role, User};
+use crate::domain::{Conflict, Error, Result, User};
 use crate::store::{CreateUserDenied, PasswordChange};
 use crate::validate;
 
@@ -75,9 +75,6 @@ impl Auth<'_> {
             self.secret
                 .mac_hex("security_number", &[user.user_id.as_bytes(), n.as_bytes()])
         });
-        if self.config.is_admin_phone(&v.phone) {
-            user.role = Role::Admin;
-        }
         user.phone = v.phone;
         match self.users.create_user(&user, &hash, self.now_ms()).await? {
             Ok(()) => {}

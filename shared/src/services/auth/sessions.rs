@@ -147,6 +147,10 @@ impl Auth<'_> {
 
     /// Revokes one of the caller's live sessions.
     pub async fn revoke_session(&self, ctx: &AuthContext, session_id: &str) -> Result<()> {
+        // Session ids are UUIDs: anything else is no session (and never reaches the store).
+        if uuid::Uuid::try_parse(session_id).is_err() {
+            return Err(Error::NotFound("session"));
+        }
         let uid = &ctx.user.user_id;
         let live = match self.sessions.get_session(uid, session_id).await? {
             Some(s) => s.is_live(&ctx.user, self.now_ms()),
