@@ -119,6 +119,38 @@ async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
     assert_eq!(next.status, StatusCode::OK);
 }
 
+/// With no grace, concurrent refreshes of one token have exactly one winner.
+async fn no_grace_means_one_refresh_wins(stores: Stores) {
+    let app = TestApp::new(
+        stores,
+        auth_fn::routes().0,
+        &[("REFRESH_REUSE_GRACE_SECONDS", "0")],
+    );
+    let app = Arc::new(app);
+    let rt = token(
+        &app.register(PHONE, "race horse 7391").await,
+        "refresh_token",
+    );
+    let tasks = (0..10).map(|_| {
+        let app = app.clone();
+        let rt = rt.clone();
+        tokio::spawn(async move {
+            app.post("/v1/auth/refresh", json!({"refresh_token": rt}))
+                .await
+        })
+    });
+    let results: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.expect("task"))
+        .collect();
+    let ok = results
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 1, "exactly one refresh wins without a grace window");
+}
+
 /// An id that cannot be valid is not found, before it reaches the store (on DynamoDB an
 /// oversized sort key would be an error, a 500).
 async fn impossible_ids_are_not_found(app: Arc<TestApp>) {
@@ -147,6 +179,10 @@ macro_rules! both_stores {
                     super::$case(super::app(integration_tests::memory())).await
                 }
             )*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn no_grace_means_one_refresh_wins() {
+                super::no_grace_means_one_refresh_wins(integration_tests::memory()).await
+            }
         }
         mod dynamodb_store {
             $(
@@ -157,6 +193,12 @@ macro_rules! both_stores {
                     }
                 }
             )*
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn no_grace_means_one_refresh_wins() {
+                if let Some(s) = integration_tests::dynamo().await {
+                    super::no_grace_means_one_refresh_wins(s).await
+                }
+            }
         }
     };
 }

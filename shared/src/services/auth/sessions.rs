@@ -92,8 +92,10 @@ impl Auth<'_> {
             return Err(Error::Unauthorized);
         }
         let grace_ms = self.config.refresh_reuse_grace_seconds * 1000;
+        // A grace of zero means none: not even a refresh in the same millisecond shares it.
         let within_grace = |s: &Session| {
-            s.generation == rt.generation + 1
+            grace_ms > 0
+                && s.generation == rt.generation + 1
                 && s.rotated_at_ms.is_some_and(|r| now_ms - r <= grace_ms)
         };
         let successor = if session.generation == rt.generation {
