@@ -1,10 +1,15 @@
 //! Harness for the black-box and integration tests: the emulator (moto) endpoint, stores on
 //! fresh tables, and the local-api binary.
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{
+    BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
+};
+use aws_sdk_dynamodb::error::BoxError;
 use shared::store::Stores;
 use shared::store::dynamo::{DynamoStore, create_tables};
 use shared::store::tables::{TABLES, TableNames};
+use std::sync::{Arc, Mutex};
 
 /// The emulator endpoint. With `REQUIRE_EMULATOR=1` (the test command sets it) a missing
 /// endpoint fails the test instead of skipping it.
@@ -49,6 +54,55 @@ pub async fn dynamo() -> Option<Stores> {
         panic!("creating tables on the emulator failed: {e}");
     }
     Some(Stores::of(DynamoStore::new(client, tables)))
+}
+
+/// Every DynamoDB API call a client makes (each attempt), by operation name, in order.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog(Arc<Mutex<Vec<String>>>);
+
+impl CallLog {
+    /// The calls so far, and forget them.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "CallLog"
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // `X-Amz-Target: DynamoDB_20120810.GetItem`
+        let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
+        let op = target.rsplit('.').next().unwrap_or(target).to_string();
+        self.0.lock().unwrap().push(op);
+        Ok(())
+    }
+}
+
+/// Every port on DynamoDB in the emulator (fresh tables), with a log of the API calls made;
+/// `None` when skipped.
+pub async fn dynamo_counted() -> Option<(Stores, CallLog)> {
+    let endpoint = emulator()?;
+    let log = CallLog::default();
+    let conf = dynamo_client(&endpoint)
+        .config()
+        .to_builder()
+        .interceptor(log.clone())
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(conf);
+    let tables = fresh_tables();
+    if let Err(e) = create_tables(&client, &tables).await {
+        panic!("creating tables on the emulator failed: {e}");
+    }
+    log.take();
+    Some((Stores::of(DynamoStore::new(client, tables)), log))
 }
 
 pub fn memory() -> Stores {

@@ -202,14 +202,20 @@ impl<'a> Pools<'a> {
         }
         let mut memberships = self.pools.pool_members(pool_id).await?;
         memberships.sort_by_key(|m| m.joined_at_ms);
-        let users = futures::future::try_join_all(
-            memberships.iter().map(|m| self.users.get_user(&m.user_id)),
-        )
-        .await?;
+        let ids: Vec<String> = memberships.iter().map(|m| m.user_id.clone()).collect();
+        let mut users: std::collections::HashMap<String, User> = self
+            .users
+            .get_users(&ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.user_id.clone(), u))
+            .collect();
         Ok(memberships
             .into_iter()
-            .zip(users)
-            .map(|(membership, user)| Member { membership, user })
+            .map(|membership| Member {
+                user: users.remove(&membership.user_id),
+                membership,
+            })
             .collect())
     }
 }

@@ -107,6 +107,9 @@ pub trait UserStore: Send + Sync {
         now_ms: i64,
     ) -> StoreResult<Result<(), CreateUserDenied>>;
     async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>>;
+    /// The users of `user_ids` that exist, in any order, in as few reads as the backend allows
+    /// (one `BatchGetItem` per 100 on DynamoDB).
+    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>>;
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
     /// Reserves one password check for `check.phone` (known or not, so both cost the same)
     /// before it runs, in one atomic write: refused while the phone's `max_failures` checks are

@@ -288,7 +288,29 @@ async fn one_token_one_account(s: Stores) {
     );
 }
 
+async fn users_by_batch(s: Stores) {
+    for (id, phone) in [("u1", "+91a"), ("u2", "+91b"), ("u3", "+91c")] {
+        make_user(&s, id, phone).await;
+    }
+    let ids: Vec<String> = ["u3", "nobody", "u1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut found: Vec<String> = s
+        .users
+        .get_users(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.user_id)
+        .collect();
+    found.sort();
+    assert_eq!(found, ["u1", "u3"]);
+    assert!(s.users.get_users(&[]).await.unwrap().is_empty());
+}
+
 conformance!(
+    users_by_batch,
     users_and_uniqueness,
     login_lockout,
     ip_budget_spans_phones,

@@ -6,7 +6,7 @@ use super::keys::{
     phone_pk, session_sk, user_pk,
 };
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, Item, key, n, num, s, string, to_item, ttl_after};
+use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
 use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
 use crate::store::tables::{PK, SK, TTL_ATTRIBUTE, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
@@ -132,6 +132,15 @@ impl UserStore for DynamoStore {
 
     async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
         self.get_as(Table::Users, profile_key(user_id)).await
+    }
+
+    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>> {
+        let keys = user_ids.iter().map(|id| profile_key(id)).collect();
+        self.batch_get(Table::Users, keys)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {

@@ -31,6 +31,14 @@ impl UserStore for MemoryStore {
         Ok(lock(&self.users).users.get(user_id).cloned())
     }
 
+    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>> {
+        let d = lock(&self.users);
+        Ok(user_ids
+            .iter()
+            .filter_map(|id| d.users.get(id).cloned())
+            .collect())
+    }
+
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
         Ok(lock(&self.users).phones.get(phone).cloned())
     }

@@ -1,0 +1,92 @@
+//! Round trips per route, counted on the wire: every DynamoDB API call the routes make against
+//! the emulator (an SDK interceptor) and every SMS. A regression in round trips fails here.
+
+use axum::http::Method;
+use integration_tests::{CallLog, dynamo_counted};
+use serde_json::json;
+use shared::testing::{TestApp, assert_ok};
+
+fn count(calls: &[String], op: &str) -> usize {
+    calls.iter().filter(|c| *c == op).count()
+}
+
+async fn app() -> Option<(TestApp, CallLog)> {
+    let (stores, log) = dynamo_counted().await?;
+    let (auth, _) = auth_fn::routes();
+    let (pools, _) = pools_fn::routes();
+    Some((TestApp::new(stores, auth.merge(pools), &[]), log))
+}
+
+#[tokio::test]
+async fn me_reads_the_session_and_the_user_once_each() {
+    let Some((app, log)) = app().await else {
+        return;
+    };
+    let user = app.signed_in("+919816456565").await;
+    log.take();
+    assert_ok(&app.get("/v1/auth/me", &user.access_token).await, 200);
+    assert_eq!(log.take(), ["GetItem", "GetItem"]);
+}
+
+#[tokio::test]
+async fn an_otp_send_and_verify_make_one_sms_and_one_conditional_write_for_the_code() {
+    let Some((app, log)) = app().await else {
+        return;
+    };
+    let code = app.request_code("9816456565").await;
+    let sent = log.take();
+    // The cooldown and the three counters are one transaction; then the code is stored.
+    assert_eq!(sent, ["TransactWriteItems", "PutItem"]);
+    assert_eq!(app.sms.messages().len(), 1);
+    let body = json!({"phone": "9816456565", "code": code});
+    assert_ok(&app.post("/v1/auth/otp/verify", body).await, 200);
+    // Read the code, burn it (the one conditional write), store the token, look up the account.
+    assert_eq!(log.take(), ["GetItem", "DeleteItem", "PutItem", "GetItem"]);
+}
+
+#[tokio::test]
+async fn a_pool_join_is_one_transaction_and_members_one_batch_read() {
+    let Some((app, log)) = app().await else {
+        return;
+    };
+    let owner = app.signed_in("+919816456501").await;
+    let body = json!({"name": "Chit", "contribution_amount": 100, "deadline": "2026-12-31", "pool_type": "WEEKLY", "total_members": 5});
+    let r = app
+        .as_user(Method::POST, "/v1/pools", Some(body), &owner.access_token)
+        .await;
+    let id = assert_ok(&r, 201)["pool"]["pool_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut members = Vec::new();
+    for n in 2..5 {
+        let u = app.signed_in(&format!("+91981645650{n}")).await;
+        log.take();
+        let path = format!("/v1/pools/{id}/join");
+        assert_ok(
+            &app.as_user(Method::POST, &path, None, &u.access_token)
+                .await,
+            200,
+        );
+        let calls = log.take();
+        assert_eq!(count(&calls, "TransactWriteItems"), 1, "{calls:?}");
+        assert_eq!(
+            calls.len(),
+            4,
+            "authenticate (2 reads), the join, the pool read: {calls:?}"
+        );
+        members.push(u);
+    }
+    log.take();
+    let path = format!("/v1/pools/{id}/members");
+    let r = app.get(&path, &owner.access_token).await;
+    assert_eq!(assert_ok(&r, 200)["items"].as_array().unwrap().len(), 3);
+    let calls = log.take();
+    assert_eq!(count(&calls, "BatchGetItem"), 1, "{calls:?}");
+    assert_eq!(
+        count(&calls, "GetItem"),
+        3,
+        "session, user, pool: {calls:?}"
+    );
+    assert_eq!(count(&calls, "Query"), 1, "{calls:?}");
+}
