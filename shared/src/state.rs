@@ -3,12 +3,14 @@
 //! settings; nothing falls back silently.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, Runtime, SmsKind, StoreKind};
+use crate::config::{Config, ConfigError, Runtime, SmsKind, StoreKind};
 use crate::crypto::{SecretKey, random_bytes};
 use crate::sms::{ConsoleSms, SmsSender, SnsSms};
 use crate::store::dynamo::{DynamoStore, create_tables};
 use crate::store::{StoreError, Stores};
 use crate::tokens::{KeyError, TokenKeys};
+use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -55,7 +57,6 @@ impl AppState {
                 SecretKey::new(&random_bytes::<32>())
             }
         };
-        crate::password::warm_up();
         Ok(AppState {
             config: Arc::new(config),
             stores,
@@ -77,7 +78,7 @@ impl AppState {
         let stores = match config.store {
             StoreKind::Memory => Stores::memory(),
             StoreKind::Dynamodb => {
-                let sdk = sdk.insert(sdk_config().await);
+                let sdk = sdk.insert(sdk_config().await?);
                 dynamo_stores(&config, sdk).await?
             }
         };
@@ -86,7 +87,7 @@ impl AppState {
             SmsKind::Sns => {
                 let sdk = match sdk {
                     Some(sdk) => sdk,
-                    None => sdk_config().await,
+                    None => sdk_config().await?,
                 };
                 let mut b = aws_sdk_sns::config::Builder::from(&sdk);
                 if let Some(ep) = &config.sns_endpoint {
@@ -103,14 +104,38 @@ impl AppState {
     }
 }
 
+/// The Amazon Trust Services roots (and the Starfield root that cross-signs them): AWS
+/// service endpoints present chains that end there. Copied from Debian's ca-certificates.
+const AWS_ROOTS_PEM: &[u8] = include_bytes!("aws-roots.pem");
+
+/// The HTTPS client of every AWS SDK client: rustls on aws-lc with the compiled-in trust store
+/// above, so a cold start reads no certificate files (the SDK's default loads every system
+/// root while the client is built).
+fn https_client() -> Result<SharedHttpClient, StartupError> {
+    let roots = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(AWS_ROOTS_PEM);
+    let context = TlsContext::builder()
+        .with_trust_store(roots)
+        .build()
+        .map_err(|e| ConfigError(format!("TLS trust store: {e}")))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_https())
+}
+
 /// The shared AWS SDK configuration (region from the environment, else us-east-1).
-async fn sdk_config() -> aws_config::SdkConfig {
+async fn sdk_config() -> Result<aws_config::SdkConfig, StartupError> {
     let region =
         aws_config::meta::region::RegionProviderChain::default_provider().or_else("us-east-1");
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
+    Ok(aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(region)
+        .http_client(https_client()?)
         .load()
-        .await
+        .await)
 }
 
 async fn dynamo_stores(
