@@ -9,7 +9,7 @@ use crate::sms::{ConsoleSms, SmsSender, SnsSms};
 use crate::store::dynamo::{DynamoStore, create_tables};
 use crate::store::{StoreError, Stores};
 use crate::tokens::{KeyError, TokenKeys};
-use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_sdk_dynamodb::config::{Credentials, Region, SharedHttpClient};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use std::sync::Arc;
 
@@ -67,34 +67,37 @@ impl AppState {
         })
     }
 
-    /// Builds the configured adapters: one `SdkConfig`, clients reused for the process's life.
-    /// With the console sender, messages go to `outbox` when given (the local server's
-    /// `GET /_dev/sms`), else to a fresh one.
+    /// Builds the configured adapters, each SDK client once for the process's life. With the
+    /// console sender, messages go to `outbox` when given (the local server's `GET /_dev/sms`),
+    /// else to a fresh one.
     pub async fn from_config(
         config: Config,
         outbox: Option<Arc<ConsoleSms>>,
     ) -> Result<Self, StartupError> {
-        let mut sdk: Option<aws_config::SdkConfig> = None;
-        let stores = match config.store {
-            StoreKind::Memory => Stores::memory(),
-            StoreKind::Dynamodb => {
-                let sdk = sdk.insert(sdk_config().await?);
-                dynamo_stores(&config, sdk).await?
-            }
+        let needs_aws = config.store == StoreKind::Dynamodb || config.sms == SmsKind::Sns;
+        let aws = match needs_aws {
+            true => Some(Aws::from_env()?),
+            false => None,
         };
-        let sms: Arc<dyn SmsSender> = match config.sms {
-            SmsKind::Console => outbox.unwrap_or_default(),
-            SmsKind::Sns => {
-                let sdk = match sdk {
-                    Some(sdk) => sdk,
-                    None => sdk_config().await?,
-                };
-                let mut b = aws_sdk_sns::config::Builder::from(&sdk);
+        let stores = match (config.store, &aws) {
+            (StoreKind::Memory, _) => Stores::memory(),
+            (StoreKind::Dynamodb, Some(aws)) => dynamo_stores(&config, aws).await?,
+            (StoreKind::Dynamodb, None) => return Err(no_aws()),
+        };
+        let sms: Arc<dyn SmsSender> = match (config.sms, &aws) {
+            (SmsKind::Console, _) => outbox.unwrap_or_default(),
+            (SmsKind::Sns, Some(aws)) => {
+                let mut b = aws_sdk_sns::Config::builder()
+                    .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
+                    .region(aws.region.clone())
+                    .credentials_provider(aws.credentials.clone())
+                    .http_client(aws.http.clone());
                 if let Some(ep) = &config.sns_endpoint {
                     b = b.endpoint_url(ep);
                 }
                 Arc::new(SnsSms::new(aws_sdk_sns::Client::from_conf(b.build())))
             }
+            (SmsKind::Sns, None) => return Err(no_aws()),
         };
         AppState::new(config, stores, sms, Arc::new(SystemClock))
     }
@@ -127,22 +130,50 @@ fn https_client() -> Result<SharedHttpClient, StartupError> {
         .build_https())
 }
 
-/// The shared AWS SDK configuration (region from the environment, else us-east-1).
-async fn sdk_config() -> Result<aws_config::SdkConfig, StartupError> {
-    let region =
-        aws_config::meta::region::RegionProviderChain::default_provider().or_else("us-east-1");
-    Ok(aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(region)
-        .http_client(https_client()?)
-        .load()
-        .await)
+/// What every AWS SDK client shares: region, credentials and the HTTPS client. A Lambda
+/// function finds its region and its role's credentials in its environment; locally they are
+/// exported (any values for the emulator). Nothing is read from files or the network at start.
+struct Aws {
+    region: Region,
+    credentials: Credentials,
+    http: SharedHttpClient,
 }
 
-async fn dynamo_stores(
-    config: &Config,
-    sdk: &aws_config::SdkConfig,
-) -> Result<Stores, StartupError> {
-    let mut b = aws_sdk_dynamodb::config::Builder::from(sdk);
+impl Aws {
+    fn from_env() -> Result<Aws, StartupError> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let region = var("AWS_REGION")
+            .or_else(|| var("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| "us-east-1".into());
+        let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY"))
+        else {
+            return Err(ConfigError(
+                "AWS credentials are not in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"
+                    .into(),
+            )
+            .into());
+        };
+        let credentials =
+            Credentials::new(id, secret, var("AWS_SESSION_TOKEN"), None, "environment");
+        Ok(Aws {
+            region: Region::new(region),
+            credentials,
+            http: https_client()?,
+        })
+    }
+}
+
+/// An AWS adapter was chosen, and `from_config` builds [`Aws`] whenever one is.
+fn no_aws() -> StartupError {
+    ConfigError("an AWS adapter needs the AWS settings".into()).into()
+}
+
+async fn dynamo_stores(config: &Config, aws: &Aws) -> Result<Stores, StartupError> {
+    let mut b = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(aws.region.clone())
+        .credentials_provider(aws.credentials.clone())
+        .http_client(aws.http.clone());
     if let Some(ep) = &config.dynamodb_endpoint {
         b = b.endpoint_url(ep);
     }

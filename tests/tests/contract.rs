@@ -166,6 +166,14 @@ fn every_route_is_deployed_on_its_function_and_nothing_else() {
 }
 
 #[test]
+fn memory_sizes_follow_the_measurements() {
+    let t = template();
+    let size = |f: &str| t["Resources"][f]["Properties"]["MemorySize"].as_u64();
+    assert_eq!(size("AuthFunction"), Some(1024), "argon2 wants CPU");
+    assert_eq!(size("PoolsFunction"), Some(256), "no hashing");
+}
+
+#[test]
 fn the_api_is_throttled() {
     let t = template();
     let settings = &t["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"];

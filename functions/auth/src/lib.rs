@@ -13,38 +13,34 @@ use shared::app::finish;
 use shared::services::auth::Auth;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The function's routes with their OpenAPI declarations.
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(meta::health))
-        .routes(routes!(meta::jwks))
-        .routes(routes!(meta::openapi))
-        .routes(routes!(otp::request_otp))
-        .routes(routes!(otp::verify_otp))
-        .routes(routes!(account::register))
-        .routes(routes!(login::login))
-        .routes(routes!(login::refresh))
-        .routes(routes!(login::logout))
-        .routes(routes!(account::reset_password))
-        .routes(routes!(account::change_password))
-        .routes(routes!(sessions::me))
-        .routes(routes!(sessions::sessions))
-        .routes(routes!(sessions::revoke_session))
-        .routes(routes!(sessions::upsert_device))
-        .routes(routes!(account::delete_account))
-}
+shared::declare_routes!(
+    meta::health,
+    meta::jwks,
+    meta::openapi,
+    otp::request_otp,
+    otp::verify_otp,
+    account::register,
+    login::login,
+    login::refresh,
+    login::logout,
+    account::reset_password,
+    account::change_password,
+    sessions::me,
+    sessions::sessions,
+    sessions::revoke_session,
+    sessions::upsert_device,
+    account::delete_account,
+);
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {
     api().split_for_parts()
 }
 
-/// The deployable router: routes plus the shared layers.
+/// The deployable router: the routes (no OpenAPI structures) plus the shared layers.
 pub fn router(state: AppState) -> Router {
-    finish(routes().0, state)
+    finish(lambda_routes(), state)
 }
 
 /// The auth service over this process's state.

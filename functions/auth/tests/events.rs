@@ -19,7 +19,7 @@ async fn each_event_runs_through_the_handler() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/auth");
     let mut seen = Vec::new();
     for (name, event, req) in load_events(&dir) {
-        let app = TestApp::new(Stores::memory(), auth_fn::routes().0, &[]);
+        let app = TestApp::new(Stores::memory(), auth_fn::lambda_routes(), &[]);
         let res = app.send(req).await;
         assert_eq!(res.status, expected(&name), "{name}: {:?}", res.body);
         assert_eq!(

@@ -8,27 +8,24 @@ use shared::app::finish;
 use shared::services::pools::Pools;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The function's routes with their OpenAPI declarations.
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(handlers::create, handlers::list_mine))
-        .routes(routes!(handlers::get_pool))
-        .routes(routes!(handlers::join))
-        .routes(routes!(handlers::leave))
-        .routes(routes!(handlers::members))
-}
+shared::declare_routes!(
+    handlers::create,
+    handlers::list_mine,
+    handlers::get_pool,
+    handlers::join,
+    handlers::leave,
+    handlers::members,
+);
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {
     api().split_for_parts()
 }
 
-/// The deployable router: routes plus the shared layers.
+/// The deployable router: the routes (no OpenAPI structures) plus the shared layers.
 pub fn router(state: AppState) -> Router {
-    finish(routes().0, state)
+    finish(lambda_routes(), state)
 }
 
 /// The pools service over this process's state.

@@ -169,3 +169,40 @@ pub fn operations(doc: &Value) -> Vec<(String, String)> {
 pub fn route_list(api: &OpenApi) -> Vec<(String, String)> {
     operations(&serde_json::to_value(api).unwrap_or_default())
 }
+
+/// Declares a function's routes once, as `module::handler` (each handler carries its
+/// `#[utoipa::path]`), and expands to:
+/// - `api()`: the routes with their OpenAPI declarations (the document, the local server);
+/// - `lambda_routes()`: the same routes without building the OpenAPI structures (what a
+///   deployed function serves; building the schemas would cost a cold start milliseconds).
+///
+/// The crate using it depends on `axum`, `utoipa` and `utoipa-axum`.
+#[macro_export]
+macro_rules! declare_routes {
+    ($($module:ident :: $handler:ident),* $(,)?) => {
+        /// The function's routes with their OpenAPI declarations.
+        pub fn api() -> utoipa_axum::router::OpenApiRouter<$crate::state::AppState> {
+            utoipa_axum::router::OpenApiRouter::new()
+                $( .routes(utoipa_axum::routes!($module::$handler)) )*
+        }
+
+        /// The function's routes alone (no OpenAPI structures are built).
+        pub fn lambda_routes() -> axum::Router<$crate::state::AppState> {
+            use utoipa::Path as _;
+            use utoipa_axum::PathItemExt as _;
+            let router = axum::Router::new();
+            $(
+                let router = utoipa_axum::paste! {{
+                    let path = $module::[<__path_ $handler>]::path();
+                    let methods = $module::[<__path_ $handler>]::methods();
+                    let method_router = methods.iter().fold(
+                        axum::routing::MethodRouter::new(),
+                        |r, m| r.on(m.to_method_filter(), $module::$handler),
+                    );
+                    router.route(&path, method_router)
+                }};
+            )*
+            router
+        }
+    };
+}
