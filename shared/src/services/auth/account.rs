@@ -95,14 +95,8 @@ impl Auth<'_> {
     ) -> Result<()> {
         validate::password("new_password", &new_password)?;
         let (hash, v) = self.live_verification(verification_token).await?;
-        let Some(user_id) = self.users.user_id_by_phone(&v.phone).await? else {
-            return Err(Error::AccountNotFound);
-        };
-        let user = self
-            .users
-            .get_user(&user_id)
-            .await?
-            .ok_or(Error::AccountNotFound)?;
+        let user = self.account_of(&v.phone).await?;
+        let user_id = user.user_id.clone();
         validate::new_password("new_password", &new_password, &user.phone, &user.name)?;
         let change = PasswordChange {
             user_id: user_id.clone(),

@@ -93,14 +93,7 @@ impl Auth<'_> {
 
     async fn login_with_token(&self, token: &str, device: Option<Device>) -> Result<SignedIn> {
         let (hash, v) = self.live_verification(token).await?;
-        let Some(user_id) = self.users.user_id_by_phone(&v.phone).await? else {
-            return Err(Error::AccountNotFound);
-        };
-        let user = self
-            .users
-            .get_user(&user_id)
-            .await?
-            .ok_or(Error::AccountNotFound)?;
+        let user = self.account_of(&v.phone).await?;
         if !user.is_active() {
             return Err(Error::AccountSuspended);
         }

@@ -15,7 +15,7 @@ pub use sessions::IssuedTokens;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
-use crate::domain::{CheckDenied, Error, PasswordCheck, Result, Verification};
+use crate::domain::{CheckDenied, Error, PasswordCheck, Result, User, Verification};
 use crate::password;
 use crate::phone::{Phone, PhoneError};
 use crate::sms::SmsSender;
@@ -101,6 +101,17 @@ impl<'a> Auth<'a> {
             Some(v) if v.expires_at_ms > self.now_ms() => Ok((hash, v)),
             _ => Err(Error::VerificationTokenInvalid),
         }
+    }
+
+    /// The account registered for a (verified) phone.
+    async fn account_of(&self, phone: &str) -> Result<User> {
+        let Some(user_id) = self.users.user_id_by_phone(phone).await? else {
+            return Err(Error::AccountNotFound);
+        };
+        self.users
+            .get_user(&user_id)
+            .await?
+            .ok_or(Error::AccountNotFound)
     }
 
     /// Deletes dead sessions after a revoke-all. They are already unusable (epoch), so a
