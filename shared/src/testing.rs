@@ -317,6 +317,22 @@ impl TestApp {
     }
 }
 
+/// Runs `n` copies of `f` at once on the runtime's workers and returns their results in order
+/// (races: exactly-one-winner and never-over-the-limit tests).
+pub async fn race<F, Fut, T>(n: usize, f: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(f(i))).collect();
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        out.push(h.await.expect("a raced task panicked"));
+    }
+    out
+}
+
 /// Every API Gateway HTTP API (payload 2.0) event in `dir`, as (file stem, the event's JSON,
 /// the request lambda_http makes of it).
 pub fn load_events(dir: &std::path::Path) -> Vec<(String, Value, Request<Body>)> {

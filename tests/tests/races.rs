@@ -1,10 +1,9 @@
 //! Races through the real router on both stores: exactly one winner, however many at once.
 
 use axum::http::StatusCode;
-use futures::future::join_all;
 use serde_json::json;
 use shared::store::Stores;
-use shared::testing::{TestApp, token};
+use shared::testing::{TestApp, race, token};
 use std::sync::Arc;
 
 const PHONE: &str = "9816456565";
@@ -15,19 +14,15 @@ fn app(stores: Stores) -> Arc<TestApp> {
 
 async fn parallel_verifies_of_one_code(app: Arc<TestApp>) {
     let code = app.request_code(PHONE).await;
-    let tasks = (0..10).map(|_| {
+    let results = race(10, |_| {
         let app = app.clone();
         let code = code.clone();
-        tokio::spawn(async move {
+        async move {
             app.post("/v1/auth/otp/verify", json!({"phone": PHONE, "code": code}))
                 .await
-        })
-    });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task"))
-        .collect();
+        }
+    })
+    .await;
     let ok = results
         .iter()
         .filter(|r| r.status == StatusCode::OK)
@@ -40,22 +35,18 @@ async fn parallel_verifies_of_one_code(app: Arc<TestApp>) {
 
 async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
     let vt = app.verification_token(PHONE).await;
-    let tasks = (0..10).map(|i| {
+    let results = race(10, |i| {
         let app = app.clone();
         let vt = vt.clone();
-        tokio::spawn(async move {
+        async move {
             app.post(
                 "/v1/auth/register",
                 json!({"verification_token": vt, "name": format!("N{i}")}),
             )
             .await
-        })
-    });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task"))
-        .collect();
+        }
+    })
+    .await;
     assert_eq!(
         results
             .iter()
@@ -81,19 +72,15 @@ async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
 async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
     let reg = app.register(PHONE, "race horse 7391").await;
     let rt = token(&reg, "refresh_token");
-    let tasks = (0..10).map(|_| {
+    let results = race(10, |_| {
         let app = app.clone();
         let rt = rt.clone();
-        tokio::spawn(async move {
+        async move {
             app.post("/v1/auth/refresh", json!({"refresh_token": rt}))
                 .await
-        })
-    });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task"))
-        .collect();
+        }
+    })
+    .await;
     // Within the grace window every caller gets the one successor: a single rotation won.
     assert!(
         results.iter().all(|r| r.status == StatusCode::OK),
@@ -131,19 +118,15 @@ async fn no_grace_means_one_refresh_wins(stores: Stores) {
         &app.register(PHONE, "race horse 7391").await,
         "refresh_token",
     );
-    let tasks = (0..10).map(|_| {
+    let results = race(10, |_| {
         let app = app.clone();
         let rt = rt.clone();
-        tokio::spawn(async move {
+        async move {
             app.post("/v1/auth/refresh", json!({"refresh_token": rt}))
                 .await
-        })
-    });
-    let results: Vec<_> = join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task"))
-        .collect();
+        }
+    })
+    .await;
     let ok = results
         .iter()
         .filter(|r| r.status == StatusCode::OK)

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use shared::domain::UserStatus;
 use shared::store::Stores;
 use shared::testing::{
-    FailingSms, TestApp, TestResponse, assert_error, assert_invalid, assert_ok, token,
+    FailingSms, TestApp, TestResponse, assert_error, assert_invalid, assert_ok, race, token,
 };
 use std::sync::Arc;
 
@@ -37,17 +37,6 @@ async fn authed(
     bearer: &str,
 ) -> TestResponse {
     app.call(method, path, body, Some(bearer)).await
-}
-
-/// Awaits spawned requests.
-async fn futures_join(
-    tasks: impl Iterator<Item = tokio::task::JoinHandle<TestResponse>>,
-) -> Vec<TestResponse> {
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.expect("task"));
-    }
-    out
 }
 
 #[path = "handlers/account.rs"]

@@ -1,6 +1,5 @@
 //! Records and helpers shared by the conformance cases.
 
-use futures::future::join_all;
 use shared::domain::{
     Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, User, Verification,
 };
@@ -102,17 +101,4 @@ pub async fn make_user(s: &Stores, id: &str, phone: &str) {
     assert_eq!(created.unwrap(), Ok(()));
 }
 
-/// Runs `n` copies of `f` at once on the multi-threaded runtime.
-pub async fn race<F, Fut, T>(n: usize, f: F) -> Vec<T>
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(f(i))).collect();
-    join_all(handles)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task panicked"))
-        .collect()
-}
+pub use shared::testing::race;

@@ -258,19 +258,19 @@ async fn logout_revokes_access_and_refresh_at_once() {
 async fn parallel_guesses_check_at_most_the_budget() {
     let app = Arc::new(app());
     app.register(PHONE, PW).await;
-    let tasks = (0..30).map(|i| {
+    let results = race(30, |i| {
         let app = app.clone();
         let pw = if i == 17 {
             PW.to_string()
         } else {
             format!("wrong guess {i}")
         };
-        tokio::spawn(async move {
+        async move {
             app.post("/v1/auth/login", json!({"phone": PHONE, "password": pw}))
                 .await
-        })
-    });
-    let results: Vec<TestResponse> = futures_join(tasks).await;
+        }
+    })
+    .await;
     let checked = results
         .iter()
         .filter(|r| r.status != StatusCode::LOCKED)
@@ -340,14 +340,15 @@ async fn password_sign_ins_per_source_ip_are_capped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn password_hashing_is_bounded_by_the_cores() {
     let app = Arc::new(app_with(&[("LOGIN_MAX_PER_IP_HOUR", "1000")]));
-    let tasks = (0..40).map(|i| {
+    let results = race(40, |i| {
         let app = app.clone();
-        tokio::spawn(async move {
+        async move {
             let body = json!({"phone": format!("98164{i:05}"), "password": "no such user 1"});
             app.post("/v1/auth/login", body).await
-        })
-    });
-    for r in futures_join(tasks).await {
+        }
+    })
+    .await;
+    for r in results {
         assert_error(&r, 401, "INVALID_CREDENTIALS");
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
