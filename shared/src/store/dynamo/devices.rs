@@ -6,9 +6,9 @@ use super::expr::Cond;
 use super::keys::{DEVICE_PREFIX, device_sk, user_pk};
 use super::sessions::{Capped, MAX_ROUNDS};
 use super::tx::Transaction;
-use super::{DynamoStore, Item, from_item, key, n, num, to_item};
+use super::{DynamoStore, from_item, key, key_of, n, num, to_item};
 use crate::domain::Device;
-use crate::store::tables::{PK, SK, Table};
+use crate::store::tables::Table;
 use crate::store::{DeviceStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -56,12 +56,7 @@ impl DeviceStore for DynamoStore {
             else {
                 return Err(StoreError::Unavailable("no such user".into()));
             };
-            let oldest: Item = oldest
-                .iter()
-                .filter(|(name, _)| *name == PK || *name == SK)
-                .map(|(a, v)| (a.clone(), v.clone()))
-                .collect();
-            if self.replace_oldest(item.clone(), oldest).await? {
+            if self.replace_oldest(item.clone(), key_of(oldest)).await? {
                 return Ok(());
             }
         }

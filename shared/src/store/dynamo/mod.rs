@@ -43,6 +43,14 @@ fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
 }
 
+/// The key (partition and sort key) of a stored item.
+fn key_of(item: &Item) -> Item {
+    item.iter()
+        .filter(|(name, _)| *name == PK || *name == SK)
+        .map(|(a, v)| (a.clone(), v.clone()))
+        .collect()
+}
+
 /// The item of a record, under its key.
 fn to_item<T: Serialize>(rec: &T, k: Item) -> StoreResult<Item> {
     let mut item: Item =

@@ -6,9 +6,9 @@ use super::keys::{
     phone_pk, session_sk, user_pk,
 };
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
+use super::{DynamoStore, Item, from_item, key, key_of, n, num, s, string, to_item, ttl_after};
 use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
-use crate::store::tables::{PK, SK, TTL_ATTRIBUTE, Table};
+use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -265,12 +265,8 @@ impl UserStore for DynamoStore {
             .query_prefix(Table::Users, pk.clone(), SESSION_PREFIX)
             .await?;
         rest.extend(self.query_prefix(Table::Users, pk, DEVICE_PREFIX).await?);
-        for item in rest {
-            let k: Item = item
-                .into_iter()
-                .filter(|(name, _)| name == PK || name == SK)
-                .collect();
-            self.delete_key(Table::Users, k).await?;
+        for item in &rest {
+            self.delete_key(Table::Users, key_of(item)).await?;
         }
         let t = self.table(Table::Users);
         let own_claim = Cond::item_absent().or(Cond::eq("user_id", s(&user.user_id)));
