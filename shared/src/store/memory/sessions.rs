@@ -13,18 +13,14 @@ impl SessionStore for MemoryStore {
             return Err(StoreError::Unavailable("no such user".into()));
         }
         let mut sessions = lock(&self.sessions);
-        loop {
-            let held = of_user(&sessions, &s.user_id);
-            if held.len() < max {
-                break;
-            }
-            match held
-                .iter()
-                .min_by_key(|x| (x.created_at_ms, x.session_id.clone()))
-            {
-                Some(oldest) => sessions.remove(&key(&oldest.user_id, &oldest.session_id)),
-                None => break,
-            };
+        let mut held = of_user(&sessions, &s.user_id);
+        held.sort_by(|a, b| {
+            (a.created_at_ms, &a.session_id).cmp(&(b.created_at_ms, &b.session_id))
+        });
+        // The oldest go until the new one fits within `max`.
+        let excess = (held.len() + 1).saturating_sub(max);
+        for oldest in held.iter().take(excess) {
+            sessions.remove(&key(&oldest.user_id, &oldest.session_id));
         }
         sessions.insert(key(&s.user_id, &s.session_id), s.clone());
         Ok(())
