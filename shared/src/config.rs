@@ -59,6 +59,9 @@ pub struct Config {
     pub tables: TableNames,
     pub dynamodb_endpoint: Option<String>,
     pub sns_endpoint: Option<String>,
+    pub s3_endpoint: Option<String>,
+    /// The private bucket of KYC document images.
+    pub documents_bucket: String,
     pub create_tables: bool,
     pub sms: SmsKind,
     pub default_country: Id,
@@ -82,6 +85,8 @@ pub struct Config {
     pub jwt_audience: String,
     /// Table variables that were not set (defaults used); fatal in Lambda.
     missing_tables: Vec<&'static str>,
+    /// `DOCUMENTS_BUCKET` was not set (the default was used); fatal in Lambda.
+    documents_bucket_unset: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -108,12 +113,17 @@ impl Config {
         let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
         let config = Config {
             missing_tables,
+            documents_bucket_unset: env.get("DOCUMENTS_BUCKET").is_none(),
             runtime,
             port: env.num("PORT", 3000, 1, 65535)? as u16,
             store: env.store(lambda)?,
             tables,
             dynamodb_endpoint: env.get("DYNAMODB_ENDPOINT"),
             sns_endpoint: env.get("SNS_ENDPOINT"),
+            s3_endpoint: env.get("S3_ENDPOINT"),
+            documents_bucket: env
+                .get("DOCUMENTS_BUCKET")
+                .unwrap_or_else(|| "documents".into()),
             create_tables: env.flag("CREATE_TABLES")?,
             sms: env.sms(lambda)?,
             default_country: env.default_country()?,
@@ -164,6 +174,9 @@ impl Config {
         }
         if self.secret_key.is_none() {
             problems.push("SECRET_KEY is required".into());
+        }
+        if self.documents_bucket_unset {
+            problems.push("DOCUMENTS_BUCKET is required".into());
         }
         for name in &self.missing_tables {
             problems.push(format!("{name} is required"));
@@ -359,6 +372,7 @@ mod tests {
             "USERS_TABLE",
             "OTPS_TABLE",
             "POOLS_TABLE",
+            "DOCUMENTS_BUCKET",
         ] {
             assert!(err.0.contains(needle), "{needle} missing from {}", err.0);
         }
@@ -378,11 +392,13 @@ mod tests {
                 ("USERS_TABLE", "u"),
                 ("OTPS_TABLE", "o"),
                 ("POOLS_TABLE", "p"),
+                ("DOCUMENTS_BUCKET", "docs"),
             ]),
         )
         .unwrap();
         assert_eq!(c.store, StoreKind::Dynamodb);
         assert_eq!(c.sms, SmsKind::Sns);
         assert_eq!(c.tables.get(crate::store::tables::Table::Users), "u");
+        assert_eq!(c.documents_bucket, "docs");
     }
 }

@@ -1,7 +1,9 @@
-//! Small crypto helpers: CSPRNG bytes, keyed hashes and constant-time comparison.
+//! Small crypto helpers: CSPRNG bytes, keyed hashes, sealing and constant-time comparison.
 //! Everything secret that we persist (OTP codes, verification tokens) is stored only as
-//! HMAC-SHA256 under `SECRET_KEY`; comparisons of secrets go through [`ct_eq`].
+//! HMAC-SHA256 under `SECRET_KEY`; what must be read back (document numbers) is sealed with
+//! AES-256-GCM under a key derived from it. Comparisons of secrets go through [`ct_eq`].
 
+use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use aws_lc_rs::{digest, hmac, rand as lc_rand};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -32,6 +34,50 @@ impl SecretKey {
     /// Hex of [`Self::mac`], the form we store.
     pub fn mac_hex(&self, domain: &str, parts: &[&[u8]]) -> String {
         hex::encode(self.mac(domain, parts))
+    }
+
+    /// The AES-256-GCM key of `domain`, derived from this key (never the key itself).
+    fn aead_key(&self, domain: &str) -> LessSafeKey {
+        let derived = self.mac("aead-key", &[domain.as_bytes()]);
+        // A 32-byte key is always valid for AES-256.
+        let key = UnboundKey::new(&AES_256_GCM, &derived).unwrap_or_else(|_| std::process::abort());
+        LessSafeKey::new(key)
+    }
+
+    /// Encrypts `plaintext` bound to `aad` (it opens only with the same `aad`): base64url of a
+    /// random 96-bit nonce followed by the ciphertext and tag.
+    pub fn seal(&self, domain: &str, aad: &[u8], plaintext: &[u8]) -> String {
+        let nonce = random_bytes::<NONCE_LEN>();
+        let mut buf = plaintext.to_vec();
+        let sealed = self.aead_key(domain).seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(aad),
+            &mut buf,
+        );
+        if sealed.is_err() {
+            // Only an input beyond GCM's limit (64 GiB) fails.
+            std::process::abort();
+        }
+        let mut out = nonce.to_vec();
+        out.extend(buf);
+        b64url(&out)
+    }
+
+    /// The plaintext of [`Self::seal`], or `None` if it was altered, sealed under another key
+    /// or bound to another `aad`.
+    pub fn open(&self, domain: &str, aad: &[u8], sealed: &str) -> Option<Vec<u8>> {
+        let bytes = b64url_decode(sealed)?;
+        if bytes.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, ct) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut buf = ct.to_vec();
+        let plain = self
+            .aead_key(domain)
+            .open_in_place(nonce, Aad::from(aad), &mut buf)
+            .ok()?;
+        Some(plain.to_vec())
     }
 }
 
@@ -112,6 +158,24 @@ mod tests {
         assert_ne!(k1.mac("d", &[b"ab", b"c"]), k1.mac("d", &[b"a", b"bc"]));
         assert_ne!(k1.mac("d1", &[b"x"]), k1.mac("d2", &[b"x"]));
         assert_eq!(k1.mac_hex("d", &[b"x"]).len(), 64);
+    }
+
+    #[test]
+    fn sealing_binds_key_domain_and_associated_data() {
+        let k1 = SecretKey::new(b"k1-0123456789abcdef0123456789abcdef");
+        let k2 = SecretKey::new(b"k2-0123456789abcdef0123456789abcdef");
+        let a = k1.seal("doc", b"user-1", b"234567890124");
+        let b = k1.seal("doc", b"user-1", b"234567890124");
+        assert_ne!(a, b, "a fresh nonce each time");
+        assert!(!a.contains("234567890124"));
+        assert_eq!(k1.open("doc", b"user-1", &a).unwrap(), b"234567890124");
+        assert!(k1.open("doc", b"user-2", &a).is_none());
+        assert!(k1.open("other", b"user-1", &a).is_none());
+        assert!(k2.open("doc", b"user-1", &a).is_none());
+        let mut t = b64url_decode(&a).unwrap();
+        t[14] ^= 1;
+        assert!(k1.open("doc", b"user-1", &b64url(&t)).is_none());
+        assert!(k1.open("doc", b"user-1", "AA").is_none());
     }
 
     #[test]

@@ -194,6 +194,18 @@ fn conflict(c: Conflict) -> ApiError {
         Conflict::AlreadyMember => ("ALREADY_MEMBER", "you are already a member of this pool"),
         Conflict::PoolFull => ("POOL_FULL", "this pool has no free seat"),
         Conflict::PoolClosed => ("POOL_CLOSED", "this pool's deadline has passed"),
+        Conflict::KycAlreadySubmitted => (
+            "KYC_ALREADY_SUBMITTED",
+            "a KYC submission is already pending or verified",
+        ),
+        Conflict::InsufficientFunds => (
+            "INSUFFICIENT_FUNDS",
+            "the balance or points would go below zero",
+        ),
+        Conflict::IdempotencyKeyReused => (
+            "IDEMPOTENCY_KEY_REUSED",
+            "this idempotency_key was used for a different request",
+        ),
     };
     ApiError::new(StatusCode::CONFLICT, code, message)
 }

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod objects;
 pub mod openapi;
 pub mod password;
 pub mod phone;

@@ -5,6 +5,9 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, Runtime, SmsKind, StoreKind};
 use crate::crypto::{SecretKey, random_bytes};
+use crate::objects::ObjectStore;
+use crate::objects::local::LocalObjects;
+use crate::objects::s3::S3Objects;
 use crate::sms::{ConsoleSms, SmsSender, SnsSms};
 use crate::store::dynamo::{DynamoStore, create_tables};
 use crate::store::{StoreError, Stores};
@@ -18,9 +21,30 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub stores: Stores,
     pub sms: Arc<dyn SmsSender>,
+    /// KYC document images.
+    pub objects: Arc<dyn ObjectStore>,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<TokenKeys>,
     pub secret: SecretKey,
+}
+
+/// What the local server shares with its development routes: the console sender's outbox
+/// (`GET /_dev/sms`) and the local object store (`PUT /_dev/uploads/...`).
+#[derive(Clone)]
+pub struct DevParts {
+    pub outbox: Arc<ConsoleSms>,
+    pub uploads: Arc<LocalObjects>,
+}
+
+impl DevParts {
+    /// Fresh parts for a local server on `port`.
+    pub fn new(config: &Config) -> Self {
+        let base = format!("http://127.0.0.1:{}", config.port);
+        DevParts {
+            outbox: Arc::new(ConsoleSms::new()),
+            uploads: Arc::new(LocalObjects::new(&config.documents_bucket, &base)),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +63,7 @@ impl AppState {
         config: Config,
         stores: Stores,
         sms: Arc<dyn SmsSender>,
+        objects: Arc<dyn ObjectStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
         let keys = match &config.jwt_signing_key_pem {
@@ -61,19 +86,19 @@ impl AppState {
             config: Arc::new(config),
             stores,
             sms,
+            objects,
             clock,
             keys: Arc::new(keys),
             secret,
         })
     }
 
-    /// Builds the configured adapters, each SDK client once for the process's life. With the
-    /// console sender, messages go to `outbox` when given (the local server's `GET /_dev/sms`),
-    /// else to a fresh one.
-    pub async fn from_config(
-        config: Config,
-        outbox: Option<Arc<ConsoleSms>>,
-    ) -> Result<Self, StartupError> {
+    /// Builds the configured adapters, each SDK client once for the process's life. The
+    /// console sender and the local object store are `dev`'s when given (the local server's
+    /// development routes), else fresh ones. Documents go to S3 with `STORE=dynamodb`, else to
+    /// the local stand-in.
+    pub async fn from_config(config: Config, dev: Option<DevParts>) -> Result<Self, StartupError> {
+        let dev = dev.unwrap_or_else(|| DevParts::new(&config));
         let needs_aws = config.store == StoreKind::Dynamodb || config.sms == SmsKind::Sns;
         let aws = match needs_aws {
             true => Some(Aws::from_env()?),
@@ -85,7 +110,7 @@ impl AppState {
             (StoreKind::Dynamodb, None) => return Err(no_aws()),
         };
         let sms: Arc<dyn SmsSender> = match (config.sms, &aws) {
-            (SmsKind::Console, _) => outbox.unwrap_or_default(),
+            (SmsKind::Console, _) => dev.outbox,
             (SmsKind::Sns, Some(aws)) => {
                 let mut b = aws_sdk_sns::Config::builder()
                     .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
@@ -99,7 +124,12 @@ impl AppState {
             }
             (SmsKind::Sns, None) => return Err(no_aws()),
         };
-        AppState::new(config, stores, sms, Arc::new(SystemClock))
+        let objects: Arc<dyn ObjectStore> = match (config.store, &aws) {
+            (StoreKind::Memory, _) => dev.uploads,
+            (StoreKind::Dynamodb, Some(aws)) => Arc::new(s3_objects(&config, aws).await?),
+            (StoreKind::Dynamodb, None) => return Err(no_aws()),
+        };
+        AppState::new(config, stores, sms, objects, Arc::new(SystemClock))
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -183,4 +213,29 @@ async fn dynamo_stores(config: &Config, aws: &Aws) -> Result<Stores, StartupErro
         tracing::info!("DynamoDB tables are present");
     }
     Ok(Stores::of(DynamoStore::new(client, config.tables.clone())))
+}
+
+/// The documents bucket through S3 (path-style addressing against an emulator). Checksums are
+/// only sent where S3 requires them, so a presigned `PUT` does not pin an empty body's.
+async fn s3_objects(config: &Config, aws: &Aws) -> Result<S3Objects, StartupError> {
+    use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
+    let mut b = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws.region.clone())
+        .credentials_provider(aws.credentials.clone())
+        .http_client(aws.http.clone())
+        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+        .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+    if let Some(ep) = &config.s3_endpoint {
+        b = b.endpoint_url(ep).force_path_style(true);
+    }
+    let objects = S3Objects::new(
+        aws_sdk_s3::Client::from_conf(b.build()),
+        config.documents_bucket.clone(),
+    );
+    if config.create_tables && config.runtime == Runtime::Local {
+        objects.ensure_bucket().await?;
+        tracing::info!(bucket = %config.documents_bucket, "documents bucket is present");
+    }
+    Ok(objects)
 }

@@ -6,6 +6,7 @@ use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
 use crate::domain::{User, Verification};
+use crate::objects::local::{LocalObjects, UPLOAD_PATH};
 use crate::services::auth::{Auth, new_epoch};
 use crate::sms::{ConsoleSms, SmsError, SmsSender};
 use crate::state::AppState;
@@ -45,6 +46,8 @@ impl SmsSender for FailingSms {
 pub struct TestApp {
     pub state: AppState,
     pub sms: Arc<ConsoleSms>,
+    /// The local object store the app's documents go to.
+    pub uploads: Arc<LocalObjects>,
     pub clock: Arc<FakeClock>,
     pub router: Router,
 }
@@ -126,7 +129,13 @@ impl TestApp {
             .single();
         let clock = Arc::new(FakeClock::new(start.unwrap_or_default()));
         let sender: Arc<dyn SmsSender> = sender.unwrap_or_else(|| sms.clone());
-        let state = match AppState::new(config(overrides), stores, sender, clock.clone()) {
+        let config = config(overrides);
+        let uploads = Arc::new(LocalObjects::new(
+            &config.documents_bucket,
+            "http://127.0.0.1:3000",
+        ));
+        let objects = uploads.clone();
+        let state = match AppState::new(config, stores, sender, objects, clock.clone()) {
             Ok(s) => s,
             Err(e) => panic!("test state: {e}"),
         };
@@ -134,9 +143,23 @@ impl TestApp {
         TestApp {
             state,
             sms,
+            uploads,
             clock,
             router,
         }
+    }
+
+    /// Sends `bytes` to a presigned upload URL of this app's local object store, as the app
+    /// would (`content_type` is the header it sends).
+    pub fn upload(&self, url: &str, content_type: &str, bytes: &[u8]) -> Result<(), String> {
+        let rest = url
+            .split_once(UPLOAD_PATH)
+            .map(|(_, r)| r)
+            .ok_or("not a local upload URL")?;
+        let (key, query) = rest.split_once('?').ok_or("no query")?;
+        self.uploads
+            .accept_put(key, query, Some(content_type), bytes)
+            .map_err(|e| e.to_string())
     }
 
     pub fn stores(&self) -> &Stores {
@@ -146,7 +169,15 @@ impl TestApp {
     /// The auth service over this app's state (fixtures mint tokens with it).
     pub fn auth(&self) -> Auth<'_> {
         let s = &self.state;
-        Auth::new(&s.stores, &*s.sms, &*s.clock, &s.keys, &s.secret, &s.config)
+        Auth::new(
+            &s.stores,
+            &*s.objects,
+            &*s.sms,
+            &*s.clock,
+            &s.keys,
+            &s.secret,
+            &s.config,
+        )
     }
 
     /// A registered, signed-in user for `phone` (E.164), made through the ports.

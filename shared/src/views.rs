@@ -25,8 +25,7 @@ pub struct UserView {
     pub role: Role,
     pub status: UserStatus,
     /// True when name, email, dob, state, city, family size, annual income and business
-    /// location are all set; the last three belong to the users function's profile, so this
-    /// stays false until that exists.
+    /// location are all set.
     pub is_profile_complete: bool,
     pub kyc_status: KycStatus,
     pub risk_band: Option<RiskBand>,
@@ -49,7 +48,7 @@ impl UserView {
             dob: u.dob.clone(),
             role,
             status: u.status,
-            is_profile_complete: false,
+            is_profile_complete: u.is_profile_complete(),
             kyc_status: u.kyc_status,
             risk_band: u.risk_band,
             has_password: u.password_hash.is_some(),

@@ -109,6 +109,7 @@ fn environment(runtime_api: &str, key_pem: &str) -> Vec<(String, String)> {
         ("AWS_SECRET_ACCESS_KEY", "bench"),
         ("SECRET_KEY", "0123456789abcdef0123456789abcdef0123456789"),
         ("JWT_SIGNING_KEY", key_pem),
+        ("DOCUMENTS_BUCKET", "bench-documents"),
         ("RUST_LOG", "warn"),
     ]
     .iter()

@@ -45,5 +45,13 @@ pub fn router(state: AppState) -> Router {
 
 /// The auth service over this process's state.
 fn svc(s: &AppState) -> Auth<'_> {
-    Auth::new(&s.stores, &*s.sms, &*s.clock, &s.keys, &s.secret, &s.config)
+    Auth::new(
+        &s.stores,
+        &*s.objects,
+        &*s.sms,
+        &*s.clock,
+        &s.keys,
+        &s.secret,
+        &s.config,
+    )
 }

@@ -1,30 +1,60 @@
 //! The local development server's assembly (never deployed): every function's routes on the
 //! deployed paths, the whole API's OpenAPI document, and the development-only routes.
 
-use axum::extract::State;
-use axum::routing::get;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde_json::Value;
-use shared::sms::ConsoleSms;
-use shared::state::AppState;
-use std::sync::Arc;
+use shared::app::finish;
+use shared::domain::MAX_UPLOAD_BYTES;
+use shared::state::{AppState, DevParts};
 
 /// Every function's routes, and the OpenAPI document they declare.
 pub fn api() -> (Router<AppState>, Value) {
     let (auth, auth_doc) = auth_fn::routes();
+    let (users, users_doc) = users_fn::routes();
     let (pools, pools_doc) = pools_fn::routes();
-    let doc = shared::openapi::document([auth_doc, pools_doc]);
-    (auth.merge(pools), doc)
+    let doc = shared::openapi::document([auth_doc, users_doc, pools_doc]);
+    (auth.merge(users).merge(pools), doc)
 }
 
-/// The API's routes plus `GET /_dev/sms`, the console sender's outbox.
-pub fn routes(outbox: Arc<ConsoleSms>) -> Router<AppState> {
+/// The API with the shared layers, plus the development routes: `GET /_dev/sms` (the console
+/// sender's outbox) and `PUT /_dev/uploads/{key}` (the local stand-in for S3's presigned
+/// uploads, which takes raw image bytes, so it sits outside the JSON body guard).
+pub fn app(state: AppState, dev: DevParts) -> Router {
     let dev = Router::new()
         .route("/_dev/sms", get(dev_sms))
-        .with_state(outbox);
-    api().0.merge(dev)
+        .route("/_dev/uploads/{*key}", put(dev_upload))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            MAX_UPLOAD_BYTES as usize + 1,
+        ))
+        .with_state(dev);
+    finish(api().0, state).merge(dev)
 }
 
-async fn dev_sms(State(outbox): State<Arc<ConsoleSms>>) -> Json<Value> {
-    Json(serde_json::json!({ "messages": outbox.messages() }))
+async fn dev_sms(State(dev): State<DevParts>) -> Json<Value> {
+    Json(serde_json::json!({ "messages": dev.outbox.messages() }))
+}
+
+/// Answers like S3: 200 when stored, 403 for a bad or expired signature, 400 when the content
+/// type or length differs from what was signed.
+async fn dev_upload(
+    State(dev): State<DevParts>,
+    Path(key): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    use shared::objects::local::UploadRefused as R;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let query = query.unwrap_or_default();
+    match dev.uploads.accept_put(&key, &query, content_type, &body) {
+        Ok(()) => (StatusCode::OK, String::new()),
+        Err(e @ (R::Signature | R::Expired)) => (StatusCode::FORBIDDEN, e.to_string()),
+        Err(e @ (R::ContentType | R::Length)) => (StatusCode::BAD_REQUEST, e.to_string()),
+    }
 }

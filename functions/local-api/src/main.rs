@@ -1,12 +1,10 @@
 //! The local development server (never deployed): every function's routes in one process,
-//! on the deployed paths, plus `GET /_dev/sms`.
+//! on the deployed paths, plus `GET /_dev/sms` and `PUT /_dev/uploads/...`.
 
-use shared::app::{finish, init_logging};
+use shared::app::init_logging;
 use shared::config::{Config, Runtime};
-use shared::sms::ConsoleSms;
-use shared::state::AppState;
+use shared::state::{AppState, DevParts};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 fn fail(what: &str, e: impl std::fmt::Display) -> ! {
     tracing::error!(error = %e, "local-api cannot start: {what}");
@@ -19,11 +17,11 @@ async fn main() {
     let config = Config::from_env(Runtime::Local).unwrap_or_else(|e| fail("settings", e));
     let port = config.port;
     let (store, sms) = (config.store, config.sms);
-    let outbox = Arc::new(ConsoleSms::new());
-    let state = AppState::from_config(config, Some(outbox.clone()))
+    let dev = DevParts::new(&config);
+    let state = AppState::from_config(config, Some(dev.clone()))
         .await
         .unwrap_or_else(|e| fail("state", e));
-    let app = finish(local_api::routes(outbox), state);
+    let app = local_api::app(state, dev);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr)
         .await

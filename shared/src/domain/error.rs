@@ -10,6 +10,12 @@ pub enum Conflict {
     AlreadyMember,
     PoolFull,
     PoolClosed,
+    /// A KYC submission is pending or verified (or changed meanwhile).
+    KycAlreadySubmitted,
+    /// The balance or points would go below zero.
+    InsufficientFunds,
+    /// An idempotency key reused for a different request.
+    IdempotencyKeyReused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

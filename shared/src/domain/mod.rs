@@ -3,19 +3,38 @@
 //! renders RFC 3339 at the edge.
 
 mod error;
+mod kyc;
 mod otp;
 mod pool;
+mod profile;
+mod risk;
 mod session;
 mod user;
+mod wallet;
 
 pub use error::{Conflict, Error, Result};
+pub use kyc::{
+    DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, UploadPurpose,
+    mask_document_number,
+};
 pub use otp::{CheckDenied, OtpRecord, PasswordCheck, SendDenied, SendPlan, Verification};
 pub use pool::{
     CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
     Pool, PoolStatus, PoolType,
 };
+pub use profile::{
+    Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,
+};
+pub use risk::{
+    AgeBracket, Family, JobAge, Living, Loans, RiskAnswers, RiskAssessment, RiskFactor, Saving,
+    band_of,
+};
 pub use session::{Device, MAX_DEVICES, MAX_SESSIONS, Platform, Session};
 pub use user::{KycStatus, RiskBand, Role, User, UserStatus};
+pub use wallet::{
+    AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, MAX_ADJUSTMENT, WALLET_CURRENCY, Wallet,
+    WalletAdjustment,
+};
 
 use chrono::{DateTime, Utc};
 

@@ -1,5 +1,7 @@
 //! Accounts.
 
+use super::profile::ProfileDetails;
+use super::risk::RiskAssessment;
 use super::state_enum;
 use serde::{Deserialize, Serialize};
 
@@ -37,12 +39,17 @@ pub struct User {
     pub state: Option<String>,
     pub city: Option<String>,
     pub dob: Option<String>,
+    /// The rest of the editable profile (the users function).
+    #[serde(flatten)]
+    pub details: ProfileDetails,
     /// Keyed hash of the 4-digit security number; the number itself is never stored.
     pub security_number_hash: Option<String>,
     pub role: Role,
     pub status: UserStatus,
     pub kyc_status: KycStatus,
     pub risk_band: Option<RiskBand>,
+    /// The latest risk questionnaire (its band is `risk_band`).
+    pub risk: Option<RiskAssessment>,
     pub password_hash: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -65,11 +72,13 @@ impl User {
             state: None,
             city: None,
             dob: None,
+            details: ProfileDetails::default(),
             security_number_hash: None,
             role: Role::User,
             status: UserStatus::Active,
             kyc_status: KycStatus::NotSubmitted,
             risk_band: None,
+            risk: None,
             password_hash: None,
             created_at_ms: now_ms,
             updated_at_ms: now_ms,

@@ -10,8 +10,9 @@ pub mod memory;
 pub mod tables;
 
 use crate::domain::{
-    CheckDenied, Device, JoinDenied, LeaveDenied, Membership, OtpRecord, PasswordCheck, Pool,
-    SendDenied, SendPlan, Session, User, UserStatus, Verification,
+    AdjustDenied, Adjusted, CheckDenied, ClosedWallet, Device, JoinDenied, KycRecord, LeaveDenied,
+    LedgerEntry, Membership, OtpRecord, PasswordCheck, Pool, ProfileEdit, RiskAssessment,
+    SendDenied, SendPlan, Session, User, UserStatus, Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -137,8 +138,71 @@ pub trait UserStore: Send + Sync {
         status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool>;
-    /// Deletes the user, its phone claim, sessions and devices. The phone can register again.
-    async fn delete_user(&self, user: &User) -> StoreResult<()>;
+    /// Deletes the user and everything it holds in the users table: phone claim, sessions,
+    /// devices, KYC record and document claim, wallet, ledger and idempotency records. The
+    /// phone can register again. A wallet with money or points left is not lost: in the same
+    /// atomic write as the wallet's deletion, a [`ClosedWallet`] is kept under `phone_ref`
+    /// (and returned).
+    async fn delete_user(
+        &self,
+        user: &User,
+        phone_ref: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<ClosedWallet>>;
+}
+
+/// The profile side of the user record (the users function's writes to it).
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// Writes the edit's fields and `updated_at_ms` in one write; every other field keeps what
+    /// is stored, whatever a concurrent edit wrote. The user after it; `None` if no such user.
+    async fn update_profile(
+        &self,
+        user_id: &str,
+        edit: &ProfileEdit,
+        now_ms: i64,
+    ) -> StoreResult<Option<User>>;
+    /// Stores the latest risk assessment and its band on the user. False if no such user.
+    async fn set_risk(&self, user_id: &str, risk: &RiskAssessment) -> StoreResult<bool>;
+}
+
+/// KYC records (one per user) and the look-up of a document across accounts.
+#[async_trait]
+pub trait KycStore: Send + Sync {
+    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>>;
+    /// Writes `record` if the stored record is still `previous` (same version; `None`: there is
+    /// none), in one atomic write that also moves the document claim to the record's hash and
+    /// sets the user's `kyc_status`. False when the record changed meanwhile or the user is
+    /// gone; then nothing is written.
+    async fn save_kyc(&self, record: &KycRecord, previous: Option<&KycRecord>)
+    -> StoreResult<bool>;
+    /// The users whose KYC record holds the document with `document_hash` (by key, no scan).
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>>;
+}
+
+/// Wallets and their ledgers.
+#[async_trait]
+pub trait WalletStore: Send + Sync {
+    /// The user's wallet (all zero when never adjusted).
+    async fn get_wallet(&self, user_id: &str) -> StoreResult<Wallet>;
+    /// Up to `limit` ledger entries numbered below `before` (from the newest when `None`),
+    /// newest first.
+    async fn list_ledger(
+        &self,
+        user_id: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<LedgerEntry>>;
+    /// Applies the adjustment in one atomic write (idempotency record, ledger entry, wallet),
+    /// refusing it if the balance or points would go below zero or the user does not exist.
+    /// Repeated with its key and the same fingerprint, it returns the first result and writes
+    /// nothing; with another fingerprint, [`AdjustDenied::KeyReused`].
+    async fn adjust_wallet(
+        &self,
+        adj: &WalletAdjustment,
+    ) -> StoreResult<Result<Adjusted, AdjustDenied>>;
+    /// What a deleted account left in its wallet, if anything.
+    async fn closed_wallet(&self, user_id: &str) -> StoreResult<Option<ClosedWallet>>;
 }
 
 /// Signed-in sessions and refresh-token rotation.
@@ -207,9 +271,18 @@ pub trait PoolStore: Send + Sync {
     async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>>;
     async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>>;
     async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool>;
+    /// How many pools the user owns and how many it is a member of (key queries, no scan).
+    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts>;
     /// Account deletion: gives back every seat the user holds (whatever the deadline) and drops
     /// its owner index entries. Owned pools stay for their members.
     async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()>;
+}
+
+/// The user's side of the pools, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolCounts {
+    pub owned: u64,
+    pub joined: u64,
 }
 
 /// Every port, as one adapter provides them. Cloning shares the adapter.
@@ -221,6 +294,9 @@ pub struct Stores {
     pub sessions: Arc<dyn SessionStore>,
     pub devices: Arc<dyn DeviceStore>,
     pub pools: Arc<dyn PoolStore>,
+    pub profiles: Arc<dyn ProfileStore>,
+    pub kyc: Arc<dyn KycStore>,
+    pub wallets: Arc<dyn WalletStore>,
 }
 
 impl Stores {
@@ -233,6 +309,9 @@ impl Stores {
             + SessionStore
             + DeviceStore
             + PoolStore
+            + ProfileStore
+            + KycStore
+            + WalletStore
             + 'static,
     {
         let a = Arc::new(adapter);
@@ -242,7 +321,10 @@ impl Stores {
             users: a.clone(),
             sessions: a.clone(),
             devices: a.clone(),
-            pools: a,
+            pools: a.clone(),
+            profiles: a.clone(),
+            kyc: a.clone(),
+            wallets: a,
         }
     }
 

@@ -248,7 +248,10 @@ async fn delete_user_frees_the_phone(s: Stores) {
         .put_device("u1", &device("d", None), T0, 20)
         .await
         .unwrap();
-    s.users.delete_user(&user("u1", "+91a")).await.unwrap();
+    s.users
+        .delete_user(&user("u1", "+91a"), "ref", 0)
+        .await
+        .unwrap();
     assert!(s.users.get_user("u1").await.unwrap().is_none());
     assert!(s.users.user_id_by_phone("+91a").await.unwrap().is_none());
     assert!(s.sessions.list_sessions("u1").await.unwrap().is_empty());

@@ -3,6 +3,7 @@
 use super::{Auth, SignedIn, hash_password, new_epoch};
 use crate::auth_context::AuthContext;
 use crate::domain::{Conflict, Error, Result, User};
+use crate::services::users::document_prefixes;
 use crate::store::{CreateUserDenied, PasswordChange};
 use crate::validate;
 
@@ -173,8 +174,23 @@ impl Auth<'_> {
         }
         // Seats first: a deleted account is counted in no pool. Owned pools stay for members.
         self.pools.remove_user_from_pools(&user.user_id).await?;
-        self.users.delete_user(user).await?;
-        tracing::info!(phone = %crate::phone::mask(&user.phone), "account deleted");
+        // Documents before the records: if a deletion fails, the account still exists and
+        // deleting it again finishes the job; no image outlives its account.
+        for prefix in document_prefixes(&user.user_id) {
+            self.objects.delete_prefix(&prefix).await?;
+        }
+        let phone_ref = self
+            .secret
+            .mac_hex("closed-wallet", &[user.phone.as_bytes()]);
+        let closed = self
+            .users
+            .delete_user(user, &phone_ref, self.now_ms())
+            .await?;
+        tracing::info!(
+            phone = %crate::phone::mask(&user.phone),
+            closed_wallet = closed.is_some(),
+            "account deleted"
+        );
         Ok(())
     }
 }

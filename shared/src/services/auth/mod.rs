@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
 use crate::domain::{CheckDenied, Error, PasswordCheck, Result, User, Verification};
+use crate::objects::ObjectStore;
 use crate::password;
 use crate::phone::{Phone, PhoneError};
 use crate::sms::SmsSender;
@@ -36,8 +37,9 @@ pub struct Auth<'a> {
     users: &'a dyn UserStore,
     sessions: &'a dyn SessionStore,
     devices: &'a dyn DeviceStore,
-    /// Account deletion gives back the account's pool seats.
+    /// Account deletion gives back the account's pool seats and deletes its documents.
     pools: &'a dyn PoolStore,
+    objects: &'a dyn ObjectStore,
     sms: &'a dyn SmsSender,
     clock: &'a dyn Clock,
     keys: &'a TokenKeys,
@@ -48,6 +50,7 @@ pub struct Auth<'a> {
 impl<'a> Auth<'a> {
     pub fn new(
         stores: &'a Stores,
+        objects: &'a dyn ObjectStore,
         sms: &'a dyn SmsSender,
         clock: &'a dyn Clock,
         keys: &'a TokenKeys,
@@ -61,6 +64,7 @@ impl<'a> Auth<'a> {
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,
+            objects,
             sms,
             clock,
             keys,

@@ -43,6 +43,8 @@ pub(super) enum Cond {
     Absent(&'static str),
     Compare(&'static str, Cmp, Operand),
     BeginsWith(&'static str, AttributeValue),
+    /// `lo <= attr <= hi`.
+    Between(&'static str, AttributeValue, AttributeValue),
     And(Vec<Cond>),
     Or(Vec<Cond>),
 }
@@ -98,6 +100,11 @@ impl Cond {
                 format!("{lhs} {} {rhs}", op.symbol())
             }
             Cond::BeginsWith(a, v) => format!("begins_with({}, {})", p.name(a), p.value(v.clone())),
+            Cond::Between(a, lo, hi) => {
+                let name = p.name(a);
+                let (lo, hi) = (p.value(lo.clone()), p.value(hi.clone()));
+                format!("{name} BETWEEN {lo} AND {hi}")
+            }
             Cond::And(cs) => join(cs, " AND ", p),
             Cond::Or(cs) => join(cs, " OR ", p),
         }
@@ -109,11 +116,12 @@ fn join(cs: &[Cond], sep: &str, p: &mut Params) -> String {
     parts.join(sep)
 }
 
-/// An update expression: `SET` and `ADD` clauses.
+/// An update expression: `SET`, `ADD` and `REMOVE` clauses.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Update {
     set: Vec<(&'static str, AttributeValue)>,
     add: Vec<(&'static str, AttributeValue)>,
+    remove: Vec<&'static str>,
 }
 
 impl Update {
@@ -132,7 +140,17 @@ impl Update {
         self
     }
 
+    /// Deletes an attribute.
+    pub(super) fn remove(mut self, attr: &'static str) -> Update {
+        self.remove.push(attr);
+        self
+    }
+
     fn render(&self, p: &mut Params) -> String {
+        let remove = (!self.remove.is_empty()).then(|| {
+            let names: Vec<String> = self.remove.iter().map(|a| p.name(a)).collect();
+            format!("REMOVE {}", names.join(", "))
+        });
         let mut clause = |kw: &str, parts: &[(&'static str, AttributeValue)], sep: &str| {
             if parts.is_empty() {
                 return None;
@@ -145,7 +163,7 @@ impl Update {
         };
         let set = clause("SET", &self.set, " = ");
         let add = clause("ADD", &self.add, " ");
-        [set, add]
+        [set, add, remove]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
@@ -214,15 +232,22 @@ mod tests {
                 Cmp::Ge,
                 AttributeValue::S("d".into()),
             ));
-        let upd = Update::new().set("a", n(1)).add("joined", n(1));
+        let upd = Update::new()
+            .set("a", n(1))
+            .add("joined", n(1))
+            .remove("b")
+            .remove("c");
         let r = render(Some(&upd), Some(&cond));
-        assert_eq!(r.update.as_deref(), Some("SET #a = :v0 ADD #joined :v1"));
+        assert_eq!(
+            r.update.as_deref(),
+            Some("SET #a = :v0 ADD #joined :v1 REMOVE #b, #c")
+        );
         assert_eq!(
             r.condition.as_deref(),
             Some("(attribute_exists(#pk)) AND (#joined < #total) AND (#deadline >= :v2)")
         );
         let names = r.names.unwrap();
-        assert_eq!(names.len(), 5);
+        assert_eq!(names.len(), 7);
         assert_eq!(names["#total"], "total");
         assert_eq!(r.values.unwrap()[":v2"], AttributeValue::S("d".into()));
     }
@@ -234,6 +259,13 @@ mod tests {
         assert!(r.values.is_none());
         let r = render(None, None);
         assert!(r.names.is_none() && r.condition.is_none());
+    }
+
+    #[test]
+    fn between_renders_both_bounds() {
+        let c = Cond::Between("sk", n(1), n(9));
+        let r = render(None, Some(&c));
+        assert_eq!(r.condition.as_deref(), Some("#sk BETWEEN :v0 AND :v1"));
     }
 
     #[test]

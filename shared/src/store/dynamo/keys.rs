@@ -60,3 +60,21 @@ pub const JOINED_PREFIX: &str = "JOINED#";
 pub fn joined_sk(pool_id: &str) -> String {
     format!("{JOINED_PREFIX}{pool_id}")
 }
+pub const KYC_SK: &str = "KYC";
+/// A document claim: `DOC#<hash>`/`USER#<id>` (who holds the document).
+pub fn document_pk(hash: &str) -> String {
+    format!("DOC#{hash}")
+}
+pub const WALLET_SK: &str = "WALLET";
+pub const LEDGER_PREFIX: &str = "TXN#";
+/// Ledger entries sort by their zero-padded number.
+pub fn ledger_sk(seq: u64) -> String {
+    format!("{LEDGER_PREFIX}{seq:020}")
+}
+pub fn idempotency_sk(key: &str) -> String {
+    format!("IDEM#{key}")
+}
+pub fn closed_wallet_pk(user_id: &str) -> String {
+    format!("CLOSED#{user_id}")
+}
+pub const USER_PREFIX: &str = "USER#";

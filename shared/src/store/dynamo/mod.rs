@@ -5,12 +5,15 @@
 mod devices;
 mod expr;
 mod keys;
+mod kyc;
 mod otp;
 mod pools;
+mod profile;
 mod sessions;
 mod tables;
 mod tx;
 mod users;
+mod wallet;
 
 pub use tables::create_tables;
 
@@ -154,11 +157,59 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// All items of partition `pk` whose sort key starts with `prefix` (consistent, paginated).
+    /// All items of partition `pk` whose sort key starts with `prefix` (every item of the
+    /// partition when `prefix` is empty), consistently read, every page.
     async fn query_prefix(&self, t: Table, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
-        let cond = Cond::eq(PK, s(pk)).and(Cond::BeginsWith(SK, s(prefix)));
+        let partition = Cond::eq(PK, s(pk));
+        let cond = match prefix.is_empty() {
+            true => partition,
+            false => partition.and(Cond::BeginsWith(SK, s(prefix))),
+        };
+        self.query(t, cond, None, true).await
+    }
+
+    /// Items matching the key condition `cond`, consistently read, in key order (reversed
+    /// unless `forward`), at most `limit` of them (all when `None`).
+    async fn query(
+        &self,
+        t: Table,
+        cond: Cond,
+        limit: Option<usize>,
+        forward: bool,
+    ) -> StoreResult<Vec<Item>> {
         let r = render(None, Some(&cond));
         let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let left = limit.map(|l| l.saturating_sub(out.len()) as i32);
+            let page = self
+                .client
+                .query()
+                .table_name(self.table(t))
+                .set_key_condition_expression(r.condition.clone())
+                .set_expression_attribute_names(r.names.clone())
+                .set_expression_attribute_values(r.values.clone())
+                .consistent_read(true)
+                .scan_index_forward(forward)
+                .set_limit(left)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            out.extend(page.items.unwrap_or_default());
+            let full = limit.is_some_and(|l| out.len() >= l);
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() && !full => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// The number of items of partition `pk` whose sort key starts with `prefix`.
+    async fn count_prefix(&self, t: Table, pk: String, prefix: &str) -> StoreResult<u64> {
+        let cond = Cond::eq(PK, s(pk)).and(Cond::BeginsWith(SK, s(prefix)));
+        let r = render(None, Some(&cond));
+        let mut count = 0u64;
         let mut start = None;
         loop {
             let page = self
@@ -169,14 +220,15 @@ impl DynamoStore {
                 .set_expression_attribute_names(r.names.clone())
                 .set_expression_attribute_values(r.values.clone())
                 .consistent_read(true)
+                .select(aws_sdk_dynamodb::types::Select::Count)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(|e| unavailable("Query", e))?;
-            out.extend(page.items.unwrap_or_default());
+            count += page.count.max(0) as u64;
             match page.last_evaluated_key {
                 Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
+                _ => return Ok(count),
             }
         }
     }
@@ -235,6 +287,19 @@ impl DynamoStore {
         update: Update,
         cond: Option<Cond>,
     ) -> StoreResult<Option<Item>> {
+        self.update_returning(t, k, update, cond, ReturnValue::UpdatedNew)
+            .await
+    }
+
+    /// As [`Self::update_if`], returning the attributes `returning` names.
+    async fn update_returning(
+        &self,
+        t: Table,
+        k: Item,
+        update: Update,
+        cond: Option<Cond>,
+        returning: ReturnValue,
+    ) -> StoreResult<Option<Item>> {
         let r = render(Some(&update), cond.as_ref());
         let res = self
             .client
@@ -245,7 +310,7 @@ impl DynamoStore {
             .set_condition_expression(r.condition)
             .set_expression_attribute_names(r.names)
             .set_expression_attribute_values(r.values)
-            .return_values(ReturnValue::UpdatedNew)
+            .return_values(returning)
             .send()
             .await;
         match res {

@@ -10,7 +10,7 @@ use super::tx::Transaction;
 use super::{DynamoStore, Item, from_item, key, n, s, string, to_item};
 use crate::domain::{JoinDenied, LeaveDenied, Membership, Pool};
 use crate::store::tables::Table;
-use crate::store::{PoolStore, StoreError, StoreResult};
+use crate::store::{PoolCounts, PoolStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
 /// The items of a pool creation.
@@ -229,6 +229,14 @@ impl PoolStore for DynamoStore {
             .get(Table::Pools, member_key(pool_id, user_id))
             .await?
             .is_some())
+    }
+
+    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts> {
+        let (owned, joined) = tokio::try_join!(
+            self.count_prefix(Table::Pools, user_pk(user_id), OWNED_PREFIX),
+            self.count_prefix(Table::Pools, user_pk(user_id), JOINED_PREFIX),
+        )?;
+        Ok(PoolCounts { owned, joined })
     }
 
     async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {

@@ -8,7 +8,7 @@ use super::{Item, built, unavailable};
 use crate::store::{StoreError, StoreResult};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update as TxUpdate};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update as TxUpdate};
 
 /// How a transaction ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +110,21 @@ impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
             .set_expression_attribute_values(r.values);
         let item = TransactWriteItem::builder()
             .delete(built(del.build())?)
+            .build();
+        Ok(self.push(role, item))
+    }
+
+    /// Requires `cond` of the item at `key` without writing it.
+    pub(super) fn check(self, role: R, table: &str, key: Item, cond: Cond) -> StoreResult<Self> {
+        let r = render(None, Some(&cond));
+        let check = ConditionCheck::builder()
+            .table_name(table)
+            .set_key(Some(key))
+            .set_condition_expression(r.condition)
+            .set_expression_attribute_names(r.names)
+            .set_expression_attribute_values(r.values);
+        let item = TransactWriteItem::builder()
+            .condition_check(built(check.build())?)
             .build();
         Ok(self.push(role, item))
     }

@@ -2,13 +2,15 @@
 
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
-    DEVICE_PREFIX, LOGIN_SK, PHONE_SK, PROFILE_SK, SESSION_PREFIX, ip_pk, login_hour_sk, login_pk,
-    phone_pk, session_sk, user_pk,
+    KYC_SK, LOGIN_SK, PHONE_SK, PROFILE_SK, WALLET_SK, ip_pk, login_hour_sk, login_pk, phone_pk,
+    session_sk, user_pk,
 };
+use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
+use super::wallet::{closed_key, wallet_key};
 use super::{DynamoStore, Item, from_item, key, key_of, n, num, s, string, to_item, ttl_after};
-use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
-use crate::store::tables::{TTL_ATTRIBUTE, Table};
+use crate::domain::{CheckDenied, ClosedWallet, PasswordCheck, User, UserStatus};
+use crate::store::tables::{SK, TTL_ATTRIBUTE, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -33,6 +35,8 @@ enum Password {
 enum Delete {
     Profile,
     PhoneClaim,
+    Wallet,
+    ClosedWallet,
 }
 
 /// What a refused password-check reservation found.
@@ -85,6 +89,74 @@ impl DynamoStore {
         } else {
             Restart::Raced
         })
+    }
+}
+
+impl DynamoStore {
+    /// One pass of an account deletion: every item of the user's partition but the profile
+    /// and wallet goes first (if anything later fails, the account still exists, signed out
+    /// everywhere, and deletion can be retried); then profile, phone claim and wallet in one
+    /// transaction conditional on the wallet being as read, with its closing record when money
+    /// or points are left. `None` when an adjustment landed meanwhile (try again).
+    async fn try_delete_user(
+        &self,
+        user: &User,
+        phone_ref: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<Option<ClosedWallet>>> {
+        let uid = &user.user_id;
+        let wallet = self.stored_wallet(uid).await?;
+        for item in self.query_prefix(Table::Users, user_pk(uid), "").await? {
+            let sk = string(&item, SK).unwrap_or_default();
+            if sk == PROFILE_SK || sk == WALLET_SK {
+                continue;
+            }
+            if sk == KYC_SK
+                && let Some(hash) = string(&item, "document_hash")
+            {
+                self.delete_key(Table::Users, claim_key(&hash, uid)).await?;
+            }
+            self.delete_key(Table::Users, key_of(&item)).await?;
+        }
+        let t = self.table(Table::Users);
+        let own_claim = Cond::item_absent().or(Cond::eq("user_id", s(uid)));
+        let mut tx = Transaction::new()
+            .delete(Delete::Profile, t, profile_key(uid), None)?
+            .delete(
+                Delete::PhoneClaim,
+                t,
+                key(phone_pk(&user.phone), PHONE_SK),
+                Some(own_claim),
+            )?;
+        let closed = wallet
+            .as_ref()
+            .filter(|w| w.balance != 0 || w.points != 0)
+            .map(|w| ClosedWallet {
+                user_id: uid.clone(),
+                phone_ref: phone_ref.to_string(),
+                balance: w.balance,
+                points: w.points,
+                closed_at_ms: now_ms,
+            });
+        tx = match &wallet {
+            None => tx.check(Delete::Wallet, t, wallet_key(uid), Cond::item_absent())?,
+            Some(w) => tx.delete(
+                Delete::Wallet,
+                t,
+                wallet_key(uid),
+                Some(Cond::eq("seq", n(w.seq))),
+            )?,
+        };
+        if let Some(c) = &closed {
+            tx = tx.put(Delete::ClosedWallet, t, to_item(c, closed_key(uid))?, None)?;
+        }
+        match self.run(tx).await? {
+            TxOutcome::Committed => Ok(Some(closed)),
+            outcome if outcome.failed(Delete::Wallet) => Ok(None),
+            outcome => Err(StoreError::Unavailable(format!(
+                "account deletion cancelled: {outcome:?}"
+            ))),
+        }
     }
 }
 
@@ -257,32 +329,19 @@ impl UserStore for DynamoStore {
         Ok(updated.is_some())
     }
 
-    async fn delete_user(&self, user: &User) -> StoreResult<()> {
-        // Sessions and devices first: if anything below fails, the account still exists
-        // (signed out everywhere) and deletion can be retried.
-        let pk = user_pk(&user.user_id);
-        let mut rest = self
-            .query_prefix(Table::Users, pk.clone(), SESSION_PREFIX)
-            .await?;
-        rest.extend(self.query_prefix(Table::Users, pk, DEVICE_PREFIX).await?);
-        for item in &rest {
-            self.delete_key(Table::Users, key_of(item)).await?;
+    async fn delete_user(
+        &self,
+        user: &User,
+        phone_ref: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<ClosedWallet>> {
+        for _ in 0..5 {
+            if let Some(closed) = self.try_delete_user(user, phone_ref, now_ms).await? {
+                return Ok(closed);
+            }
         }
-        let t = self.table(Table::Users);
-        let own_claim = Cond::item_absent().or(Cond::eq("user_id", s(&user.user_id)));
-        let tx = Transaction::new()
-            .delete(Delete::Profile, t, profile_key(&user.user_id), None)?
-            .delete(
-                Delete::PhoneClaim,
-                t,
-                key(phone_pk(&user.phone), PHONE_SK),
-                Some(own_claim),
-            )?;
-        match self.run(tx).await? {
-            TxOutcome::Committed => Ok(()),
-            outcome => Err(StoreError::Unavailable(format!(
-                "account deletion cancelled: {outcome:?}"
-            ))),
-        }
+        Err(StoreError::Unavailable(
+            "account deletion: the wallet kept changing".into(),
+        ))
     }
 }

@@ -1,16 +1,23 @@
-//! The embedded in-memory adapter (local server and tests). Each aggregate has its own lock and
+//! The embedded in-memory adapter (local server and tests). Each aggregate has its own lock (a
+//! user's profile, KYC record and wallet are one aggregate, under the users lock) and
 //! every port operation runs in one critical section, which gives the same guarantees as the
 //! DynamoDB conditions. Operations spanning aggregates take the locks in one fixed order:
 //! verifications, users, sessions, devices (pools and codes are never held with another).
 
 mod devices;
+mod kyc;
 mod otp;
 mod pools;
+mod profile;
 mod sessions;
 mod users;
+mod wallet;
 
-use crate::domain::{Device, OtpRecord, Pool, Session, User, Verification};
-use std::collections::{BTreeMap, HashMap};
+use crate::domain::{
+    Adjusted, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord, Pool, Session, User,
+    Verification, Wallet,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
@@ -28,6 +35,15 @@ struct Users {
     login_failures: HashMap<String, (u32, i64)>,
     /// (ip, hour window) → password sign-ins checked
     ip_checks: HashMap<(String, i64), u32>,
+    kyc: HashMap<String, KycRecord>,
+    /// (document hash, user id)
+    documents: BTreeSet<(String, String)>,
+    wallets: HashMap<String, Wallet>,
+    /// (user id, seq) → entry
+    ledger: BTreeMap<(String, u64), LedgerEntry>,
+    /// (user id, idempotency key) → (fingerprint, first result)
+    adjustments: HashMap<(String, String), (String, Adjusted)>,
+    closed_wallets: HashMap<String, ClosedWallet>,
 }
 
 #[derive(Default)]

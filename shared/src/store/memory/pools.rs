@@ -2,7 +2,7 @@
 
 use super::{MemoryStore, key, lock};
 use crate::domain::{JoinDenied, LeaveDenied, Membership, Pool};
-use crate::store::{PoolStore, StoreResult};
+use crate::store::{PoolCounts, PoolStore, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -107,6 +107,13 @@ impl PoolStore for MemoryStore {
         Ok(lock(&self.pools)
             .members
             .contains_key(&key(pool_id, user_id)))
+    }
+
+    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts> {
+        Ok(PoolCounts {
+            owned: self.pools_owned(user_id).await?.len() as u64,
+            joined: self.pools_joined(user_id).await?.len() as u64,
+        })
     }
 
     async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {

@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{CheckDenied, PasswordCheck, User, UserStatus};
+use crate::domain::{CheckDenied, ClosedWallet, PasswordCheck, User, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -133,16 +133,41 @@ impl UserStore for MemoryStore {
         })
     }
 
-    async fn delete_user(&self, user: &User) -> StoreResult<()> {
+    async fn delete_user(
+        &self,
+        user: &User,
+        phone_ref: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<ClosedWallet>> {
         let mut d = lock(&self.users);
         let mut sessions = lock(&self.sessions);
         let mut devices = lock(&self.devices);
-        d.users.remove(&user.user_id);
-        if d.phones.get(&user.phone) == Some(&user.user_id) {
+        let uid = &user.user_id;
+        d.users.remove(uid);
+        if d.phones.get(&user.phone) == Some(uid) {
             d.phones.remove(&user.phone);
         }
-        sessions.retain(|(uid, _), _| *uid != user.user_id);
-        devices.retain(|(uid, _), _| *uid != user.user_id);
-        Ok(())
+        sessions.retain(|(u, _), _| u != uid);
+        devices.retain(|(u, _), _| u != uid);
+        if let Some(k) = d.kyc.remove(uid) {
+            d.documents.remove(&(k.document_hash, uid.clone()));
+        }
+        d.ledger.retain(|(u, _), _| u != uid);
+        d.adjustments.retain(|(u, _), _| u != uid);
+        let closed = d
+            .wallets
+            .remove(uid)
+            .filter(|w| w.balance != 0 || w.points != 0)
+            .map(|w| ClosedWallet {
+                user_id: uid.clone(),
+                phone_ref: phone_ref.to_string(),
+                balance: w.balance,
+                points: w.points,
+                closed_at_ms: now_ms,
+            });
+        if let Some(c) = &closed {
+            d.closed_wallets.insert(uid.clone(), c.clone());
+        }
+        Ok(closed)
     }
 }

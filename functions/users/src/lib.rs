@@ -1,0 +1,43 @@
+//! The `users` function: routes, request and response types, and their OpenAPI declarations.
+//! The rules live in `shared::services::users`. Every route needs a bearer access token and
+//! acts on the caller.
+
+mod insights;
+mod kyc;
+mod profile;
+mod wallet;
+
+use axum::Router;
+use shared::app::finish;
+use shared::services::users::Users;
+use shared::state::AppState;
+use utoipa::openapi::OpenApi;
+
+shared::declare_routes!(
+    profile::get_profile,
+    profile::put_profile,
+    profile::patch_profile,
+    kyc::create_upload,
+    kyc::submit,
+    kyc::patch,
+    kyc::status,
+    wallet::wallet,
+    wallet::transactions,
+    insights::usage_stats,
+    insights::risk_score,
+);
+
+/// The routes (without the shared layers; the local server merges several) and their spec.
+pub fn routes() -> (Router<AppState>, OpenApi) {
+    api().split_for_parts()
+}
+
+/// The deployable router: the routes (no OpenAPI structures) plus the shared layers.
+pub fn router(state: AppState) -> Router {
+    finish(lambda_routes(), state)
+}
+
+/// The users service over this process's state.
+fn svc(s: &AppState) -> Users<'_> {
+    Users::new(&s.stores, &*s.objects, &*s.clock, &s.secret)
+}

@@ -1,0 +1,52 @@
+//! Private object storage for KYC document images: the port and its two adapters, S3
+//! ([`s3::S3Objects`], `aws-sdk-s3`) and a local stand-in ([`local::LocalObjects`]) that the local
+//! server serves at `PUT /_dev/uploads/...`.
+//!
+//! The app never gets credentials: it gets a presigned `PUT` for one key with the content type
+//! and length pinned, valid for minutes. Keys are made by the service, never by a client.
+
+pub mod local;
+pub mod s3;
+
+use crate::store::StoreResult;
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A presigned upload: send the bytes to `url` with `method` and exactly these `headers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignedPut {
+    pub url: String,
+    pub method: String,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// What a stored object's metadata says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    pub content_type: Option<String>,
+    pub content_length: u64,
+}
+
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    /// The bucket the keys live in.
+    fn bucket(&self) -> &str;
+    /// A URL that lets its holder `PUT` exactly `content_length` bytes of `content_type` at
+    /// `key` until `expires_in` has passed.
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        content_length: u64,
+        expires_in: Duration,
+    ) -> StoreResult<PresignedPut>;
+    /// The object's metadata, or `None` when nothing is stored at `key`.
+    async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>>;
+    /// Copies the object at `from` to `to` (within the bucket).
+    async fn copy(&self, from: &str, to: &str) -> StoreResult<()>;
+    /// Deletes the object at `key` (nothing stored is not an error).
+    async fn delete(&self, key: &str) -> StoreResult<()>;
+    /// Deletes every object whose key starts with `prefix`; returns how many.
+    async fn delete_prefix(&self, prefix: &str) -> StoreResult<usize>;
+}

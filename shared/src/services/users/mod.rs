@@ -1,0 +1,107 @@
+//! The users group: profile, KYC with private document uploads, the wallet (read-only for
+//! users), usage statistics and the risk questionnaire. Every operation acts on the caller.
+
+mod kyc;
+mod profile;
+mod wallet;
+
+pub use kyc::{KycInput, KycPatch, UPLOAD_TTL_SECONDS, UploadTicket, document_prefixes};
+pub use profile::{Given, ProfileInput};
+pub use wallet::{DEFAULT_PAGE, LedgerPage, MAX_PAGE};
+
+use crate::auth_context::AuthContext;
+use crate::clock::Clock;
+use crate::crypto::SecretKey;
+use crate::domain::{Result, RiskAnswers, RiskAssessment};
+use crate::objects::ObjectStore;
+use crate::store::{
+    DeviceStore, KycStore, PoolStore, ProfileStore, SessionStore, Stores, WalletStore,
+};
+
+pub struct Users<'a> {
+    profiles: &'a dyn ProfileStore,
+    kyc: &'a dyn KycStore,
+    wallets: &'a dyn WalletStore,
+    /// Usage statistics: live sessions, devices, pools.
+    sessions: &'a dyn SessionStore,
+    devices: &'a dyn DeviceStore,
+    pools: &'a dyn PoolStore,
+    objects: &'a dyn ObjectStore,
+    clock: &'a dyn Clock,
+    secret: &'a SecretKey,
+}
+
+/// How an account uses the service, from its counters and records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageStats {
+    pub member_since_ms: i64,
+    pub login_count: u64,
+    pub last_login_at_ms: Option<i64>,
+    pub active_sessions: u64,
+    pub devices: u64,
+    pub pools_owned: u64,
+    pub pools_joined: u64,
+}
+
+impl<'a> Users<'a> {
+    pub fn new(
+        stores: &'a Stores,
+        objects: &'a dyn ObjectStore,
+        clock: &'a dyn Clock,
+        secret: &'a SecretKey,
+    ) -> Self {
+        Users {
+            profiles: &*stores.profiles,
+            kyc: &*stores.kyc,
+            wallets: &*stores.wallets,
+            sessions: &*stores.sessions,
+            devices: &*stores.devices,
+            pools: &*stores.pools,
+            objects,
+            clock,
+            secret,
+        }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Sign-ins, live sessions, devices and pools of the caller.
+    pub async fn usage_stats(&self, ctx: &AuthContext) -> Result<UsageStats> {
+        let u = &ctx.user;
+        let (sessions, devices, pools) = tokio::try_join!(
+            self.sessions.list_sessions(&u.user_id),
+            self.devices.list_devices(&u.user_id),
+            self.pools.pool_counts(&u.user_id),
+        )?;
+        let now = self.now_ms();
+        Ok(UsageStats {
+            member_since_ms: u.created_at_ms,
+            login_count: u.login_count,
+            last_login_at_ms: u.last_login_at_ms,
+            active_sessions: sessions.iter().filter(|s| s.is_live(u, now)).count() as u64,
+            devices: devices.len() as u64,
+            pools_owned: pools.owned,
+            pools_joined: pools.joined,
+        })
+    }
+
+    /// Scores the questionnaire and keeps it as the caller's latest (its band shows on the
+    /// user).
+    pub async fn assess_risk(
+        &self,
+        ctx: &AuthContext,
+        answers: RiskAnswers,
+    ) -> Result<RiskAssessment> {
+        let assessment = answers.assess(self.now_ms());
+        if !self
+            .profiles
+            .set_risk(&ctx.user.user_id, &assessment)
+            .await?
+        {
+            return Err(crate::domain::Error::Unauthorized);
+        }
+        Ok(assessment)
+    }
+}

@@ -1,0 +1,76 @@
+//! KYC records (`USER#<id>`/`KYC`) and document claims (`DOC#<hash>`/`USER#<id>`), written
+//! with the user's `kyc_status` in one transaction guarded by the record's version.
+
+use super::expr::{Cond, Update};
+use super::keys::{KYC_SK, PROFILE_SK, USER_PREFIX, document_pk, user_pk};
+use super::tx::Transaction;
+use super::{DynamoStore, key, n, s, string, to_item};
+use crate::domain::KycRecord;
+use crate::store::tables::Table;
+use crate::store::{KycStore, StoreResult};
+use async_trait::async_trait;
+
+/// The items of a KYC write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Save {
+    Record,
+    OldClaim,
+    NewClaim,
+    Profile,
+}
+
+pub(super) fn kyc_key(user_id: &str) -> super::Item {
+    key(user_pk(user_id), KYC_SK)
+}
+
+pub(super) fn claim_key(hash: &str, user_id: &str) -> super::Item {
+    key(document_pk(hash), user_pk(user_id))
+}
+
+#[async_trait]
+impl KycStore for DynamoStore {
+    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>> {
+        self.get_as(Table::Users, kyc_key(user_id)).await
+    }
+
+    async fn save_kyc(
+        &self,
+        record: &KycRecord,
+        previous: Option<&KycRecord>,
+    ) -> StoreResult<bool> {
+        let t = self.table(Table::Users);
+        let uid = &record.user_id;
+        let unchanged = match previous {
+            None => Cond::item_absent(),
+            Some(p) => Cond::eq("version", n(p.version)),
+        };
+        let item = to_item(record, kyc_key(uid))?;
+        let mut tx = Transaction::new().put(Save::Record, t, item, Some(unchanged))?;
+        let old_hash = previous.map(|p| p.document_hash.as_str());
+        if old_hash != Some(record.document_hash.as_str()) {
+            if let Some(old) = old_hash {
+                tx = tx.delete(Save::OldClaim, t, claim_key(old, uid), None)?;
+            }
+            let claim = to_item(
+                &serde_json::json!({ "user_id": uid }),
+                claim_key(&record.document_hash, uid),
+            )?;
+            tx = tx.put(Save::NewClaim, t, claim, None)?;
+        }
+        tx = tx.update(
+            Save::Profile,
+            t,
+            key(user_pk(uid), PROFILE_SK),
+            Update::new().set("kyc_status", s(record.status.as_str())),
+            Some(Cond::item_exists()),
+        )?;
+        Ok(self.run(tx).await?.committed())
+    }
+
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
+        let items = self
+            .query_prefix(Table::Users, document_pk(document_hash), USER_PREFIX)
+            .await?;
+        Ok(items.iter().filter_map(|i| string(i, "user_id")).collect())
+    }
+}

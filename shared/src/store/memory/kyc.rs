@@ -1,0 +1,45 @@
+//! KYC records and document claims, under the users lock with the user they belong to.
+
+use super::{MemoryStore, lock};
+use crate::domain::KycRecord;
+use crate::store::{KycStore, StoreResult};
+use async_trait::async_trait;
+
+#[async_trait]
+impl KycStore for MemoryStore {
+    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>> {
+        Ok(lock(&self.users).kyc.get(user_id).cloned())
+    }
+
+    async fn save_kyc(
+        &self,
+        record: &KycRecord,
+        previous: Option<&KycRecord>,
+    ) -> StoreResult<bool> {
+        let mut d = lock(&self.users);
+        let uid = &record.user_id;
+        let stored_version = d.kyc.get(uid).map(|r| r.version);
+        if stored_version != previous.map(|p| p.version) || !d.users.contains_key(uid) {
+            return Ok(false);
+        }
+        if let Some(p) = previous {
+            d.documents.remove(&(p.document_hash.clone(), uid.clone()));
+        }
+        d.documents
+            .insert((record.document_hash.clone(), uid.clone()));
+        if let Some(u) = d.users.get_mut(uid) {
+            u.kyc_status = record.status;
+        }
+        d.kyc.insert(uid.clone(), record.clone());
+        Ok(true)
+    }
+
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
+        let d = lock(&self.users);
+        Ok(d.documents
+            .iter()
+            .filter(|(h, _)| h == document_hash)
+            .map(|(_, uid)| uid.clone())
+            .collect())
+    }
+}
