@@ -16,6 +16,7 @@ type Keys = Vec<(String, String)>;
 fn functions() -> Vec<(&'static str, &'static str, Routes)> {
     vec![
         ("AuthFunction", "auth", route_list(&auth_fn::routes().1)),
+        ("UsersFunction", "users", route_list(&users_fn::routes().1)),
         ("PoolsFunction", "pools", route_list(&pools_fn::routes().1)),
     ]
 }
@@ -171,6 +172,7 @@ fn memory_sizes_follow_the_measurements() {
     let size = |f: &str| t["Resources"][f]["Properties"]["MemorySize"].as_u64();
     assert_eq!(size("AuthFunction"), Some(1024), "argon2 wants CPU");
     assert_eq!(size("PoolsFunction"), Some(256), "no hashing");
+    assert_eq!(size("UsersFunction"), Some(256), "no hashing");
 }
 
 #[test]
@@ -203,10 +205,7 @@ fn t_ref(name: &str) -> Value {
 #[test]
 fn auth_policy_is_least_privilege() {
     let t = template();
-    let statements = t["Resources"]["AuthFunction"]["Properties"]["Policies"][0]["Statement"]
-        .as_sequence()
-        .unwrap()
-        .clone();
+    let statements = statements(&t, "AuthFunction");
     let text = format!("{statements:?}");
     assert!(
         !text.contains("dynamodb:*") && !text.contains("Scan") && !text.contains("DeleteTable")
@@ -225,10 +224,7 @@ fn auth_policy_is_least_privilege() {
 #[test]
 fn pools_policy_is_least_privilege() {
     let t = template();
-    let statements = t["Resources"]["PoolsFunction"]["Properties"]["Policies"][0]["Statement"]
-        .as_sequence()
-        .unwrap()
-        .clone();
+    let statements = statements(&t, "PoolsFunction");
     let text = format!("{statements:?}");
     assert!(!text.contains("sns:") && !text.contains("OtpsTable") && !text.contains("Scan"));
     let users = statements
@@ -246,6 +242,80 @@ fn pools_policy_is_least_privilege() {
         ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
         "users table: reads by key only"
     );
+}
+
+/// The statements of a function's inline policy.
+fn statements(t: &Value, function: &str) -> Vec<Value> {
+    t["Resources"][function]["Properties"]["Policies"][0]["Statement"]
+        .as_sequence()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn users_policy_is_least_privilege() {
+    let t = template();
+    let statements = statements(&t, "UsersFunction");
+    let text = format!("{statements:?}");
+    for banned in [
+        "sns:",
+        "OtpsTable",
+        "Scan",
+        "s3:*",
+        "dynamodb:*",
+        "BatchWrite",
+    ] {
+        assert!(!text.contains(banned), "{banned}");
+    }
+    let pools = statements
+        .iter()
+        .find(|s| format!("{:?}", s["Resource"]).contains("PoolsTable"))
+        .expect("pools table statement");
+    assert_eq!(
+        pools["Action"], "dynamodb:Query",
+        "pools: counting by key only"
+    );
+    // Object actions only on the two prefixes; the bucket itself only listed.
+    for s in statements
+        .iter()
+        .filter(|s| format!("{:?}", s["Action"]).contains("s3:"))
+    {
+        let resource = format!("{:?}", s["Resource"]);
+        match s["Action"].as_str() {
+            Some("s3:ListBucket") => assert!(!resource.contains("/*"), "{resource}"),
+            _ => assert!(
+                resource.contains("/uploads/*") ^ resource.contains("/kyc/*"),
+                "{resource}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn the_documents_bucket_is_private_encrypted_and_expires_unattached_uploads() {
+    let t = template();
+    let b = &t["Resources"]["DocumentsBucket"]["Properties"];
+    let block = &b["PublicAccessBlockConfiguration"];
+    for k in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[k], true, "{k}");
+    }
+    let sse = &b["BucketEncryption"]["ServerSideEncryptionConfiguration"][0];
+    assert!(sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"].is_string());
+    let rule = &b["LifecycleConfiguration"]["Rules"][0];
+    assert_eq!(rule["Prefix"], shared::services::users::UPLOAD_PREFIX);
+    assert_eq!(rule["Status"], "Enabled");
+    assert!(rule["ExpirationInDays"].as_u64().is_some());
+    let deny =
+        &t["Resources"]["DocumentsBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0];
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(deny["Condition"]["Bool"]["aws:SecureTransport"], "false");
+    let var = &t["Globals"]["Function"]["Environment"]["Variables"]["DOCUMENTS_BUCKET"];
+    assert_eq!(*var, t_ref("DocumentsBucket"));
 }
 
 /// The committed `openapi.json` is what the code generates. When it is stale the test writes

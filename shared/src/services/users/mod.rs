@@ -5,7 +5,10 @@ mod kyc;
 mod profile;
 mod wallet;
 
-pub use kyc::{KycInput, KycPatch, UPLOAD_TTL_SECONDS, UploadTicket, document_prefixes};
+pub use kyc::{
+    KYC_PREFIX, KycInput, KycPatch, UPLOAD_PREFIX, UPLOAD_TTL_SECONDS, UploadTicket,
+    document_prefixes,
+};
 pub use profile::{Given, ProfileInput};
 pub use wallet::{DEFAULT_PAGE, LedgerPage, MAX_PAGE};
 
