@@ -215,22 +215,16 @@ async fn dynamo_stores(config: &Config, aws: &Aws) -> Result<Stores, StartupErro
     Ok(Stores::of(DynamoStore::new(client, config.tables.clone())))
 }
 
-/// The documents bucket through S3 (path-style addressing against an emulator). Checksums are
-/// only sent where S3 requires them, so a presigned `PUT` does not pin an empty body's.
+/// The documents bucket through S3 (see [`S3Objects::configure`]).
 async fn s3_objects(config: &Config, aws: &Aws) -> Result<S3Objects, StartupError> {
-    use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
-    let mut b = aws_sdk_s3::Config::builder()
+    let b = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws.region.clone())
         .credentials_provider(aws.credentials.clone())
-        .http_client(aws.http.clone())
-        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
-    if let Some(ep) = &config.s3_endpoint {
-        b = b.endpoint_url(ep).force_path_style(true);
-    }
+        .http_client(aws.http.clone());
+    let conf = S3Objects::configure(b, config.s3_endpoint.as_deref());
     let objects = S3Objects::new(
-        aws_sdk_s3::Client::from_conf(b.build()),
+        aws_sdk_s3::Client::from_conf(conf),
         config.documents_bucket.clone(),
     );
     if config.create_tables && config.runtime == Runtime::Local {

@@ -259,3 +259,19 @@ impl Drop for LocalApi {
         let _ = self.child.wait();
     }
 }
+
+/// The documents bucket on S3 in the emulator: a fresh bucket per call; `None` when skipped.
+pub async fn s3_objects() -> Option<shared::objects::s3::S3Objects> {
+    use shared::objects::s3::S3Objects;
+    let endpoint = emulator()?;
+    let b = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ));
+    let client = aws_sdk_s3::Client::from_conf(S3Objects::configure(b, Some(&endpoint)));
+    let objects = S3Objects::new(client, format!("docs-{}", shared::crypto::random_hex8()));
+    objects.ensure_bucket().await.expect("create bucket");
+    Some(objects)
+}

@@ -29,13 +29,19 @@ macro_rules! conformance {
 mod devices;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
+#[path = "conformance/kyc.rs"]
+mod kyc;
 #[path = "conformance/otp.rs"]
 mod otp;
 #[path = "conformance/pools.rs"]
 mod pools;
+#[path = "conformance/profiles.rs"]
+mod profiles;
 #[path = "conformance/sessions.rs"]
 mod sessions;
 #[path = "conformance/users.rs"]
 mod users;
 #[path = "conformance/verifications.rs"]
 mod verifications;
+#[path = "conformance/wallets.rs"]
+mod wallets;

@@ -24,6 +24,20 @@ impl S3Objects {
         S3Objects { client, bucket }
     }
 
+    /// The client settings this adapter relies on, added to `b`: checksums only where S3
+    /// requires them (a presigned `PUT` must not pin an empty body's), and path-style
+    /// addressing when an `endpoint` (an emulator) is given.
+    pub fn configure(b: aws_sdk_s3::config::Builder, endpoint: Option<&str>) -> aws_sdk_s3::Config {
+        use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
+        let b = b
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+        match endpoint {
+            Some(ep) => b.endpoint_url(ep).force_path_style(true).build(),
+            None => b.build(),
+        }
+    }
+
     /// Creates the bucket if it is missing (local runs against an emulator only).
     pub async fn ensure_bucket(&self) -> StoreResult<()> {
         if self

@@ -272,4 +272,49 @@ async fn pool_seat_races(s: Stores) {
     assert!(p.joined_members <= p.total_members);
 }
 
-conformance!(pools_lifecycle, pool_seat_races);
+async fn counts_of_a_users_pools(s: Stores) {
+    use shared::store::PoolCounts;
+    assert_eq!(
+        s.pools.pool_counts("u1").await.unwrap(),
+        PoolCounts::default()
+    );
+    for id in ["cccc0001", "cccc0002"] {
+        assert!(s.pools.create_pool(&pool(id, "u1", 3)).await.unwrap());
+    }
+    assert!(
+        s.pools
+            .create_pool(&pool("cccc0003", "u2", 3))
+            .await
+            .unwrap()
+    );
+    for id in ["cccc0002", "cccc0003"] {
+        s.pools
+            .join_pool(id, "u1", T0, TODAY)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let counts = s.pools.pool_counts("u1").await.unwrap();
+    assert_eq!(
+        counts,
+        PoolCounts {
+            owned: 2,
+            joined: 2
+        }
+    );
+    s.pools
+        .leave_pool("cccc0003", "u1", TODAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.pools.pool_counts("u1").await.unwrap().joined, 1);
+    assert_eq!(
+        s.pools.pool_counts("u2").await.unwrap(),
+        PoolCounts {
+            owned: 1,
+            joined: 0
+        }
+    );
+}
+
+conformance!(pools_lifecycle, pool_seat_races, counts_of_a_users_pools);
