@@ -1,6 +1,8 @@
 //! Harness for the black-box and integration tests: the emulator (moto) endpoint, stores on
 //! fresh tables, and the local-api binary.
 
+pub mod http;
+
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{
     BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
@@ -130,6 +132,10 @@ pub struct LocalApi {
     /// Where SMS are read: `/_dev/sms` (console) or moto's data endpoint (SNS).
     sms_source: SmsSource,
     pub tables: Option<TableNames>,
+    /// The documents bucket (DynamoDB runs: on S3 in the emulator).
+    pub bucket: Option<String>,
+    /// Where the process's log lines go.
+    log: std::path::PathBuf,
 }
 
 enum SmsSource {
@@ -147,12 +153,15 @@ impl LocalApi {
     pub async fn dynamodb() -> Option<LocalApi> {
         let ep = emulator()?;
         let tables = fresh_tables();
+        let bucket = format!("docs-{}", shared::crypto::random_hex8());
         let mut env = vec![
             ("STORE", "dynamodb"),
             ("CREATE_TABLES", "true"),
             ("SMS_SENDER", "sns"),
             ("DYNAMODB_ENDPOINT", ep.as_str()),
             ("SNS_ENDPOINT", ep.as_str()),
+            ("S3_ENDPOINT", ep.as_str()),
+            ("DOCUMENTS_BUCKET", bucket.as_str()),
             ("AWS_ACCESS_KEY_ID", "test"),
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("AWS_REGION", "us-east-1"),
@@ -162,6 +171,7 @@ impl LocalApi {
         }
         let mut api = Self::start(&env, Some(ep.clone())).await;
         api.tables = Some(tables);
+        api.bucket = Some(bucket);
         Some(api)
     }
 
@@ -170,13 +180,18 @@ impl LocalApi {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
             l.local_addr().expect("addr").port()
         };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-logs");
+        std::fs::create_dir_all(&dir).expect("log dir");
+        let log = dir.join(format!("local-api-{port}.log"));
+        let out = std::fs::File::create(&log).expect("log file");
+        let err = out.try_clone().expect("log file");
         let mut cmd = std::process::Command::new(local_api_bin());
         cmd.env("PORT", port.to_string())
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "debug")
             .env_remove("STORE")
             .env_remove("SMS_SENDER")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .stdout(out)
+            .stderr(err);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -191,6 +206,8 @@ impl LocalApi {
             base,
             sms_source,
             tables: None,
+            bucket: None,
+            log,
         };
         let client = reqwest::Client::new();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -206,6 +223,11 @@ impl LocalApi {
             );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+    }
+
+    /// Everything the process logged so far (at `debug`).
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// The code in the latest SMS to `e164`.
@@ -260,17 +282,38 @@ impl Drop for LocalApi {
     }
 }
 
-/// The documents bucket on S3 in the emulator: a fresh bucket per call; `None` when skipped.
-pub async fn s3_objects() -> Option<shared::objects::s3::S3Objects> {
-    use shared::objects::s3::S3Objects;
-    let endpoint = emulator()?;
+/// An S3 client of the emulator.
+pub fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
     let b = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws_sdk_s3::config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_s3::config::Credentials::new(
             "test", "test", None, None, "tests",
         ));
-    let client = aws_sdk_s3::Client::from_conf(S3Objects::configure(b, Some(&endpoint)));
+    aws_sdk_s3::Client::from_conf(shared::objects::s3::S3Objects::configure(b, Some(endpoint)))
+}
+
+/// Every item of a DynamoDB-backed local-api's tables, as text (checks of what is at rest).
+pub async fn dump_tables(api: &LocalApi) -> String {
+    let tables = api.tables.clone().expect("a DynamoDB run");
+    let client = dynamo_client(&emulator().expect("emulator"));
+    let mut dump = String::new();
+    for spec in TABLES {
+        let out = client
+            .scan()
+            .table_name(tables.get(spec.table))
+            .send()
+            .await
+            .unwrap();
+        dump.push_str(&format!("{:?}", out.items()));
+    }
+    dump
+}
+
+/// The documents bucket on S3 in the emulator: a fresh bucket per call; `None` when skipped.
+pub async fn s3_objects() -> Option<shared::objects::s3::S3Objects> {
+    use shared::objects::s3::S3Objects;
+    let client = s3_client(&emulator()?);
     let objects = S3Objects::new(client, format!("docs-{}", shared::crypto::random_hex8()));
     objects.ensure_bucket().await.expect("create bucket");
     Some(objects)

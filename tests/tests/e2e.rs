@@ -2,54 +2,10 @@
 //! from `/_dev/sms`) and on DynamoDB + SNS in the emulator (SMS read from moto).
 
 use futures::future::join_all;
-use integration_tests::{LocalApi, dynamo_client};
-use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
-
-struct Http {
-    api: LocalApi,
-    client: Client,
-}
-
-impl Http {
-    fn new(api: LocalApi) -> Self {
-        Http {
-            api,
-            client: Client::new(),
-        }
-    }
-
-    async fn post(&self, path: &str, body: Value, bearer: Option<&str>) -> (StatusCode, Value) {
-        let mut req = self
-            .client
-            .post(format!("{}{path}", self.api.base))
-            .json(&body);
-        if let Some(t) = bearer {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.unwrap();
-        (res.status(), res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
-        let mut req = self.client.get(format!("{}{path}", self.api.base));
-        if let Some(t) = bearer {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.unwrap();
-        (res.status(), res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn code_for(&self, phone: &str) -> String {
-        let (s, b) = self
-            .post("/v1/auth/otp/request", json!({"phone": phone}), None)
-            .await;
-        assert_eq!(s, StatusCode::OK, "{b}");
-        self.api
-            .last_code(b["data"]["phone"].as_str().unwrap())
-            .await
-    }
-}
+use integration_tests::LocalApi;
+use integration_tests::http::Http;
+use reqwest::StatusCode;
+use serde_json::json;
 
 /// Everything the walk-through sees that must never be stored or returned in clear.
 struct Secrets(Vec<String>);
@@ -310,14 +266,7 @@ async fn dynamodb_and_sns_over_http() {
     pools_flow(&h, ["9816456581", "9816456582", "9816456583", "9816456584"]).await;
 
     // At rest: no code, password, security number or token is stored in clear.
-    let tables = h.api.tables.clone().unwrap();
-    let client = dynamo_client(&integration_tests::emulator().unwrap());
-    let mut dump = String::new();
-    for spec in shared::store::tables::TABLES {
-        let t = tables.get(spec.table);
-        let out = client.scan().table_name(t).send().await.unwrap();
-        dump.push_str(&format!("{:?}", out.items()));
-    }
+    let dump = integration_tests::dump_tables(&h.api).await;
     assert!(dump.contains("+919816456567"), "the scan saw the data");
     assert!(dump.contains("$argon2id$"), "passwords are argon2id hashes");
     for s in &secrets.0 {
