@@ -148,13 +148,15 @@ mod tests {
 
     #[test]
     fn scores_follow_the_table() {
-        // Column by column: the first, second, third and fourth option of every question.
-        let sums = [
-            5 + 15 + 8 + 0 + 15 + 15,
-            10 + 12 + 15 + 8 + 10 + 10,
-            15 + 8 + 12 + 14 + 5 + 6,
-            20 + 4 + 6 + 20 + 3,
+        // Column by column: the first, second, third and fourth option of every question
+        // (job_age, family, age, saving_money, loans, living).
+        let columns: [[u32; 6]; 4] = [
+            [5, 15, 8, 0, 15, 15],
+            [10, 12, 15, 8, 10, 10],
+            [15, 8, 12, 14, 5, 6],
+            [20, 4, 6, 20, 0, 3],
         ];
+        let sums = columns.map(|c| c.iter().sum::<u32>());
         for (i, sum) in sums.into_iter().enumerate() {
             assert_eq!(answers(i).assess(0).score, sum, "column {i}");
         }
