@@ -215,18 +215,24 @@ async fn dynamo_stores(config: &Config, aws: &Aws) -> Result<Stores, StartupErro
     Ok(Stores::of(DynamoStore::new(client, config.tables.clone())))
 }
 
-/// The documents bucket through S3 (see [`S3Objects::configure`]).
+/// The documents bucket through S3 (see [`S3Objects::configure`]); the client is built on
+/// first use.
 async fn s3_objects(config: &Config, aws: &Aws) -> Result<S3Objects, StartupError> {
-    let b = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws.region.clone())
-        .credentials_provider(aws.credentials.clone())
-        .http_client(aws.http.clone());
-    let conf = S3Objects::configure(b, config.s3_endpoint.as_deref());
-    let objects = S3Objects::new(
-        aws_sdk_s3::Client::from_conf(conf),
-        config.documents_bucket.clone(),
+    let (region, credentials, http) = (
+        aws.region.clone(),
+        aws.credentials.clone(),
+        aws.http.clone(),
     );
+    let endpoint = config.s3_endpoint.clone();
+    let make = move || {
+        let b = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(region.clone())
+            .credentials_provider(credentials.clone())
+            .http_client(http.clone());
+        aws_sdk_s3::Client::from_conf(S3Objects::configure(b, endpoint.as_deref()))
+    };
+    let objects = S3Objects::lazy(config.documents_bucket.clone(), make);
     if config.create_tables && config.runtime == Runtime::Local {
         objects.ensure_bucket().await?;
         tracing::info!(bucket = %config.documents_bucket, "documents bucket is present");

@@ -24,7 +24,7 @@ struct Subject {
     event: &'static str,
 }
 
-const SUBJECTS: [Subject; 3] = [
+const SUBJECTS: [Subject; 4] = [
     Subject {
         name: "hello-lambda",
         event: "events/auth/health.json",
@@ -32,6 +32,10 @@ const SUBJECTS: [Subject; 3] = [
     Subject {
         name: "auth",
         event: "events/auth/health.json",
+    },
+    Subject {
+        name: "users",
+        event: "events/users/wallet.json",
     },
     Subject {
         name: "pools",

@@ -152,18 +152,7 @@ async fn parallel_verifies(h: &Http, phone: &str) {
 
 /// Signs a phone up (no password) and returns its access token.
 async fn sign_up(h: &Http, phone: &str) -> String {
-    let code = h.code_for(phone).await;
-    let (_, b) = h
-        .post(
-            "/v1/auth/otp/verify",
-            json!({"phone": phone, "code": code}),
-            None,
-        )
-        .await;
-    let vt = b["data"]["verification_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let vt = h.verification_token(phone).await;
     let (s, b) = h
         .post(
             "/v1/auth/register",

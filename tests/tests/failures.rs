@@ -1,4 +1,5 @@
-//! A DynamoDB outage gets a clean 500: code INTERNAL, no SDK text, a request id.
+//! A DynamoDB or S3 outage gets a clean 500: code INTERNAL, no SDK text, a request id, and
+//! nothing half-written.
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -39,4 +40,53 @@ async fn store_outage_is_a_clean_500() {
         app.sms.messages().is_empty(),
         "no SMS when the store is down"
     );
+}
+
+#[tokio::test]
+async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let b = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled());
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let conf = shared::objects::s3::S3Objects::configure(b, Some(&endpoint));
+    let s3 = shared::objects::s3::S3Objects::new(
+        aws_sdk_s3::Client::from_conf(conf),
+        "documents".into(),
+    );
+    let routes = users_fn::routes().0;
+    let mut app = TestApp::new(Stores::memory(), routes.clone(), &[]);
+    app.state.objects = std::sync::Arc::new(s3);
+    app.router = shared::app::finish(routes, app.state.clone());
+    let u = app.signed_in("+919816456565").await;
+    let image = format!(
+        "s3://documents/uploads/{}/front/{}.jpg",
+        u.user_id,
+        "ab".repeat(16)
+    );
+    let body =
+        json!({"document_type": "pan", "document_number": "ABCDE1234F", "front_image_url": image});
+    let r = app
+        .call(
+            axum::http::Method::POST,
+            "/v1/users/kyc",
+            Some(body),
+            Some(&u.access_token),
+        )
+        .await;
+    assert_error(&r, 500, "INTERNAL");
+    let text = r.body.to_string().to_lowercase();
+    for leak in ["dispatch", "connect", "s3", "127.0.0.1"] {
+        assert!(!text.contains(leak), "leaked {leak}: {text}");
+    }
+    let stores = app.stores();
+    assert!(stores.kyc.get_kyc(&u.user_id).await.unwrap().is_none());
+    let user = stores.users.get_user(&u.user_id).await.unwrap().unwrap();
+    assert_eq!(user.kyc_status, shared::domain::KycStatus::NotSubmitted);
 }

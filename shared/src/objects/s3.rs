@@ -8,10 +8,16 @@ use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::PresigningConfig;
+use std::sync::OnceLock;
 use std::time::Duration;
 
+/// Builds the SDK client when first needed: building it costs tens of milliseconds, which a
+/// cold start should not pay before a request needs documents (most never do).
+type MakeClient = Box<dyn Fn() -> Client + Send + Sync>;
+
 pub struct S3Objects {
-    client: Client,
+    client: OnceLock<Client>,
+    make: MakeClient,
     bucket: String,
 }
 
@@ -21,7 +27,20 @@ fn unavailable(op: &str, e: impl std::error::Error) -> StoreError {
 
 impl S3Objects {
     pub fn new(client: Client, bucket: String) -> Self {
-        S3Objects { client, bucket }
+        S3Objects::lazy(bucket, move || client.clone())
+    }
+
+    /// An adapter whose client `make` builds on first use.
+    pub fn lazy(bucket: String, make: impl Fn() -> Client + Send + Sync + 'static) -> Self {
+        S3Objects {
+            client: OnceLock::new(),
+            make: Box::new(make),
+            bucket,
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.get_or_init(|| (self.make)())
     }
 
     /// The client settings this adapter relies on, added to `b`: checksums only where S3
@@ -41,7 +60,7 @@ impl S3Objects {
     /// Creates the bucket if it is missing (local runs against an emulator only).
     pub async fn ensure_bucket(&self) -> StoreResult<()> {
         if self
-            .client
+            .client()
             .head_bucket()
             .bucket(&self.bucket)
             .send()
@@ -50,7 +69,7 @@ impl S3Objects {
         {
             return Ok(());
         }
-        self.client
+        self.client()
             .create_bucket()
             .bucket(&self.bucket)
             .send()
@@ -78,7 +97,7 @@ impl ObjectStore for S3Objects {
         let length = i64::try_from(content_length)
             .map_err(|_| StoreError::Unavailable("content length out of range".into()))?;
         let req = self
-            .client
+            .client()
             .put_object()
             .bucket(&self.bucket)
             .key(key)
@@ -99,7 +118,7 @@ impl ObjectStore for S3Objects {
 
     async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>> {
         let res = self
-            .client
+            .client()
             .head_object()
             .bucket(&self.bucket)
             .key(key)
@@ -116,7 +135,7 @@ impl ObjectStore for S3Objects {
     }
 
     async fn copy(&self, from: &str, to: &str) -> StoreResult<()> {
-        self.client
+        self.client()
             .copy_object()
             .bucket(&self.bucket)
             .copy_source(format!("{}/{from}", self.bucket))
@@ -128,7 +147,7 @@ impl ObjectStore for S3Objects {
     }
 
     async fn delete(&self, key: &str) -> StoreResult<()> {
-        self.client
+        self.client()
             .delete_object()
             .bucket(&self.bucket)
             .key(key)
@@ -143,7 +162,7 @@ impl ObjectStore for S3Objects {
         let mut token = None;
         loop {
             let page = self
-                .client
+                .client()
                 .list_objects_v2()
                 .bucket(&self.bucket)
                 .prefix(prefix)

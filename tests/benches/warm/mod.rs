@@ -39,10 +39,11 @@ fn us(d: Duration) -> String {
 
 async fn measure() -> Vec<(&'static str, Duration)> {
     let (auth, _) = auth_fn::routes();
+    let (users, _) = users_fn::routes();
     let (pools, _) = pools_fn::routes();
     let app = TestApp::new(
         Stores::memory(),
-        auth.merge(pools),
+        auth.merge(users).merge(pools),
         &[("OTP_MAX_PER_IP_HOUR", "100000")],
     );
     let u = app.signed_in("+919816456565").await;
@@ -95,6 +96,38 @@ async fn measure() -> Vec<(&'static str, Duration)> {
             per_call(n, move |_| async move {
                 a.as_user(Method::POST, "/v1/pools", Some(body.clone()), tok)
                     .await;
+            })
+            .await,
+        ),
+        (
+            "GET /v1/users/profile",
+            per_call(n, move |_| async move {
+                a.get("/v1/users/profile", tok).await;
+            })
+            .await,
+        ),
+        (
+            "PATCH /v1/users/profile",
+            per_call(n, move |_| async move {
+                let b = json!({"city": "Pune", "family_size": 4});
+                a.as_user(Method::PATCH, "/v1/users/profile", Some(b), tok)
+                    .await;
+            })
+            .await,
+        ),
+        (
+            "POST /v1/users/kyc/uploads",
+            per_call(n, move |_| async move {
+                let b = json!({"purpose": "front", "content_type": "image/jpeg", "content_length": 1000});
+                a.as_user(Method::POST, "/v1/users/kyc/uploads", Some(b), tok)
+                    .await;
+            })
+            .await,
+        ),
+        (
+            "GET /v1/users/wallet/transactions",
+            per_call(n, move |_| async move {
+                a.get("/v1/users/wallet/transactions", tok).await;
             })
             .await,
         ),
