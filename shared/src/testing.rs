@@ -385,6 +385,38 @@ pub fn load_events(dir: &std::path::Path) -> Vec<(String, Value, Request<Body>)>
     out
 }
 
+/// Runs every event in `dir` through a fresh app over `routes` (a function's deployed
+/// routes), checking that the request id comes from API Gateway's request context and that
+/// there is one event per route of `spec`. Returns each event's name and response.
+pub async fn run_events(
+    dir: &std::path::Path,
+    routes: impl Fn() -> Router<AppState>,
+    spec: &utoipa::openapi::OpenApi,
+) -> Vec<(String, TestResponse)> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for (name, event, req) in load_events(dir) {
+        let app = TestApp::new(Stores::memory(), routes(), &[]);
+        let res = app.send(req).await;
+        assert_eq!(
+            res.headers["x-request-id"].to_str().unwrap_or_default(),
+            event["requestContext"]["requestId"]
+                .as_str()
+                .unwrap_or_default(),
+            "{name}: request id comes from API Gateway"
+        );
+        seen.push(event["routeKey"].as_str().unwrap_or_default().to_string());
+        out.push((name, res));
+    }
+    seen.sort();
+    let declared: Vec<String> = crate::openapi::route_list(spec)
+        .into_iter()
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert_eq!(seen, declared, "one event per route");
+    out
+}
+
 /// The first run of 4+ digits in an SMS body.
 pub fn extract_code(body: &str) -> Option<String> {
     body.split(|c: char| !c.is_ascii_digit())
