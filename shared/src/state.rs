@@ -39,12 +39,17 @@ pub struct DevParts {
 impl DevParts {
     /// Fresh parts for a local server on `port`.
     pub fn new(config: &Config) -> Self {
-        let base = format!("http://127.0.0.1:{}", config.port);
         DevParts {
             outbox: Arc::new(ConsoleSms::new()),
-            uploads: Arc::new(LocalObjects::new(&config.documents_bucket, &base)),
+            uploads: local_uploads(config),
         }
     }
+}
+
+/// The local object store of a local server on `config.port`.
+fn local_uploads(config: &Config) -> Arc<LocalObjects> {
+    let base = format!("http://127.0.0.1:{}", config.port);
+    Arc::new(LocalObjects::new(&config.documents_bucket, &base))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,10 +100,9 @@ impl AppState {
 
     /// Builds the configured adapters, each SDK client once for the process's life. The
     /// console sender and the local object store are `dev`'s when given (the local server's
-    /// development routes), else fresh ones. Documents go to S3 with `STORE=dynamodb`, else to
-    /// the local stand-in.
+    /// development routes), else fresh ones, made only when chosen (a Lambda makes neither).
+    /// Documents go to S3 with `STORE=dynamodb`, else to the local stand-in.
     pub async fn from_config(config: Config, dev: Option<DevParts>) -> Result<Self, StartupError> {
-        let dev = dev.unwrap_or_else(|| DevParts::new(&config));
         let needs_aws = config.store == StoreKind::Dynamodb || config.sms == SmsKind::Sns;
         let aws = match needs_aws {
             true => Some(Aws::from_env()?),
@@ -110,7 +114,7 @@ impl AppState {
             (StoreKind::Dynamodb, None) => return Err(no_aws()),
         };
         let sms: Arc<dyn SmsSender> = match (config.sms, &aws) {
-            (SmsKind::Console, _) => dev.outbox,
+            (SmsKind::Console, _) => dev.as_ref().map(|d| d.outbox.clone()).unwrap_or_default(),
             (SmsKind::Sns, Some(aws)) => {
                 let mut b = aws_sdk_sns::Config::builder()
                     .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
@@ -125,7 +129,10 @@ impl AppState {
             (SmsKind::Sns, None) => return Err(no_aws()),
         };
         let objects: Arc<dyn ObjectStore> = match (config.store, &aws) {
-            (StoreKind::Memory, _) => dev.uploads,
+            (StoreKind::Memory, _) => match &dev {
+                Some(d) => d.uploads.clone(),
+                None => local_uploads(&config),
+            },
             (StoreKind::Dynamodb, Some(aws)) => Arc::new(s3_objects(&config, aws).await?),
             (StoreKind::Dynamodb, None) => return Err(no_aws()),
         };
