@@ -21,6 +21,7 @@ use super::tables::{PK, SK, TTL_ATTRIBUTE, Table, TableNames};
 use super::{StoreError, StoreResult};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::QueryOutput;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use expr::{Cond, Update, render};
 use serde::Serialize;
@@ -28,6 +29,14 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
 type Item = HashMap<String, AttributeValue>;
+
+/// How one page of a `Query` is read.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    forward: bool,
+    limit: Option<i32>,
+    count_only: bool,
+}
 
 pub struct DynamoStore {
     client: Client,
@@ -168,6 +177,34 @@ impl DynamoStore {
         self.query(t, cond, None, true).await
     }
 
+    /// One page of a consistent `Query` with the rendered key condition `r`: items in key
+    /// order (reversed unless `forward`), at most `limit`, or only their count.
+    async fn query_page(
+        &self,
+        t: Table,
+        r: &expr::Rendered,
+        page: Page,
+        start: Option<Item>,
+    ) -> StoreResult<QueryOutput> {
+        let select = page
+            .count_only
+            .then_some(aws_sdk_dynamodb::types::Select::Count);
+        self.client
+            .query()
+            .table_name(self.table(t))
+            .set_key_condition_expression(r.condition.clone())
+            .set_expression_attribute_names(r.names.clone())
+            .set_expression_attribute_values(r.values.clone())
+            .consistent_read(true)
+            .scan_index_forward(page.forward)
+            .set_limit(page.limit)
+            .set_select(select)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| unavailable("Query", e))
+    }
+
     /// Items matching the key condition `cond`, consistently read, in key order (reversed
     /// unless `forward`), at most `limit` of them (all when `None`).
     async fn query(
@@ -182,23 +219,15 @@ impl DynamoStore {
         let mut start = None;
         loop {
             let left = limit.map(|l| l.saturating_sub(out.len()) as i32);
-            let page = self
-                .client
-                .query()
-                .table_name(self.table(t))
-                .set_key_condition_expression(r.condition.clone())
-                .set_expression_attribute_names(r.names.clone())
-                .set_expression_attribute_values(r.values.clone())
-                .consistent_read(true)
-                .scan_index_forward(forward)
-                .set_limit(left)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unavailable("Query", e))?;
-            out.extend(page.items.unwrap_or_default());
+            let page = Page {
+                forward,
+                limit: left,
+                count_only: false,
+            };
+            let res = self.query_page(t, &r, page, start).await?;
+            out.extend(res.items.unwrap_or_default());
             let full = limit.is_some_and(|l| out.len() >= l);
-            match page.last_evaluated_key {
+            match res.last_evaluated_key {
                 Some(k) if !k.is_empty() && !full => start = Some(k),
                 _ => return Ok(out),
             }
@@ -212,21 +241,14 @@ impl DynamoStore {
         let mut count = 0u64;
         let mut start = None;
         loop {
-            let page = self
-                .client
-                .query()
-                .table_name(self.table(t))
-                .set_key_condition_expression(r.condition.clone())
-                .set_expression_attribute_names(r.names.clone())
-                .set_expression_attribute_values(r.values.clone())
-                .consistent_read(true)
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unavailable("Query", e))?;
-            count += page.count.max(0) as u64;
-            match page.last_evaluated_key {
+            let page = Page {
+                forward: true,
+                limit: None,
+                count_only: true,
+            };
+            let res = self.query_page(t, &r, page, start).await?;
+            count += res.count.max(0) as u64;
+            match res.last_evaluated_key {
                 Some(k) if !k.is_empty() => start = Some(k),
                 _ => return Ok(count),
             }
