@@ -48,6 +48,24 @@ pub struct KycImages {
 }
 
 impl KycImages {
+    /// The image for `purpose`, if any.
+    pub fn get(&self, purpose: UploadPurpose) -> Option<&str> {
+        match purpose {
+            UploadPurpose::Front => Some(self.front.as_str()),
+            UploadPurpose::Back => self.back.as_deref(),
+            UploadPurpose::Selfie => self.selfie.as_deref(),
+        }
+    }
+
+    /// Points the image for `purpose` at `key`.
+    pub fn set(&mut self, purpose: UploadPurpose, key: String) {
+        match purpose {
+            UploadPurpose::Front => self.front = key,
+            UploadPurpose::Back => self.back = Some(key),
+            UploadPurpose::Selfie => self.selfie = Some(key),
+        }
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         std::iter::once(&self.front)
             .chain(&self.back)

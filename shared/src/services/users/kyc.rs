@@ -257,11 +257,7 @@ impl Users<'_> {
         let mut out = Vec::new();
         for (purpose, url) in given {
             let Some(url) = url else { continue };
-            let attached = current.and_then(|c| match purpose {
-                UploadPurpose::Front => Some(c.front.as_str()),
-                UploadPurpose::Back => c.back.as_deref(),
-                UploadPurpose::Selfie => c.selfie.as_deref(),
-            });
+            let attached = current.and_then(|c| c.get(purpose));
             let field = image_field(purpose);
             out.push((
                 purpose,
@@ -369,12 +365,7 @@ fn image_field(purpose: UploadPurpose) -> &'static str {
 /// Points `images` at the `new` ones.
 fn apply(images: &mut KycImages, new: &[(UploadPurpose, Image)]) {
     for (purpose, img) in new {
-        let key = img.key.clone();
-        match purpose {
-            UploadPurpose::Front => images.front = key,
-            UploadPurpose::Back => images.back = Some(key),
-            UploadPurpose::Selfie => images.selfie = Some(key),
-        }
+        images.set(*purpose, img.key.clone());
     }
 }
 
