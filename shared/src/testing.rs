@@ -6,7 +6,7 @@ use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
 use crate::domain::{User, Verification};
-use crate::objects::local::{LocalObjects, UPLOAD_PATH};
+use crate::objects::local::LocalObjects;
 use crate::services::auth::{Auth, new_epoch};
 use crate::sms::{ConsoleSms, SmsError, SmsSender};
 use crate::state::AppState;
@@ -152,13 +152,8 @@ impl TestApp {
     /// Sends `bytes` to a presigned upload URL of this app's local object store, as the app
     /// would (`content_type` is the header it sends).
     pub fn upload(&self, url: &str, content_type: &str, bytes: &[u8]) -> Result<(), String> {
-        let rest = url
-            .split_once(UPLOAD_PATH)
-            .map(|(_, r)| r)
-            .ok_or("not a local upload URL")?;
-        let (key, query) = rest.split_once('?').ok_or("no query")?;
         self.uploads
-            .accept_put(key, query, Some(content_type), bytes)
+            .accept_url(url, Some(content_type), bytes)
             .map_err(|e| e.to_string())
     }
 

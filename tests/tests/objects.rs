@@ -2,7 +2,7 @@
 //! with uploads sent to the presigned URL the way the app sends them (over HTTP for S3).
 
 use shared::objects::ObjectStore;
-use shared::objects::local::{LocalObjects, UPLOAD_PATH};
+use shared::objects::local::LocalObjects;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,13 +25,11 @@ impl Uploader {
                 req.send().await.unwrap().status().is_success()
             }
             Uploader::Local(objects) => {
-                let rest = url.split_once(UPLOAD_PATH).unwrap().1;
-                let (key, query) = rest.split_once('?').unwrap();
                 let typ = headers
                     .iter()
                     .find(|(k, _)| k == "content-type")
                     .map(|(_, v)| v.as_str());
-                objects.accept_put(key, query, typ, bytes).is_ok()
+                objects.accept_url(url, typ, bytes).is_ok()
             }
         }
     }

@@ -117,6 +117,21 @@ impl LocalObjects {
         Ok(())
     }
 
+    /// As [`Self::accept_put`], for a whole URL from [`ObjectStore::presign_put`] (in-process
+    /// callers: tests).
+    pub fn accept_url(
+        &self,
+        url: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<(), UploadRefused> {
+        let rest = url.split_once(UPLOAD_PATH).map(|(_, r)| r);
+        let (key, query) = rest
+            .and_then(|r| r.split_once('?'))
+            .ok_or(UploadRefused::Signature)?;
+        self.accept_put(key, query, content_type, body)
+    }
+
     /// The bytes stored at `key` (tests).
     pub fn bytes(&self, key: &str) -> Option<Vec<u8>> {
         self.objects().get(key).map(|s| s.bytes.clone())
