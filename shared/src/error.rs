@@ -206,6 +206,7 @@ fn conflict(c: Conflict) -> ApiError {
             "IDEMPOTENCY_KEY_REUSED",
             "this idempotency_key was used for a different request",
         ),
+        Conflict::KycNotPending => ("KYC_NOT_PENDING", "only a PENDING KYC can be reviewed"),
     };
     ApiError::new(StatusCode::CONFLICT, code, message)
 }

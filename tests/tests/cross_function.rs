@@ -143,6 +143,7 @@ async fn deleting_an_account_removes_its_documents_and_keeps_money_left_on_recor
         transaction_id: "t".into(),
         actor: None,
         now_ms: app.state.now_ms(),
+        audit: None,
     };
     app.stores()
         .wallets

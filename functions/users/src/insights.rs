@@ -4,11 +4,12 @@ use super::svc;
 use axum::extract::State;
 use serde::Serialize;
 use shared::auth_context::AuthContext;
-use shared::domain::{RiskAnswers, RiskBand, RiskFactor, from_ms};
+use shared::domain::{RiskAnswers, from_ms};
 use shared::error::{ApiResult, Success, ok};
 use shared::http::JsonBody;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;
+use shared::views::RiskView;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -47,18 +48,6 @@ pub async fn usage_stats(
     }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct RiskView {
-    /// 0..=100: the sum of the answers' points.
-    pub score: u32,
-    /// `LOW` from 70, `MEDIUM` from 40, else `HIGH`.
-    pub band: RiskBand,
-    /// Each answer with its points.
-    pub factors: Vec<RiskFactor>,
-    #[schema(format = DateTime)]
-    pub assessed_at: String,
-}
-
 /// Scores the questionnaire by the contract's points table and keeps it as the caller's
 /// latest (its band shows as `risk_band` on the user).
 #[utoipa::path(post, path = "/v1/users/risk-score", tag = "users",
@@ -74,10 +63,5 @@ pub async fn risk_score(
     JsonBody(b): JsonBody<RiskAnswers>,
 ) -> ApiResult<Success<RiskView>> {
     let a = svc(&s).assess_risk(&ctx, b).await?;
-    Ok(ok(RiskView {
-        score: a.score,
-        band: a.band,
-        factors: a.factors,
-        assessed_at: from_ms(a.assessed_at_ms),
-    }))
+    Ok(ok(RiskView::from(a)))
 }

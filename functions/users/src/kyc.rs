@@ -4,12 +4,13 @@ use super::svc;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
-use shared::domain::{DocumentType, ImageType, KycRecord, KycStatus, UploadPurpose, from_ms};
+use shared::domain::{ImageType, KycRecord, UploadPurpose};
 use shared::error::{ApiResult, Success, created, ok};
 use shared::http::JsonBody;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::users::{KycInput, KycPatch};
 use shared::state::AppState;
+use shared::views::KycView;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
@@ -36,43 +37,6 @@ pub struct UploadView {
     #[schema(example = "s3://documents/uploads/0b6c.../front/5f0e....jpg")]
     pub image_url: String,
     pub expires_in: u64,
-}
-
-/// `kyc`: never the full document number.
-#[derive(Serialize, ToSchema)]
-pub struct KycView {
-    pub status: KycStatus,
-    pub document_type: Option<DocumentType>,
-    #[schema(example = "********0124")]
-    pub masked_document_number: Option<String>,
-    #[schema(format = DateTime)]
-    pub submitted_at: Option<String>,
-    #[schema(format = DateTime)]
-    pub reviewed_at: Option<String>,
-    pub rejection_reason: Option<String>,
-}
-
-impl KycView {
-    fn new(k: Option<KycRecord>) -> Self {
-        match k {
-            None => KycView {
-                status: KycStatus::NotSubmitted,
-                document_type: None,
-                masked_document_number: None,
-                submitted_at: None,
-                reviewed_at: None,
-                rejection_reason: None,
-            },
-            Some(k) => KycView {
-                status: k.status,
-                document_type: Some(k.document_type),
-                masked_document_number: Some(k.masked_document_number),
-                submitted_at: Some(from_ms(k.submitted_at_ms)),
-                reviewed_at: k.reviewed_at_ms.map(from_ms),
-                rejection_reason: k.rejection_reason,
-            },
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]

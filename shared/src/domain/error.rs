@@ -16,6 +16,8 @@ pub enum Conflict {
     InsufficientFunds,
     /// An idempotency key reused for a different request.
     IdempotencyKeyReused,
+    /// A KYC review of a record that is not `PENDING`.
+    KycNotPending,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,7 @@
 //! Stored times are epoch milliseconds so that conditional writes can compare them; the API
 //! renders RFC 3339 at the edge.
 
+mod admin;
 mod error;
 mod kyc;
 mod otp;
@@ -12,6 +13,10 @@ mod session;
 mod user;
 mod wallet;
 
+pub use admin::{
+    ADMIN_SESSION_IDLE_MS, ADMIN_SESSION_MAX_MS, AccessChange, AdminSession, AuditAction,
+    AuditRecord, AuditStamp, audit_sort_key, is_sort_key, user_sort_key,
+};
 pub use error::{Conflict, Error, Result};
 pub use kyc::{
     DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, UploadPurpose,

@@ -3,6 +3,7 @@
 //! atomic write, neither balance nor points ever goes below zero, and an adjustment repeated
 //! with its idempotency key applies once.
 
+use super::admin::{AuditAction, AuditRecord, AuditStamp};
 use serde::{Deserialize, Serialize};
 
 /// The wallet's currency.
@@ -50,6 +51,8 @@ pub struct WalletAdjustment {
     pub transaction_id: String,
     pub actor: Option<String>,
     pub now_ms: i64,
+    /// An admin's adjustment: its audit record is written with it (and not on a replay).
+    pub audit: Option<AuditStamp>,
 }
 
 impl WalletAdjustment {
@@ -77,6 +80,27 @@ impl WalletAdjustment {
             actor: self.actor.clone(),
         };
         Some((wallet, entry))
+    }
+
+    /// The audit record of this adjustment applied to `before`, if an admin makes it.
+    pub fn audit_record(&self, before: &Wallet, done: &Adjusted) -> Option<AuditRecord> {
+        let stamp = self.audit.as_ref()?;
+        let values = |w: &Wallet| serde_json::json!({ "balance": w.balance, "points": w.points });
+        let mut after = values(&done.wallet);
+        after["amount"] = self.amount.into();
+        after["points_delta"] = self.points.into();
+        after["reason"] = self.reason.clone().into();
+        after["idempotency_key"] = self.idempotency_key.clone().into();
+        after["transaction_id"] = done.entry.transaction_id.clone().into();
+        Some(AuditRecord {
+            audit_id: stamp.audit_id.clone(),
+            at_ms: stamp.at_ms,
+            admin_id: stamp.admin_id.clone(),
+            action: AuditAction::WalletAdjusted,
+            target_user_id: self.user_id.clone(),
+            before: values(before),
+            after,
+        })
     }
 }
 
@@ -126,6 +150,7 @@ mod tests {
             transaction_id: "t".into(),
             actor: None,
             now_ms: 5,
+            audit: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The local stand-in for S3 (local server and tests): objects in memory, presigned `PUT`s
 //! that the local server accepts at `PUT /_dev/uploads/<key>` when the signature (an HMAC over
 //! key, content type, length and expiry), the expiry, the content type and the length all
-//! match, as S3 would.
+//! match, as S3 would; presigned `GET`s (signed key and expiry) are served at the same path.
 
 use super::{ObjectInfo, ObjectStore, PresignedPut};
 use crate::crypto::{SecretKey, ct_eq, random_bytes};
@@ -39,6 +39,8 @@ pub enum UploadRefused {
     ContentType,
     #[error("the body is not the signed length")]
     Length,
+    #[error("no object is stored at this key")]
+    Missing,
 }
 
 fn now_s() -> u64 {
@@ -117,6 +119,29 @@ impl LocalObjects {
         Ok(())
     }
 
+    /// The content type and bytes a URL from [`ObjectStore::presign_get`] may read.
+    pub fn serve_get(&self, key: &str, query: &str) -> Result<(String, Vec<u8>), UploadRefused> {
+        let params: HashMap<&str, &str> = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
+        let expires = params.get("expires").and_then(|v| v.parse::<u64>().ok());
+        let (Some(expires), Some(sig)) = (expires, params.get("signature")) else {
+            return Err(UploadRefused::Signature);
+        };
+        let expected = self.signature(key, "GET", 0, expires);
+        if !ct_eq(expected.as_bytes(), sig.as_bytes()) {
+            return Err(UploadRefused::Signature);
+        }
+        if now_s() > expires {
+            return Err(UploadRefused::Expired);
+        }
+        let stored = self.objects().get(key).cloned();
+        stored
+            .map(|s| (s.content_type, s.bytes))
+            .ok_or(UploadRefused::Missing)
+    }
+
     /// As [`Self::accept_put`], for a whole URL from [`ObjectStore::presign_put`] (in-process
     /// callers: tests).
     pub fn accept_url(
@@ -174,6 +199,15 @@ impl ObjectStore for LocalObjects {
             method: "PUT".into(),
             headers,
         })
+    }
+
+    async fn presign_get(&self, key: &str, expires_in: Duration) -> StoreResult<String> {
+        let expires = now_s() + expires_in.as_secs();
+        let sig = self.signature(key, "GET", 0, expires);
+        Ok(format!(
+            "{}{UPLOAD_PATH}{key}?expires={expires}&signature={sig}",
+            self.base_url
+        ))
     }
 
     async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>> {

@@ -1,6 +1,6 @@
 //! Private object storage for KYC document images: the port and its two adapters, S3
 //! ([`s3::S3Objects`], `aws-sdk-s3`) and a local stand-in ([`local::LocalObjects`]) that the local
-//! server serves at `PUT /_dev/uploads/...`.
+//! server serves at `PUT` and `GET /_dev/uploads/...`.
 //!
 //! The app never gets credentials: it gets a presigned `PUT` for one key with the content type
 //! and length pinned, valid for minutes. Keys are made by the service, never by a client.
@@ -41,6 +41,9 @@ pub trait ObjectStore: Send + Sync {
         content_length: u64,
         expires_in: Duration,
     ) -> StoreResult<PresignedPut>;
+    /// A URL that lets its holder `GET` the object at `key` until `expires_in` has passed
+    /// (admin review of KYC images).
+    async fn presign_get(&self, key: &str, expires_in: Duration) -> StoreResult<String>;
     /// The object's metadata, or `None` when nothing is stored at `key`.
     async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>>;
     /// Copies the object at `from` to `to` (within the bucket).

@@ -116,6 +116,20 @@ impl ObjectStore for S3Objects {
         })
     }
 
+    async fn presign_get(&self, key: &str, expires_in: Duration) -> StoreResult<String> {
+        let config = PresigningConfig::expires_in(expires_in)
+            .map_err(|e| StoreError::Unavailable(format!("presigning: {e}")))?;
+        let req = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(config)
+            .await
+            .map_err(|e| unavailable("GetObject presign", e))?;
+        Ok(req.uri().to_string())
+    }
+
     async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>> {
         let res = self
             .client()

@@ -10,7 +10,7 @@ pub mod memory;
 pub mod tables;
 
 use crate::domain::{
-    AdjustDenied, Adjusted, CheckDenied, ClosedWallet, Device, JoinDenied, KycRecord, LeaveDenied,
+    AccessChange, AdminSession, AuditRecord, AdjustDenied, Adjusted, CheckDenied, ClosedWallet, Device, JoinDenied, KycRecord, LeaveDenied,
     LedgerEntry, Membership, OtpRecord, PasswordCheck, Pool, ProfileEdit, RiskAssessment,
     SendDenied, SendPlan, Session, User, UserStatus, Verification, Wallet, WalletAdjustment,
 };
@@ -193,7 +193,8 @@ pub trait WalletStore: Send + Sync {
         before: Option<u64>,
         limit: usize,
     ) -> StoreResult<Vec<LedgerEntry>>;
-    /// Applies the adjustment in one atomic write (idempotency record, ledger entry, wallet),
+    /// Applies the adjustment in one atomic write (idempotency record, ledger entry, wallet,
+    /// and the audit record when an admin makes it),
     /// refusing it if the balance or points would go below zero or the user does not exist.
     /// Repeated with its key and the same fingerprint, it returns the first result and writes
     /// nothing; with another fingerprint, [`AdjustDenied::KeyReused`].
@@ -203,6 +204,54 @@ pub trait WalletStore: Send + Sync {
     ) -> StoreResult<Result<Adjusted, AdjustDenied>>;
     /// What a deleted account left in its wallet, if anything.
     async fn closed_wallet(&self, user_id: &str) -> StoreResult<Option<ClosedWallet>>;
+}
+
+/// What an admin reads across accounts, and the admin changes that are not a user's own
+/// writes; each change carries its audit record into the same atomic write.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Up to `limit` users with `status` (any when `None`) whose sort key
+    /// ([`crate::domain::user_sort_key`]) is below `before`, newest first. By index, no scan.
+    async fn list_users(
+        &self,
+        status: Option<UserStatus>,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<User>>;
+    /// Sets status and role (and the new epoch, if any) and writes `audit`, atomically, if the
+    /// user still has `from_status` and `from_role`. The user after; `None` when it changed
+    /// meanwhile or is gone (then nothing is written).
+    async fn change_access(
+        &self,
+        change: &AccessChange,
+        audit: &AuditRecord,
+    ) -> StoreResult<Option<User>>;
+    /// As [`KycStore::save_kyc`] over an existing record, with `audit` in the same write.
+    async fn review_kyc(
+        &self,
+        record: &KycRecord,
+        previous: &KycRecord,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool>;
+    /// Up to `limit` audit records (of `target` only, when given) whose sort key is below
+    /// `before`, newest first. By key or index, no scan.
+    async fn list_audit(
+        &self,
+        target: Option<&str>,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditRecord>>;
+}
+
+/// Admin console sessions, by the keyed hash of their cookie.
+#[async_trait]
+pub trait AdminSessionStore: Send + Sync {
+    async fn put_admin_session(&self, id_hash: &str, s: &AdminSession) -> StoreResult<()>;
+    async fn get_admin_session(&self, id_hash: &str) -> StoreResult<Option<AdminSession>>;
+    /// Records a use at `now_ms`, if the session still exists.
+    async fn touch_admin_session(&self, id_hash: &str, now_ms: i64) -> StoreResult<()>;
+    /// True if it existed.
+    async fn delete_admin_session(&self, id_hash: &str) -> StoreResult<bool>;
 }
 
 /// Signed-in sessions and refresh-token rotation.
@@ -297,6 +346,8 @@ pub struct Stores {
     pub profiles: Arc<dyn ProfileStore>,
     pub kyc: Arc<dyn KycStore>,
     pub wallets: Arc<dyn WalletStore>,
+    pub admin: Arc<dyn AdminStore>,
+    pub admin_sessions: Arc<dyn AdminSessionStore>,
 }
 
 impl Stores {
@@ -312,6 +363,8 @@ impl Stores {
             + ProfileStore
             + KycStore
             + WalletStore
+            + AdminStore
+            + AdminSessionStore
             + 'static,
     {
         let a = Arc::new(adapter);
@@ -324,7 +377,9 @@ impl Stores {
             pools: a.clone(),
             profiles: a.clone(),
             kyc: a.clone(),
-            wallets: a,
+            wallets: a.clone(),
+            admin: a.clone(),
+            admin_sessions: a,
         }
     }
 

@@ -5,7 +5,12 @@
 //!
 //! users: `USER#<id>`/`PROFILE` (user, with its session and device counts),
 //!        `PHONE#<e164>`/`PHONE` (uniqueness claim), `USER#<id>`/`SESSION#<sid>` (TTL after
-//!        expiry), `USER#<id>`/`DEVICE#<device_id>`.
+//!        expiry), `USER#<id>`/`DEVICE#<device_id>`, KYC, wallet and ledger items under
+//!        `USER#<id>`, `AUDIT`/`<at>#<audit_id>` (the admin audit trail, never deleted) and
+//!        `ADMIN#<hash>`/`SESSION` (admin console sessions, TTL).
+//!        Index `lists` (keys only): `list_pk`/`list_sk` = `USERS#<status>`/`<created>#<id>` on
+//!        profiles (the admin users list, newest first) and `AUDIT#<target>`/`<at>#<id>` on
+//!        audit records (one user's trail). Only these two kinds of item carry the attributes.
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `LOGIN#<e164>`/`FAILS` (password failures and lock); all with TTL.
@@ -25,7 +30,8 @@ pub enum Table {
     Pools,
 }
 
-/// A global secondary index (string keys, all attributes projected).
+/// A global secondary index (string keys, keys only projected: a write to an item that does
+/// not change its index keys costs no index write; readers fetch the items by key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexSpec {
     pub name: &'static str,
@@ -48,6 +54,13 @@ pub struct TableSpec {
     pub indexes: &'static [IndexSpec],
 }
 
+/// The users table's index of lists (admin users list, one user's audit trail).
+pub const LISTS_INDEX: IndexSpec = IndexSpec {
+    name: "lists",
+    pk: "list_pk",
+    sk: "list_sk",
+};
+
 pub const TABLES: [TableSpec; 3] = [
     TableSpec {
         table: Table::Users,
@@ -57,7 +70,7 @@ pub const TABLES: [TableSpec; 3] = [
         pk: PK,
         sk: SK,
         ttl_attribute: Some(TTL_ATTRIBUTE),
-        indexes: &[],
+        indexes: &[LISTS_INDEX],
     },
     TableSpec {
         table: Table::Otps,

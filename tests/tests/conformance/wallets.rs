@@ -16,6 +16,7 @@ fn adj(uid: &str, key: &str, amount: i64, points: i64) -> WalletAdjustment {
         transaction_id: format!("t-{key}"),
         actor: Some("admin".into()),
         now_ms: T0,
+        audit: None,
     }
 }
 

@@ -14,6 +14,7 @@ async fn credit(app: &TestApp, u: &TestUser, n: usize) {
             transaction_id: format!("t{i}"),
             actor: None,
             now_ms: app.state.now_ms(),
+            audit: None,
         };
         app.stores()
             .wallets

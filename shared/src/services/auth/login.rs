@@ -23,7 +23,7 @@ pub struct SignedIn {
 }
 
 /// The user id looked up for an unknown phone, so both paths do the same reads.
-const NO_USER: &str = "00000000-0000-0000-0000-000000000000";
+pub(super) const NO_USER: &str = "00000000-0000-0000-0000-000000000000";
 
 impl Auth<'_> {
     /// Opens a session for `user` (optionally on a device).

@@ -3,11 +3,13 @@
 //! records; the function crate shapes both for HTTP.
 
 mod account;
+mod admin;
 mod login;
 mod otp;
 mod sessions;
 
 pub use account::{DeletionProof, NewAccount};
+pub use admin::AdminCredentials;
 pub use login::{Credentials, SignedIn};
 pub use otp::{CodeSent, PhoneVerified};
 pub use sessions::IssuedTokens;
@@ -162,6 +164,19 @@ impl Auth<'_> {
         candidate: String,
         stored: Option<String>,
     ) -> Result<bool> {
+        self.check_factors(phone, ip, candidate, stored, true).await
+    }
+
+    /// As [`Self::check_password`] for a sign-in with more factors than the password:
+    /// unless `others_ok`, a matching password still counts as a failed check.
+    async fn check_factors(
+        &self,
+        phone: &str,
+        ip: Option<&str>,
+        candidate: String,
+        stored: Option<String>,
+        others_ok: bool,
+    ) -> Result<bool> {
         let now_ms = self.now_ms();
         let check = PasswordCheck {
             phone: phone.to_string(),
@@ -185,7 +200,7 @@ impl Auth<'_> {
             }
         };
         let ok = verify_password(candidate, stored).await?;
-        if ok {
+        if ok && others_ok {
             self.users.clear_login_failures(phone, Some(number)).await?;
         } else {
             tracing::info!(phone = %crate::phone::mask(phone), number, "password check failed");

@@ -10,7 +10,7 @@ pub use kyc::{
     document_prefixes,
 };
 pub use profile::{Given, ProfileInput};
-pub use wallet::{DEFAULT_PAGE, LedgerPage, MAX_PAGE};
+pub use wallet::LedgerPage;
 
 use crate::auth_context::AuthContext;
 use crate::clock::Clock;

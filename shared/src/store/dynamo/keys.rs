@@ -78,3 +78,16 @@ pub fn closed_wallet_pk(user_id: &str) -> String {
     format!("CLOSED#{user_id}")
 }
 pub const USER_PREFIX: &str = "USER#";
+pub const AUDIT_PK: &str = "AUDIT";
+/// An audit record's entry in the `lists` index: the trail of one user.
+pub fn audit_list_pk(user_id: &str) -> String {
+    format!("AUDIT#{user_id}")
+}
+/// A profile's entry in the `lists` index: the users with one status.
+pub fn users_list_pk(status: &str) -> String {
+    format!("USERS#{status}")
+}
+pub fn admin_session_pk(id_hash: &str) -> String {
+    format!("ADMIN#{id_hash}")
+}
+pub const ADMIN_SESSION_SK: &str = "SESSION";

@@ -12,11 +12,12 @@ use async_trait::async_trait;
 
 /// The items of a KYC write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Save {
+pub(super) enum Save {
     Record,
     OldClaim,
     NewClaim,
     Profile,
+    Audit,
 }
 
 pub(super) fn kyc_key(user_id: &str) -> super::Item {
@@ -38,6 +39,25 @@ impl KycStore for DynamoStore {
         record: &KycRecord,
         previous: Option<&KycRecord>,
     ) -> StoreResult<bool> {
+        let tx = self.kyc_tx(record, previous)?;
+        Ok(self.run(tx).await?.committed())
+    }
+
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
+        let items = self
+            .query_prefix(Table::Users, document_pk(document_hash), USER_PREFIX)
+            .await?;
+        Ok(items.iter().filter_map(|i| string(i, "user_id")).collect())
+    }
+}
+
+impl DynamoStore {
+    /// The transaction of [`KycStore::save_kyc`] (an admin review adds its audit record).
+    pub(super) fn kyc_tx(
+        &self,
+        record: &KycRecord,
+        previous: Option<&KycRecord>,
+    ) -> StoreResult<Transaction<Save>> {
         let t = self.table(Table::Users);
         let uid = &record.user_id;
         let unchanged = match previous {
@@ -57,20 +77,12 @@ impl KycStore for DynamoStore {
             )?;
             tx = tx.put(Save::NewClaim, t, claim, None)?;
         }
-        tx = tx.update(
+        tx.update(
             Save::Profile,
             t,
             key(user_pk(uid), PROFILE_SK),
             Update::new().set("kyc_status", s(record.status.as_str())),
             Some(Cond::item_exists()),
-        )?;
-        Ok(self.run(tx).await?.committed())
-    }
-
-    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
-        let items = self
-            .query_prefix(Table::Users, document_pk(document_hash), USER_PREFIX)
-            .await?;
-        Ok(items.iter().filter_map(|i| string(i, "user_id")).collect())
+        )
     }
 }

@@ -2,6 +2,7 @@
 //! condition expression (typed, [`expr`]) or a `TransactWriteItems` with named outcomes
 //! ([`tx`]); reads on decision paths are strongly consistent. One file per port.
 
+mod admin;
 mod devices;
 mod expr;
 mod keys;
@@ -33,6 +34,8 @@ type Item = HashMap<String, AttributeValue>;
 /// How one page of a `Query` is read.
 #[derive(Debug, Clone, Copy)]
 struct Page {
+    /// A keys-only index to read instead of the table (eventually consistent).
+    index: Option<&'static str>,
     forward: bool,
     limit: Option<i32>,
     count_only: bool,
@@ -195,7 +198,8 @@ impl DynamoStore {
             .set_key_condition_expression(r.condition.clone())
             .set_expression_attribute_names(r.names.clone())
             .set_expression_attribute_values(r.values.clone())
-            .consistent_read(true)
+            .set_index_name(page.index.map(String::from))
+            .consistent_read(page.index.is_none())
             .scan_index_forward(page.forward)
             .set_limit(page.limit)
             .set_select(select)
@@ -214,12 +218,25 @@ impl DynamoStore {
         limit: Option<usize>,
         forward: bool,
     ) -> StoreResult<Vec<Item>> {
+        self.query_in(t, None, cond, limit, forward).await
+    }
+
+    /// As [`Self::query`], on `index` when given (its items carry keys only).
+    async fn query_in(
+        &self,
+        t: Table,
+        index: Option<&'static str>,
+        cond: Cond,
+        limit: Option<usize>,
+        forward: bool,
+    ) -> StoreResult<Vec<Item>> {
         let r = render(None, Some(&cond));
         let mut out = Vec::new();
         let mut start = None;
         loop {
             let left = limit.map(|l| l.saturating_sub(out.len()) as i32);
             let page = Page {
+                index,
                 forward,
                 limit: left,
                 count_only: false,
@@ -242,6 +259,7 @@ impl DynamoStore {
         let mut start = None;
         loop {
             let page = Page {
+                index: None,
                 forward: true,
                 limit: None,
                 count_only: true,

@@ -36,7 +36,7 @@ fn index(ix: &IndexSpec) -> StoreResult<GlobalSecondaryIndex> {
             .set_key_schema(Some(key_schema(ix.pk, ix.sk)?))
             .projection(
                 Projection::builder()
-                    .projection_type(ProjectionType::All)
+                    .projection_type(ProjectionType::KeysOnly)
                     .build(),
             )
             .build(),

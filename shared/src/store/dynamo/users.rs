@@ -160,7 +160,7 @@ impl DynamoStore {
     }
 }
 
-fn profile_key(user_id: &str) -> Item {
+pub(super) fn profile_key(user_id: &str) -> Item {
     key(user_pk(user_id), PROFILE_SK)
 }
 
@@ -177,7 +177,8 @@ impl UserStore for DynamoStore {
             &serde_json::json!({ "user_id": user.user_id }),
             key(phone_pk(&user.phone), PHONE_SK),
         )?;
-        let profile = to_item(user, profile_key(&user.user_id))?;
+        let mut profile = to_item(user, profile_key(&user.user_id))?;
+        profile.extend(super::admin::list_entry(user.status, user.created_at_ms, &user.user_id));
         let tx = self.token_delete(
             Transaction::new(),
             Register::Token,

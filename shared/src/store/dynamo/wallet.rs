@@ -26,6 +26,7 @@ enum Adjust {
     Entry,
     Wallet,
     User,
+    Audit,
 }
 
 /// What an idempotency key recorded.
@@ -91,7 +92,7 @@ impl DynamoStore {
             None => Cond::item_absent(),
             Some(w) => Cond::eq("seq", super::n(w.seq)),
         };
-        let tx = Transaction::new()
+        let mut tx = Transaction::new()
             .put(
                 Adjust::Idempotency,
                 t,
@@ -114,6 +115,10 @@ impl DynamoStore {
                 Some(unchanged),
             )?
             .check(Adjust::User, t, key(pk, PROFILE_SK), Cond::item_exists())?;
+        if let Some(audit) = adj.audit_record(&stored.unwrap_or_default(), &result) {
+            let item = super::admin::audit_item(&audit)?;
+            tx = tx.put(Adjust::Audit, t, item, Some(Cond::item_absent()))?;
+        }
         let outcome = self.run(tx).await?;
         Ok(if outcome.committed() {
             Some(Ok(result))

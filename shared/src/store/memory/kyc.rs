@@ -1,6 +1,6 @@
 //! KYC records and document claims, under the users lock with the user they belong to.
 
-use super::{MemoryStore, lock};
+use super::{MemoryStore, Users, lock};
 use crate::domain::KycRecord;
 use crate::store::{KycStore, StoreResult};
 use async_trait::async_trait;
@@ -16,22 +16,7 @@ impl KycStore for MemoryStore {
         record: &KycRecord,
         previous: Option<&KycRecord>,
     ) -> StoreResult<bool> {
-        let mut d = lock(&self.users);
-        let uid = &record.user_id;
-        let stored_version = d.kyc.get(uid).map(|r| r.version);
-        if stored_version != previous.map(|p| p.version) || !d.users.contains_key(uid) {
-            return Ok(false);
-        }
-        if let Some(p) = previous {
-            d.documents.remove(&(p.document_hash.clone(), uid.clone()));
-        }
-        d.documents
-            .insert((record.document_hash.clone(), uid.clone()));
-        if let Some(u) = d.users.get_mut(uid) {
-            u.kyc_status = record.status;
-        }
-        d.kyc.insert(uid.clone(), record.clone());
-        Ok(true)
+        Ok(save(&mut lock(&self.users), record, previous))
     }
 
     async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
@@ -42,4 +27,23 @@ impl KycStore for MemoryStore {
             .map(|(_, uid)| uid.clone())
             .collect())
     }
+}
+
+/// [`KycStore::save_kyc`] within the users lock.
+pub(super) fn save(d: &mut Users, record: &KycRecord, previous: Option<&KycRecord>) -> bool {
+    let uid = &record.user_id;
+    let stored_version = d.kyc.get(uid).map(|r| r.version);
+    if stored_version != previous.map(|p| p.version) || !d.users.contains_key(uid) {
+        return false;
+    }
+    if let Some(p) = previous {
+        d.documents.remove(&(p.document_hash.clone(), uid.clone()));
+    }
+    d.documents
+        .insert((record.document_hash.clone(), uid.clone()));
+    if let Some(u) = d.users.get_mut(uid) {
+        u.kyc_status = record.status;
+    }
+    d.kyc.insert(uid.clone(), record.clone());
+    true
 }

@@ -4,6 +4,7 @@
 //! DynamoDB conditions. Operations spanning aggregates take the locks in one fixed order:
 //! verifications, users, sessions, devices (pools and codes are never held with another).
 
+mod admin;
 mod devices;
 mod kyc;
 mod otp;
@@ -14,7 +15,7 @@ mod users;
 mod wallet;
 
 use crate::domain::{
-    Adjusted, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord, Pool, Session, User,
+    AdminSession, Adjusted, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord, Pool, Session, User,
     Verification, Wallet,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -44,6 +45,8 @@ struct Users {
     /// (user id, idempotency key) → (fingerprint, first result)
     adjustments: HashMap<(String, String), (String, Adjusted)>,
     closed_wallets: HashMap<String, ClosedWallet>,
+    /// sort key → record (the trail is kept with the users it changes: one write)
+    audit: BTreeMap<String, AuditRecord>,
 }
 
 #[derive(Default)]
@@ -66,6 +69,8 @@ pub struct MemoryStore {
     sessions: Mutex<Sessions>,
     devices: Mutex<Devices>,
     pools: Mutex<Pools>,
+    /// id hash → admin session (never held with another lock)
+    admin_sessions: Mutex<HashMap<String, AdminSession>>,
 }
 
 /// Locks `m`. A poisoned lock only means another request panicked mid-way; the data is still

@@ -57,6 +57,9 @@ impl WalletStore for MemoryStore {
             (adj.user_id.clone(), result.entry.seq),
             result.entry.clone(),
         );
+        if let Some(audit) = adj.audit_record(&now, &result) {
+            d.audit.insert(audit.sort_key(), audit);
+        }
         d.adjustments
             .insert(id, (adj.fingerprint.clone(), result.clone()));
         Ok(Ok(result))

@@ -1,6 +1,14 @@
 //! Response shapes that more than one function returns. A shape used by one function lives
 //! beside its handlers in that function's crate.
 
+mod kyc;
+mod profile;
+mod wallet;
+
+pub use kyc::KycView;
+pub use profile::{ProfileView, RiskView};
+pub use wallet::{TransactionView, WalletView};
+
 use crate::domain::{KycStatus, RiskBand, Role, User, UserStatus, from_ms};
 use crate::phone;
 use serde::{Deserialize, Serialize};

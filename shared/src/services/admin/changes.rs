@@ -1,0 +1,182 @@
+//! KYC review, wallet adjustment and the audit trail that records them.
+
+use super::{Admin, AdminCaller};
+use crate::domain::{
+    AdjustDenied, AuditAction, AuditRecord, AuditStamp, Conflict, Error, KycRecord, KycStatus,
+    MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment, is_sort_key,
+};
+use crate::services::paging::{decode_cursor, encode_cursor, finish_page, page_limit};
+use crate::validate;
+
+const CURSOR: &str = "audit";
+
+/// A review's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+pub enum KycDecision {
+    #[serde(rename = "VERIFIED")]
+    Verified,
+    #[serde(rename = "REJECTED")]
+    Rejected,
+}
+
+/// An admin's wallet adjustment as asked.
+#[derive(Debug, Clone)]
+pub struct AdjustRequest {
+    /// Minor units; negative for a debit.
+    pub amount: i64,
+    pub points: i64,
+    pub reason: String,
+    pub idempotency_key: String,
+}
+
+pub struct AuditPage {
+    pub items: Vec<AuditRecord>,
+    pub next_cursor: Option<String>,
+}
+
+impl Admin<'_> {
+    fn stamp(&self, caller: &AdminCaller) -> AuditStamp {
+        AuditStamp {
+            audit_id: uuid::Uuid::new_v4().to_string(),
+            admin_id: caller.user.user_id.clone(),
+            at_ms: self.now_ms(),
+        }
+    }
+
+    /// Marks a `PENDING` KYC `VERIFIED` or `REJECTED` (409 otherwise), with its audit record
+    /// in the same write.
+    pub async fn review_kyc(
+        &self,
+        caller: &AdminCaller,
+        user_id: &str,
+        decision: KycDecision,
+        reason: Option<String>,
+    ) -> Result<KycRecord> {
+        let reason = reason
+            .map(|r| validate::short_text("reason", &r, 500))
+            .transpose()?;
+        self.user(user_id).await?;
+        let previous = self
+            .stores
+            .kyc
+            .get_kyc(user_id)
+            .await?
+            .ok_or(Error::NotFound("kyc"))?;
+        if previous.status != KycStatus::Pending {
+            return Err(Error::Conflict(Conflict::KycNotPending));
+        }
+        let stamp = self.stamp(caller);
+        let status = match decision {
+            KycDecision::Verified => KycStatus::Verified,
+            KycDecision::Rejected => KycStatus::Rejected,
+        };
+        let record = KycRecord {
+            status,
+            reviewed_at_ms: Some(stamp.at_ms),
+            rejection_reason: reason.filter(|_| status == KycStatus::Rejected),
+            version: previous.version + 1,
+            ..previous.clone()
+        };
+        let audit = AuditRecord {
+            audit_id: stamp.audit_id,
+            at_ms: stamp.at_ms,
+            admin_id: stamp.admin_id,
+            action: AuditAction::KycReviewed,
+            target_user_id: user_id.to_string(),
+            before: serde_json::json!({ "status": previous.status.as_str() }),
+            after: serde_json::json!({
+                "status": record.status.as_str(),
+                "reason": record.rejection_reason,
+            }),
+        };
+        if !self.stores.admin.review_kyc(&record, &previous, &audit).await? {
+            // Changed meanwhile (a correction or another review): no longer the one read.
+            return Err(Error::Conflict(Conflict::KycNotPending));
+        }
+        tracing::info!(target_user = user_id, status = %record.status, "KYC reviewed");
+        Ok(record)
+    }
+
+    /// Applies an adjustment once per `idempotency_key` (a repeat with the same body returns
+    /// the first result; with another body, 409). Never below zero.
+    pub async fn adjust_wallet(
+        &self,
+        caller: &AdminCaller,
+        user_id: &str,
+        req: AdjustRequest,
+    ) -> Result<Wallet> {
+        let range = -MAX_ADJUSTMENT..=MAX_ADJUSTMENT;
+        if !range.contains(&req.amount) {
+            return Err(Error::invalid("amount", "amount is out of range"));
+        }
+        if !range.contains(&req.points) {
+            return Err(Error::invalid("points", "points is out of range"));
+        }
+        if req.amount == 0 && req.points == 0 {
+            return Err(Error::invalid("amount", "amount or points must be non-zero"));
+        }
+        let reason = validate::short_text("reason", &req.reason, 200)?;
+        let key = &req.idempotency_key;
+        let key_ok = (8..=64).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !key_ok {
+            return Err(Error::invalid(
+                "idempotency_key",
+                "idempotency_key must be 8 to 64 letters, digits, '-' or '_'",
+            ));
+        }
+        self.user(user_id).await?;
+        let (amount, points) = (req.amount.to_string(), req.points.to_string());
+        let fingerprint = self.secret.mac_hex(
+            "wallet-adjustment",
+            &[amount.as_bytes(), points.as_bytes(), reason.as_bytes()],
+        );
+        let stamp = self.stamp(caller);
+        let adj = WalletAdjustment {
+            user_id: user_id.to_string(),
+            idempotency_key: key.clone(),
+            fingerprint,
+            amount: req.amount,
+            points: req.points,
+            reason,
+            transaction_id: uuid::Uuid::new_v4().to_string(),
+            actor: Some(stamp.admin_id.clone()),
+            now_ms: stamp.at_ms,
+            audit: Some(stamp),
+        };
+        match self.stores.wallets.adjust_wallet(&adj).await? {
+            Ok(done) => Ok(done.wallet),
+            Err(AdjustDenied::InsufficientFunds) => {
+                Err(Error::Conflict(Conflict::InsufficientFunds))
+            }
+            Err(AdjustDenied::KeyReused) => Err(Error::Conflict(Conflict::IdempotencyKeyReused)),
+            Err(AdjustDenied::NoUser) => Err(Error::NotFound("user")),
+        }
+    }
+
+    /// The audit trail newest first (of one user when `user_id` is given).
+    pub async fn audit(
+        &self,
+        user_id: Option<&str>,
+        limit: Option<i64>,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage> {
+        let limit = page_limit(limit)?;
+        if user_id.is_some_and(|u| uuid::Uuid::parse_str(u).is_err()) {
+            return Err(Error::invalid("user_id", "user_id must be a UUID"));
+        }
+        let before = cursor
+            .map(|c| decode_cursor(CURSOR, c, is_sort_key))
+            .transpose()?;
+        let records = self
+            .stores
+            .admin
+            .list_audit(user_id, before.as_deref(), limit + 1)
+            .await?;
+        let (items, next_cursor) =
+            finish_page(records, limit, |a| encode_cursor(CURSOR, &a.sort_key()));
+        Ok(AuditPage { items, next_cursor })
+    }
+}
