@@ -115,6 +115,44 @@ fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
     rest.split('`').next().map(String::from)
 }
 
+/// The query parameters of `query` named in `names` (others are ignored); one given twice
+/// is a 400 naming it. Values stay percent-encoded (cursors and ids never need decoding).
+pub fn query_params(
+    query: Option<&str>,
+    names: &[&'static str],
+) -> Result<std::collections::HashMap<&'static str, String>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    for (k, v) in query
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+    {
+        let Some(name) = names.iter().find(|n| **n == k) else {
+            continue;
+        };
+        if out.insert(*name, v.to_string()).is_some() {
+            return Err(ApiError::validation(
+                name,
+                format!("{name} is given more than once"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `limit` from [`query_params`]' output, as a number (its range is the service's rule).
+pub fn limit_param(
+    params: &std::collections::HashMap<&'static str, String>,
+) -> Result<Option<i64>, ApiError> {
+    params
+        .get("limit")
+        .map(|v| {
+            v.parse()
+                .map_err(|_| ApiError::validation("limit", "limit must be 1 to 100"))
+        })
+        .transpose()
+}
+
 /// A path parameter. One that is not valid UTF-8 gets the contract's JSON 400, not axum's
 /// plain-text rejection.
 pub struct PathParam(pub String);

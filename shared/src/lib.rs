@@ -3,6 +3,7 @@
 //! (envelope, extractors, OpenAPI pieces). See ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod admin_context;
 pub mod auth_context;
 pub mod clock;
 pub mod config;

@@ -9,13 +9,8 @@ use shared::error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Empty, Envelope, ErrorBody};
 use shared::state::AppState;
-use shared::views::UserView;
+use shared::views::{UserOnly, UserView};
 use utoipa::ToSchema;
-
-#[derive(Serialize, ToSchema)]
-pub struct UserOnly {
-    pub user: UserView,
-}
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/v1/auth/me", tag = "auth",

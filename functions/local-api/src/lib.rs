@@ -4,6 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde_json::Value;
@@ -16,17 +17,18 @@ pub fn api() -> (Router<AppState>, Value) {
     let (auth, auth_doc) = auth_fn::routes();
     let (users, users_doc) = users_fn::routes();
     let (pools, pools_doc) = pools_fn::routes();
-    let doc = shared::openapi::document([auth_doc, users_doc, pools_doc]);
-    (auth.merge(users).merge(pools), doc)
+    let (admin, admin_doc) = admin_fn::routes();
+    let doc = shared::openapi::document([auth_doc, users_doc, pools_doc, admin_doc]);
+    (auth.merge(users).merge(pools).merge(admin), doc)
 }
 
 /// The API with the shared layers, plus the development routes: `GET /_dev/sms` (the console
-/// sender's outbox) and `PUT /_dev/uploads/{key}` (the local stand-in for S3's presigned
-/// uploads, which takes raw image bytes, so it sits outside the JSON body guard).
+/// sender's outbox) and `PUT`/`GET /_dev/uploads/{key}` (the local stand-in for S3's presigned
+/// uploads and downloads, which carry raw image bytes, so they sit outside the JSON body guard).
 pub fn app(state: AppState, dev: DevParts) -> Router {
     let dev = Router::new()
         .route("/_dev/sms", get(dev_sms))
-        .route("/_dev/uploads/{*key}", put(dev_upload))
+        .route("/_dev/uploads/{*key}", put(dev_upload).get(dev_download))
         .layer(axum::extract::DefaultBodyLimit::max(
             MAX_UPLOAD_BYTES as usize + 1,
         ))
@@ -54,7 +56,22 @@ async fn dev_upload(
     let query = query.unwrap_or_default();
     match dev.uploads.accept_put(&key, &query, content_type, &body) {
         Ok(()) => (StatusCode::OK, String::new()),
-        Err(e @ (R::Signature | R::Expired)) => (StatusCode::FORBIDDEN, e.to_string()),
+        Err(e @ (R::Signature | R::Expired | R::Missing)) => (StatusCode::FORBIDDEN, e.to_string()),
         Err(e @ (R::ContentType | R::Length)) => (StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+/// Answers like S3 for a presigned `GET`: the bytes, 403 for a bad or expired signature, 404
+/// when nothing is stored.
+async fn dev_download(
+    State(dev): State<DevParts>,
+    Path(key): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    use shared::objects::local::UploadRefused as R;
+    match dev.uploads.serve_get(&key, &query.unwrap_or_default()) {
+        Ok((content_type, bytes)) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
+        Err(R::Missing) => (StatusCode::NOT_FOUND, "no such object").into_response(),
+        Err(e) => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
     }
 }

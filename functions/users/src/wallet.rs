@@ -4,7 +4,8 @@ use super::svc;
 use axum::extract::{RawQuery, State};
 use serde::Serialize;
 use shared::auth_context::AuthContext;
-use shared::error::{ApiError, ApiResult, Success, ok};
+use shared::error::{ApiResult, Success, ok};
+use shared::http::{limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;
 use shared::views::{TransactionView, WalletView};
@@ -25,34 +26,6 @@ pub async fn wallet(State(s): State<AppState>, ctx: AuthContext) -> ApiResult<Su
     Ok(ok(WalletView::new(&svc(&s).wallet(&ctx).await?)))
 }
 
-/// `limit` and `cursor` from the raw query string; a repeated or malformed one is a 400.
-fn page_params(query: Option<&str>) -> ApiResult<(Option<i64>, Option<String>)> {
-    let (mut limit, mut cursor) = (None, None);
-    for (k, v) in query
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-    {
-        match k {
-            "limit" if limit.is_none() => {
-                let n = v
-                    .parse()
-                    .map_err(|_| ApiError::validation("limit", "limit must be 1 to 100"))?;
-                limit = Some(n);
-            }
-            "cursor" if cursor.is_none() => cursor = Some(v.to_string()),
-            "limit" | "cursor" => {
-                return Err(ApiError::validation(
-                    k,
-                    format!("{k} is given more than once"),
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok((limit, cursor))
-}
-
 /// The caller's ledger, newest first, a page at a time.
 #[utoipa::path(get, path = "/v1/users/wallet/transactions", tag = "users",
     security(("bearer" = [])),
@@ -69,26 +42,12 @@ pub async fn transactions(
     ctx: AuthContext,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Success<TransactionPage>> {
-    let (limit, cursor) = page_params(q.as_deref())?;
-    let page = svc(&s).transactions(&ctx, limit, cursor.as_deref()).await?;
+    let params = query_params(q.as_deref(), &["limit", "cursor"])?;
+    let page = svc(&s)
+        .transactions(&ctx, limit_param(&params)?, params.get("cursor").map(|c| c.as_str()))
+        .await?;
     Ok(ok(TransactionPage {
         items: page.items.into_iter().map(TransactionView::new).collect(),
         next_cursor: page.next_cursor,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::page_params;
-
-    #[test]
-    fn params_from_query() {
-        assert_eq!(page_params(None).unwrap(), (None, None));
-        assert_eq!(
-            page_params(Some("limit=5&cursor=abc")).unwrap(),
-            (Some(5), Some("abc".into()))
-        );
-        assert!(page_params(Some("limit=x")).is_err());
-        assert!(page_params(Some("limit=1&limit=2")).is_err());
-    }
 }

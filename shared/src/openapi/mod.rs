@@ -57,6 +57,8 @@ pub fn any_of<A: ToSchema, B: ToSchema>(description: &str) -> RefOr<Schema> {
 
 /// The `Authorization: Bearer` scheme name used in `security(("bearer" = []))`.
 pub const BEARER: &str = "bearer";
+/// The admin console's cookie scheme, `security(("admin_session" = []))`.
+pub const ADMIN_SESSION: &str = "admin_session";
 
 /// The whole API's document from the functions' parts.
 pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
@@ -79,6 +81,10 @@ pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
     });
     components["securitySchemes"][BEARER] = json!({
         "type": "http", "scheme": "bearer", "bearerFormat": "JWT (EdDSA / Ed25519)",
+    });
+    components["securitySchemes"][ADMIN_SESSION] = json!({
+        "type": "apiKey", "in": "cookie", "name": "admin_session",
+        "description": "Set by `POST /v1/admin/login` (phone, password and a verification token: two factors). HttpOnly, Secure, SameSite=Strict, Path=/v1/admin; 8 hours at most, 30 minutes idle. Admin routes refuse Bearer tokens (403 `PERMISSION_DENIED`); their writes also need `Content-Type: application/json` (even with no body) and, when `Origin` is sent, the API's own origin (else 403).",
     });
     components["headers"]["CacheControl"] = json!({
         "description": "`no-store` (with `Pragma: no-cache`) on every response that may carry a token or personal data; `no-cache` on health, `public, max-age=300` on the JWKS and this document.",
@@ -112,7 +118,12 @@ fn error_response(description: &str) -> Value {
 fn add_shared_responses(op: &mut Value) {
     let has_input = op.get("requestBody").is_some()
         || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
-    let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+    let scheme = |name: &str| {
+        op["security"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|r| r.get(name).is_some()))
+    };
+    let (secured, admin) = (scheme(BEARER), scheme(ADMIN_SESSION));
     let responses = &mut op["responses"];
     let mut shared = vec![
         ("413", "`PAYLOAD_TOO_LARGE`: the body is over 16 KiB"),
@@ -132,6 +143,16 @@ fn add_shared_responses(op: &mut Value) {
         shared.push((
             "401",
             "`UNAUTHORIZED`: missing, malformed, expired, revoked or wrongly signed token",
+        ));
+    }
+    if admin {
+        shared.push((
+            "401",
+            "`UNAUTHORIZED`: no live admin session (none, signed out, expired, idle, or the account is no longer an active admin)",
+        ));
+        shared.push((
+            "403",
+            "`PERMISSION_DENIED`: a Bearer token was sent (admin routes take only the admin session cookie), or a write without `Content-Type: application/json` or from another origin",
         ));
     }
     for (status, description) in shared {

@@ -14,6 +14,12 @@ use crate::phone;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// `{user}`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct UserOnly {
+    pub user: UserView,
+}
+
 /// `user` as the contract returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UserView {

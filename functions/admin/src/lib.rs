@@ -1,0 +1,44 @@
+//! The `admin` function: the admin API (`/v1/admin/...`, an `admin_session` cookie from a
+//! two-factor sign-in) and the web console that uses it (`/admin`, static files compiled in).
+//! The rules live in `shared::services::admin`; the cookie and cross-site checks in
+//! `shared::admin_context`.
+
+mod changes;
+mod console;
+mod session;
+mod users;
+
+use axum::Router;
+use shared::app::finish;
+use shared::services::admin::Admin;
+use shared::state::AppState;
+use utoipa::openapi::OpenApi;
+
+shared::declare_routes!(
+    session::login,
+    session::logout,
+    users::list_users,
+    users::user_detail,
+    users::update_user,
+    changes::review_kyc,
+    changes::adjust_wallet,
+    changes::audit,
+    console::page,
+    console::script,
+    console::styles,
+);
+
+/// The routes (without the shared layers; the local server merges several) and their spec.
+pub fn routes() -> (Router<AppState>, OpenApi) {
+    api().split_for_parts()
+}
+
+/// The deployable router: the routes (no OpenAPI structures) plus the shared layers.
+pub fn router(state: AppState) -> Router {
+    finish(lambda_routes(), state)
+}
+
+/// The admin service over this process's state.
+fn svc(s: &AppState) -> Admin<'_> {
+    Admin::new(&s.stores, &*s.objects, &*s.clock, &s.secret, &s.config)
+}

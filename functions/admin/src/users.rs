@@ -1,0 +1,252 @@
+//! The users list, one user's detail for review, and status and role changes.
+
+use super::svc;
+use axum::extract::{RawQuery, State};
+use serde::{Deserialize, Serialize};
+use shared::admin_context::AdminContext;
+use shared::domain::{
+    Device, KycStatus, Platform, RiskBand, Role, Session, UploadPurpose, User, UserStatus, from_ms,
+};
+use shared::error::{ApiError, ApiResult, Success, ok};
+use shared::http::{JsonBody, PathParam, limit_param, query_params};
+use shared::openapi::{Envelope, ErrorBody};
+use shared::phone::mask;
+use shared::services::admin::UserDetail;
+use shared::state::AppState;
+use shared::views::{
+    KycView, ProfileView, RiskView, TransactionView, UserOnly, UserView, WalletView,
+};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// A user in a list: the `user` shape without the full phone (lists show `masked_phone` only).
+#[derive(Serialize, ToSchema)]
+pub struct ListedUser {
+    #[schema(format = Uuid)]
+    pub user_id: String,
+    #[schema(example = "+91******6565")]
+    pub masked_phone: String,
+    pub name: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub is_profile_complete: bool,
+    pub kyc_status: KycStatus,
+    pub risk_band: Option<RiskBand>,
+    pub has_password: bool,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl ListedUser {
+    fn new(u: &User, role: Role) -> Self {
+        ListedUser {
+            user_id: u.user_id.clone(),
+            masked_phone: mask(&u.phone),
+            name: u.name.clone(),
+            role,
+            status: u.status,
+            is_profile_complete: u.is_profile_complete(),
+            kyc_status: u.kyc_status,
+            risk_band: u.risk_band,
+            has_password: u.password_hash.is_some(),
+            created_at: from_ms(u.created_at_ms),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<ListedUser>,
+    /// Pass as `cursor` for the next (older) page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Users, newest first, a page at a time (from an index; no scan).
+#[utoipa::path(get, path = "/v1/admin/users", tag = "admin",
+    security(("admin_session" = [])),
+    params(
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "users per page (default 20)"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("status" = Option<UserStatus>, Query, description = "only users with this status"),
+    ),
+    responses(
+        (status = 200, description = "a page of users", body = Envelope<UserList>),
+        (status = 400, description = "`VALIDATION_ERROR`: `limit`, `cursor` or `status`", body = ErrorBody),
+    ))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    AdminContext(_): AdminContext,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Success<UserList>> {
+    let params = query_params(q.as_deref(), &["limit", "cursor", "status"])?;
+    let status = params
+        .get("status")
+        .map(|v| {
+            v.parse::<UserStatus>()
+                .map_err(|_| ApiError::validation("status", "status must be ACTIVE or SUSPENDED"))
+        })
+        .transpose()?;
+    let admin = svc(&s);
+    let cursor = params.get("cursor").map(String::as_str);
+    let page = admin
+        .list_users(status, limit_param(&params)?, cursor)
+        .await?;
+    Ok(ok(UserList {
+        items: page
+            .items
+            .iter()
+            .map(|u| ListedUser::new(u, admin.role_of(u)))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// `kyc` for review: the user's view plus image links and duplicates.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewKyc {
+    #[serde(flatten)]
+    pub kyc: KycView,
+    /// Download links by purpose (`front`, `back`, `selfie`), valid 5 minutes.
+    pub images: BTreeMap<String, String>,
+    /// Other users whose KYC holds the same document.
+    pub duplicate_of: Vec<String>,
+}
+
+/// A device, without its push token.
+#[derive(Serialize, ToSchema)]
+pub struct DeviceSummary {
+    pub device_id: String,
+    pub platform: Platform,
+    pub app_version: Option<String>,
+    pub os_version: Option<String>,
+    pub device_name: Option<String>,
+    pub has_push_token: bool,
+}
+
+impl From<Device> for DeviceSummary {
+    fn from(d: Device) -> Self {
+        DeviceSummary {
+            has_push_token: d.push_token.is_some(),
+            device_id: d.device_id,
+            platform: d.platform,
+            app_version: d.app_version,
+            os_version: d.os_version,
+            device_name: d.device_name,
+        }
+    }
+}
+
+/// A live session of the user.
+#[derive(Serialize, ToSchema)]
+pub struct SessionSummary {
+    #[schema(format = Uuid)]
+    pub session_id: String,
+    pub device_id: Option<String>,
+    pub platform: Option<Platform>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub last_used_at: String,
+}
+
+impl From<Session> for SessionSummary {
+    fn from(s: Session) -> Self {
+        SessionSummary {
+            created_at: from_ms(s.created_at_ms),
+            last_used_at: from_ms(s.last_used_at_ms),
+            session_id: s.session_id,
+            device_id: s.device_id,
+            platform: s.platform,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDetailView {
+    pub user: UserView,
+    pub profile: ProfileView,
+    pub kyc: ReviewKyc,
+    pub wallet: WalletView,
+    /// The latest ledger entries (at most 10), newest first.
+    pub transactions: Vec<TransactionView>,
+    /// The latest risk questionnaire; null when never taken.
+    pub risk: Option<RiskView>,
+    pub devices: Vec<DeviceSummary>,
+    pub sessions: Vec<SessionSummary>,
+}
+
+impl UserDetailView {
+    fn new(d: UserDetail, role: Role) -> Self {
+        let images = d
+            .images
+            .into_iter()
+            .map(|(p, url): (UploadPurpose, String)| (p.as_str().to_string(), url))
+            .collect();
+        UserDetailView {
+            user: UserView::new(&d.user, role),
+            risk: d.user.risk.clone().map(RiskView::from),
+            profile: ProfileView::new(d.user),
+            kyc: ReviewKyc {
+                kyc: KycView::new(d.kyc),
+                images,
+                duplicate_of: d.duplicate_of,
+            },
+            wallet: WalletView::new(&d.wallet),
+            transactions: d.transactions.into_iter().map(TransactionView::new).collect(),
+            devices: d.devices.into_iter().map(DeviceSummary::from).collect(),
+            sessions: d.sessions.into_iter().map(SessionSummary::from).collect(),
+        }
+    }
+}
+
+/// Everything an admin reviews about one user.
+#[utoipa::path(get, path = "/v1/admin/users/{user_id}", tag = "admin",
+    security(("admin_session" = [])),
+    params(("user_id" = String, Path, format = Uuid)),
+    responses(
+        (status = 200, description = "the user's detail", body = Envelope<UserDetailView>),
+        (status = 404, description = "`NOT_FOUND`: no such user", body = ErrorBody),
+    ))]
+pub async fn user_detail(
+    State(s): State<AppState>,
+    AdminContext(_): AdminContext,
+    PathParam(user_id): PathParam,
+) -> ApiResult<Success<UserDetailView>> {
+    let admin = svc(&s);
+    let detail = admin.user_detail(&user_id).await?;
+    let role = admin.role_of(&detail.user);
+    Ok(ok(UserDetailView::new(detail, role)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AccessPatch {
+    /// `SUSPENDED` revokes every session of the user at once.
+    pub status: Option<UserStatus>,
+    pub role: Option<Role>,
+}
+
+/// Suspends or reactivates a user, grants or removes the admin role (audited).
+#[utoipa::path(patch, path = "/v1/admin/users/{user_id}", tag = "admin",
+    security(("admin_session" = [])),
+    params(("user_id" = String, Path, format = Uuid)),
+    request_body = AccessPatch,
+    responses(
+        (status = 200, description = "the user after the change", body = Envelope<UserOnly>),
+        (status = 400, description = "`VALIDATION_ERROR`: nothing given, suspending yourself, removing your own role, or removing the role of a phone in `ADMIN_PHONES`", body = ErrorBody),
+        (status = 404, description = "`NOT_FOUND`: no such user", body = ErrorBody),
+    ))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    AdminContext(caller): AdminContext,
+    PathParam(user_id): PathParam,
+    JsonBody(b): JsonBody<AccessPatch>,
+) -> ApiResult<Success<UserOnly>> {
+    let admin = svc(&s);
+    let user = admin
+        .update_user(&caller, &user_id, b.status, b.role)
+        .await?;
+    let role = admin.role_of(&user);
+    Ok(ok(UserOnly {
+        user: UserView::new(&user, role),
+    }))
+}
