@@ -28,7 +28,9 @@ pub fn session_cookie(value: &str) -> String {
 
 /// `Set-Cookie` that clears the admin session cookie.
 pub fn cleared_cookie() -> String {
-    format!("{ADMIN_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path={ADMIN_COOKIE_PATH}; Max-Age=0")
+    format!(
+        "{ADMIN_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path={ADMIN_COOKIE_PATH}; Max-Age=0"
+    )
 }
 
 /// The admin session cookie's value, if the request carries one.
@@ -105,7 +107,10 @@ mod tests {
     fn the_cookie_is_found_among_others() {
         let h = headers(&[(header::COOKIE, "a=1; admin_session=xyz ; b=2")]);
         assert_eq!(cookie_value(&h), Some("xyz"));
-        assert_eq!(cookie_value(&headers(&[(header::COOKIE, "admin_sessionx=1")])), None);
+        assert_eq!(
+            cookie_value(&headers(&[(header::COOKIE, "admin_sessionx=1")])),
+            None
+        );
     }
 
     #[test]
@@ -115,10 +120,16 @@ mod tests {
         };
         assert!(own("https://api.example.com", "api.example.com"));
         assert!(own("http://127.0.0.1:3000", "127.0.0.1:3000"));
-        assert!(!own("http://api.example.com", "api.example.com"), "plain http off loopback");
+        assert!(
+            !own("http://api.example.com", "api.example.com"),
+            "plain http off loopback"
+        );
         assert!(!own("https://evil.example", "api.example.com"));
         assert!(!own("null", "127.0.0.1:3000"));
-        assert!(same_origin(&HeaderMap::new()), "no Origin: not a browser's cross-site request");
+        assert!(
+            same_origin(&HeaderMap::new()),
+            "no Origin: not a browser's cross-site request"
+        );
     }
 
     #[test]

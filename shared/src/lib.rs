@@ -2,8 +2,8 @@
 //! and SMS ports with their adapters, tokens, passwords, phone numbers, and the HTTP edge
 //! (envelope, extractors, OpenAPI pieces). See ARCHITECTURE.md for the map.
 
-pub mod app;
 pub mod admin_context;
+pub mod app;
 pub mod auth_context;
 pub mod clock;
 pub mod config;

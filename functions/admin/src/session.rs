@@ -50,7 +50,13 @@ pub async fn login(
         return Err(Error::PermissionDenied.into());
     }
     let auth = Auth::new(
-        &s.stores, &*s.objects, &*s.sms, &*s.clock, &s.keys, &s.secret, &s.config,
+        &s.stores,
+        &*s.objects,
+        &*s.sms,
+        &*s.clock,
+        &s.keys,
+        &s.secret,
+        &s.config,
     );
     let credentials = AdminCredentials {
         phone: b.phone,

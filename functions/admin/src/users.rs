@@ -192,7 +192,11 @@ impl UserDetailView {
                 duplicate_of: d.duplicate_of,
             },
             wallet: WalletView::new(&d.wallet),
-            transactions: d.transactions.into_iter().map(TransactionView::new).collect(),
+            transactions: d
+                .transactions
+                .into_iter()
+                .map(TransactionView::new)
+                .collect(),
             devices: d.devices.into_iter().map(DeviceSummary::from).collect(),
             sessions: d.sessions.into_iter().map(SessionSummary::from).collect(),
         }

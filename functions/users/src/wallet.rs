@@ -44,7 +44,11 @@ pub async fn transactions(
 ) -> ApiResult<Success<TransactionPage>> {
     let params = query_params(q.as_deref(), &["limit", "cursor"])?;
     let page = svc(&s)
-        .transactions(&ctx, limit_param(&params)?, params.get("cursor").map(|c| c.as_str()))
+        .transactions(
+            &ctx,
+            limit_param(&params)?,
+            params.get("cursor").map(|c| c.as_str()),
+        )
         .await?;
     Ok(ok(TransactionPage {
         items: page.items.into_iter().map(TransactionView::new).collect(),

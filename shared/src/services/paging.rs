@@ -53,14 +53,23 @@ mod tests {
         let digits = |p: &str| p.parse::<u64>().is_ok();
         let c = encode_cursor("ledger", "42");
         assert_eq!(decode_cursor("ledger", &c, digits).unwrap(), "42");
-        for bad in ["", "!!", &b64url(b"pools:1"), &b64url(b"ledger:x"), &b64url(b"ledgerx:1")] {
+        for bad in [
+            "",
+            "!!",
+            &b64url(b"pools:1"),
+            &b64url(b"ledger:x"),
+            &b64url(b"ledgerx:1"),
+        ] {
             assert!(decode_cursor("ledger", bad, digits).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn pages_keep_the_limit_and_point_past_it() {
-        assert_eq!(finish_page(vec![1, 2], 2, |n| n.to_string()), (vec![1, 2], None));
+        assert_eq!(
+            finish_page(vec![1, 2], 2, |n| n.to_string()),
+            (vec![1, 2], None)
+        );
         assert_eq!(
             finish_page(vec![1, 2, 3], 2, |n| n.to_string()),
             (vec![1, 2], Some("2".into()))

@@ -10,9 +10,10 @@ pub mod memory;
 pub mod tables;
 
 use crate::domain::{
-    AccessChange, AdminSession, AuditRecord, AdjustDenied, Adjusted, CheckDenied, ClosedWallet, Device, JoinDenied, KycRecord, LeaveDenied,
-    LedgerEntry, Membership, OtpRecord, PasswordCheck, Pool, ProfileEdit, RiskAssessment,
-    SendDenied, SendPlan, Session, User, UserStatus, Verification, Wallet, WalletAdjustment,
+    AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, ClosedWallet,
+    Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry, Membership, OtpRecord, PasswordCheck,
+    Pool, ProfileEdit, RiskAssessment, SendDenied, SendPlan, Session, User, UserStatus,
+    Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -86,7 +86,10 @@ impl Admin<'_> {
         if let Some(k) = &kyc {
             for purpose in UploadPurpose::ALL {
                 if let Some(key) = k.images.get(*purpose) {
-                    images.push((*purpose, self.objects.presign_get(key, IMAGE_LINK_TTL).await?));
+                    images.push((
+                        *purpose,
+                        self.objects.presign_get(key, IMAGE_LINK_TTL).await?,
+                    ));
                 }
             }
             duplicate_of = s.kyc.document_holders(&k.document_hash).await?;
@@ -94,7 +97,10 @@ impl Admin<'_> {
             duplicate_of.sort();
         }
         let now = self.now_ms();
-        let sessions = sessions.into_iter().filter(|x| x.is_live(&user, now)).collect();
+        let sessions = sessions
+            .into_iter()
+            .filter(|x| x.is_live(&user, now))
+            .collect();
         Ok(UserDetail {
             user,
             kyc,
@@ -125,7 +131,10 @@ impl Admin<'_> {
             return Err(Error::invalid("status", "you cannot suspend yourself"));
         }
         if own && role == Some(Role::User) {
-            return Err(Error::invalid("role", "you cannot remove your own admin role"));
+            return Err(Error::invalid(
+                "role",
+                "you cannot remove your own admin role",
+            ));
         }
         for _ in 0..ROUNDS {
             let user = self.user(user_id).await?;
@@ -158,7 +167,9 @@ impl Admin<'_> {
                 return Ok(after);
             }
         }
-        Err(Error::internal("user kept changing during an access change"))
+        Err(Error::internal(
+            "user kept changing during an access change",
+        ))
     }
 
     fn access_audit(&self, caller: &AdminCaller, c: &AccessChange) -> AuditRecord {
@@ -166,9 +177,7 @@ impl Admin<'_> {
             true => AuditAction::StatusChanged,
             false => AuditAction::RoleChanged,
         };
-        let values = |status: UserStatus, role: Role| {
-            serde_json::json!({ "status": status.as_str(), "role": role.as_str() })
-        };
+        let values = |status: UserStatus, role: Role| serde_json::json!({ "status": status.as_str(), "role": role.as_str() });
         AuditRecord {
             audit_id: uuid::Uuid::new_v4().to_string(),
             at_ms: c.now_ms,

@@ -89,7 +89,12 @@ impl Admin<'_> {
                 "reason": record.rejection_reason,
             }),
         };
-        if !self.stores.admin.review_kyc(&record, &previous, &audit).await? {
+        if !self
+            .stores
+            .admin
+            .review_kyc(&record, &previous, &audit)
+            .await?
+        {
             // Changed meanwhile (a correction or another review): no longer the one read.
             return Err(Error::Conflict(Conflict::KycNotPending));
         }
@@ -113,7 +118,10 @@ impl Admin<'_> {
             return Err(Error::invalid("points", "points is out of range"));
         }
         if req.amount == 0 && req.points == 0 {
-            return Err(Error::invalid("amount", "amount or points must be non-zero"));
+            return Err(Error::invalid(
+                "amount",
+                "amount or points must be non-zero",
+            ));
         }
         let reason = validate::short_text("reason", &req.reason, 200)?;
         let key = &req.idempotency_key;

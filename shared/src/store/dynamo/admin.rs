@@ -4,9 +4,7 @@
 //! same transaction; admin sessions are single items with a TTL.
 
 use super::expr::{Cmp, Cond, Update};
-use super::keys::{
-    ADMIN_SESSION_SK, AUDIT_PK, admin_session_pk, audit_list_pk, users_list_pk,
-};
+use super::keys::{ADMIN_SESSION_SK, AUDIT_PK, admin_session_pk, audit_list_pk, users_list_pk};
 use super::kyc::Save;
 use super::tx::Transaction;
 use super::users::profile_key;
@@ -34,7 +32,10 @@ pub(super) fn list_entry(
 ) -> [(String, AttributeValue); 2] {
     [
         (LISTS_INDEX.pk.into(), s(users_list_pk(status.as_str()))),
-        (LISTS_INDEX.sk.into(), s(user_sort_key(created_at_ms, user_id))),
+        (
+            LISTS_INDEX.sk.into(),
+            s(user_sort_key(created_at_ms, user_id)),
+        ),
     ]
 }
 
@@ -75,10 +76,21 @@ fn below(cond: Cond, attr: &'static str, before: Option<&str>) -> Cond {
 
 impl DynamoStore {
     /// Up to `limit` index entries of list `pk` below `before`, newest first, as table keys.
-    async fn list_keys(&self, pk: String, before: Option<&str>, limit: usize) -> StoreResult<Vec<Item>> {
+    async fn list_keys(
+        &self,
+        pk: String,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Item>> {
         let cond = below(Cond::eq(LISTS_INDEX.pk, s(pk)), LISTS_INDEX.sk, before);
         let entries = self
-            .query_in(Table::Users, Some(LISTS_INDEX.name), cond, Some(limit), false)
+            .query_in(
+                Table::Users,
+                Some(LISTS_INDEX.name),
+                cond,
+                Some(limit),
+                false,
+            )
             .await?;
         Ok(entries.iter().map(super::key_of).collect())
     }
@@ -102,7 +114,10 @@ impl AdminStore for DynamoStore {
         let statuses = status.map_or(UserStatus::ALL.to_vec(), |s| vec![s]);
         let mut keys = Vec::new();
         for st in statuses {
-            keys.extend(self.list_keys(users_list_pk(st.as_str()), before, limit).await?);
+            keys.extend(
+                self.list_keys(users_list_pk(st.as_str()), before, limit)
+                    .await?,
+            );
         }
         let mut items = self.fetch_listed(keys).await?;
         items.truncate(limit);
@@ -129,7 +144,12 @@ impl AdminStore for DynamoStore {
         let k = profile_key(&change.user_id);
         let tx = Transaction::new()
             .update(Access::Profile, t, k.clone(), update, Some(unchanged))?
-            .put(Access::Audit, t, audit_item(audit)?, Some(Cond::item_absent()))?;
+            .put(
+                Access::Audit,
+                t,
+                audit_item(audit)?,
+                Some(Cond::item_absent()),
+            )?;
         if !self.run(tx).await?.committed() {
             return Ok(None);
         }

@@ -178,7 +178,11 @@ impl UserStore for DynamoStore {
             key(phone_pk(&user.phone), PHONE_SK),
         )?;
         let mut profile = to_item(user, profile_key(&user.user_id))?;
-        profile.extend(super::admin::list_entry(user.status, user.created_at_ms, &user.user_id));
+        profile.extend(super::admin::list_entry(
+            user.status,
+            user.created_at_ms,
+            &user.user_id,
+        ));
         let tx = self.token_delete(
             Transaction::new(),
             Register::Token,

@@ -15,8 +15,8 @@ mod users;
 mod wallet;
 
 use crate::domain::{
-    AdminSession, Adjusted, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord, Pool, Session, User,
-    Verification, Wallet,
+    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord,
+    Pool, Session, User, Verification, Wallet,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};

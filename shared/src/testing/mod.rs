@@ -2,6 +2,10 @@
 //! clock and a capturing SMS sender, fixtures that make a signed-in user straight through the
 //! ports (no auth routes needed), request helpers and assertion helpers.
 
+mod admin;
+
+pub use admin::{ADMIN_PASSWORD, TestAdmin};
+
 use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
@@ -177,15 +181,25 @@ impl TestApp {
 
     /// A registered, signed-in user for `phone` (E.164), made through the ports.
     pub async fn signed_in(&self, phone: &str) -> TestUser {
+        self.signed_in_as(phone, |_| {}).await.0
+    }
+
+    /// As [`TestApp::signed_in`], with `shape` applied to the record before it is stored.
+    pub async fn signed_in_as(
+        &self,
+        phone: &str,
+        shape: impl FnOnce(&mut User),
+    ) -> (TestUser, User) {
         let now_ms = self.state.now_ms();
         let user_id = uuid::Uuid::new_v4().to_string();
-        let user = User::new(
+        let mut user = User::new(
             user_id,
             phone.into(),
             "Test User".into(),
             now_ms,
             new_epoch(),
         );
+        shape(&mut user);
         let token_hash = format!("fixture-{}", user.user_id);
         let stores = self.stores();
         let v = Verification {
@@ -209,12 +223,13 @@ impl TestApp {
             .start_session(&user, None)
             .await
             .expect("fixture session");
-        TestUser {
-            user_id: user.user_id,
+        let test_user = TestUser {
+            user_id: user.user_id.clone(),
             phone: phone.to_string(),
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
-        }
+        };
+        (test_user, user)
     }
 
     /// Sends a request through the router. `body` is sent as JSON.
