@@ -25,6 +25,8 @@ macro_rules! conformance {
     };
 }
 
+#[path = "conformance/admin.rs"]
+mod admin;
 #[path = "conformance/devices.rs"]
 mod devices;
 #[path = "conformance/fixtures.rs"]

@@ -58,8 +58,9 @@ fn audit_of(mut item: Item) -> StoreResult<AuditRecord> {
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
     };
     let (before, after) = (json("before")?, json("after")?);
-    item.remove("before");
-    item.remove("after");
+    for attr in ["before", "after"] {
+        item.insert(attr.into(), AttributeValue::Null(true));
+    }
     let mut rec: AuditRecord = from_item(item)?;
     rec.before = before;
     rec.after = after;
