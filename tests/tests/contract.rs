@@ -18,6 +18,7 @@ fn functions() -> Vec<(&'static str, &'static str, Routes)> {
         ("AuthFunction", "auth", route_list(&auth_fn::routes().1)),
         ("UsersFunction", "users", route_list(&users_fn::routes().1)),
         ("PoolsFunction", "pools", route_list(&pools_fn::routes().1)),
+        ("AdminFunction", "admin", route_list(&admin_fn::routes().1)),
     ]
 }
 
@@ -173,6 +174,7 @@ fn memory_sizes_follow_the_measurements() {
     assert_eq!(size("AuthFunction"), Some(1024), "argon2 wants CPU");
     assert_eq!(size("PoolsFunction"), Some(256), "no hashing");
     assert_eq!(size("UsersFunction"), Some(256), "no hashing");
+    assert_eq!(size("AdminFunction"), Some(1024), "argon2 on sign-in");
 }
 
 #[test]
@@ -289,6 +291,46 @@ fn users_policy_is_least_privilege() {
             ),
         }
     }
+}
+
+#[test]
+fn admin_policy_is_least_privilege() {
+    let t = template();
+    let statements = statements(&t, "AdminFunction");
+    let text = format!("{statements:?}");
+    for banned in [
+        "sns:",
+        "Scan",
+        "s3:*",
+        "dynamodb:*",
+        "BatchWrite",
+        "PutObject",
+        "DeleteObject",
+        "PoolsTable",
+        "uploads/",
+    ] {
+        assert!(!text.contains(banned), "{banned}");
+    }
+    let s3: Vec<&Value> = statements
+        .iter()
+        .filter(|s| format!("{:?}", s["Action"]).contains("s3:"))
+        .collect();
+    assert_eq!(s3.len(), 1);
+    assert_eq!(s3[0]["Action"], "s3:GetObject");
+    assert!(format!("{:?}", s3[0]["Resource"]).contains("/kyc/*"));
+    let index = statements
+        .iter()
+        .find(|s| format!("{:?}", s["Resource"]).contains("/index/lists"))
+        .expect("the lists index");
+    assert_eq!(index["Action"], "dynamodb:Query");
+    let otps = statements
+        .iter()
+        .find(|s| format!("{:?}", s["Resource"]).contains("OtpsTable"))
+        .expect("otps table statement");
+    assert!(
+        !format!("{:?}", otps["Action"]).contains("Query"),
+        "codes by key only"
+    );
 }
 
 #[test]
