@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it:
-#   1. installs the pinned Python test tools (moto server, cfn-lint, schemathesis) into ./.venv
-#      if missing,
+#   1. installs the pinned Python test tools (moto server, cfn-lint, schemathesis, selenium) into
+#      ./.venv if missing, and Chromium with its driver from Debian's packages (apt-get) if
+#      missing,
 #   2. starts moto (DynamoDB + SNS emulator; tests/moto_serial.py) on a free loopback port,
 #   3. checks formatting and clippy, builds the binaries, runs every test (unit, handler,
 #      store conformance on memory and on the emulator, races, end-to-end over HTTP, the
 #      contract: template, events and openapi.json against the routers),
 #   4. fuzzes the local server against openapi.json with schemathesis (tests/fuzz/run.sh),
-#   5. lints template.yaml with cfn-lint,
+#   5. drives the admin console in headless Chromium (tests/browser/run.sh; screenshots in
+#      target/console-*.png),
+#   6. lints template.yaml with cfn-lint,
 # and stops what it started on any exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +25,14 @@ if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/cfn-lint" ] || [ ! -x "
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQS"
   echo "$want" > "$STAMP"
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "==> installing chromium and chromium-driver (Debian packages)"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver > /dev/null
 fi
 
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
@@ -66,6 +77,8 @@ echo "==> cargo test"
 cargo test --workspace --locked
 echo "==> schemathesis against the local server (tests/fuzz/run.sh)"
 bash tests/fuzz/run.sh
+echo "==> the admin console in headless Chromium (tests/browser/run.sh)"
+bash tests/browser/run.sh
 echo "==> cfn-lint template.yaml"
 "$VENV/bin/cfn-lint" template.yaml
 echo "==> all checks passed"

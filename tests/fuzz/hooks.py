@@ -59,5 +59,7 @@ class FreshSessions:
         return FreshSessions.shared
 
     def set(self, case, data, ctx):
+        if case.path.startswith(("/v1/admin", "/admin")):
+            return  # admin routes take an admin session cookie, never a Bearer token
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"

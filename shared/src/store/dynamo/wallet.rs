@@ -82,30 +82,50 @@ impl DynamoStore {
             })));
         };
         let result = Adjusted { wallet, entry };
+        let tx = self.adjust_tx(adj, stored.as_ref(), &result)?;
+        let outcome = self.run(tx).await?;
+        Ok(if outcome.committed() {
+            Some(Ok(result))
+        } else if outcome.failed(Adjust::User) {
+            Some(Err(AdjustDenied::NoUser))
+        } else {
+            None
+        })
+    }
+}
+
+impl DynamoStore {
+    /// Idempotency record, ledger entry, wallet (conditional on `stored`'s seq), the user's
+    /// existence, and an admin's audit record: one transaction.
+    fn adjust_tx(
+        &self,
+        adj: &WalletAdjustment,
+        stored: Option<&Wallet>,
+        result: &Adjusted,
+    ) -> StoreResult<Transaction<Adjust>> {
         let t = self.table(Table::Users);
         let pk = user_pk(&adj.user_id);
         let applied = Applied {
             fingerprint: adj.fingerprint.clone(),
             result: result.clone(),
         };
-        let unchanged = match &stored {
+        let unchanged = match stored {
             None => Cond::item_absent(),
             Some(w) => Cond::eq("seq", super::n(w.seq)),
         };
+        let idem = key(pk.clone(), idempotency_sk(&adj.idempotency_key));
+        let entry = key(pk.clone(), ledger_sk(result.entry.seq));
         let mut tx = Transaction::new()
             .put(
                 Adjust::Idempotency,
                 t,
-                to_item(
-                    &applied,
-                    key(pk.clone(), idempotency_sk(&adj.idempotency_key)),
-                )?,
+                to_item(&applied, idem)?,
                 Some(Cond::item_absent()),
             )?
             .put(
                 Adjust::Entry,
                 t,
-                to_item(&result.entry, key(pk.clone(), ledger_sk(result.entry.seq)))?,
+                to_item(&result.entry, entry)?,
                 Some(Cond::item_absent()),
             )?
             .put(
@@ -115,18 +135,11 @@ impl DynamoStore {
                 Some(unchanged),
             )?
             .check(Adjust::User, t, key(pk, PROFILE_SK), Cond::item_exists())?;
-        if let Some(audit) = adj.audit_record(&stored.unwrap_or_default(), &result) {
+        if let Some(audit) = adj.audit_record(&stored.cloned().unwrap_or_default(), result) {
             let item = super::admin::audit_item(&audit)?;
             tx = tx.put(Adjust::Audit, t, item, Some(Cond::item_absent()))?;
         }
-        let outcome = self.run(tx).await?;
-        Ok(if outcome.committed() {
-            Some(Ok(result))
-        } else if outcome.failed(Adjust::User) {
-            Some(Err(AdjustDenied::NoUser))
-        } else {
-            None
-        })
+        Ok(tx)
     }
 }
 
