@@ -149,8 +149,18 @@ impl LocalApi {
         Self::start(&[], None).await
     }
 
+    /// As [`LocalApi::memory`], with more settings.
+    pub async fn memory_with(extra: &[(&str, &str)]) -> LocalApi {
+        Self::start(extra, None).await
+    }
+
     /// Starts the binary on DynamoDB and SNS in the emulator (fresh tables); `None` when skipped.
     pub async fn dynamodb() -> Option<LocalApi> {
+        Self::dynamodb_with(&[]).await
+    }
+
+    /// As [`LocalApi::dynamodb`], with more settings.
+    pub async fn dynamodb_with(extra: &[(&str, &str)]) -> Option<LocalApi> {
         let ep = emulator()?;
         let tables = fresh_tables();
         let bucket = format!("docs-{}", shared::crypto::random_hex8());
@@ -169,6 +179,7 @@ impl LocalApi {
         for spec in &TABLES {
             env.push((spec.env, tables.get(spec.table)));
         }
+        env.extend_from_slice(extra);
         let mut api = Self::start(&env, Some(ep.clone())).await;
         api.tables = Some(tables);
         api.bucket = Some(bucket);
