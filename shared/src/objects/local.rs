@@ -43,6 +43,14 @@ pub enum UploadRefused {
     Missing,
 }
 
+/// A presigned URL's query string as name → value.
+fn query_params(query: &str) -> HashMap<&str, &str> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .collect()
+}
+
 fn now_s() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -84,10 +92,7 @@ impl LocalObjects {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<(), UploadRefused> {
-        let params: HashMap<&str, &str> = query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .collect();
+        let params = query_params(query);
         let num = |k: &str| params.get(k).and_then(|v| v.parse::<u64>().ok());
         let (Some(expires), Some(length), Some(sig), Some(signed_type)) = (
             num("expires"),
@@ -121,10 +126,7 @@ impl LocalObjects {
 
     /// The content type and bytes a URL from [`ObjectStore::presign_get`] may read.
     pub fn serve_get(&self, key: &str, query: &str) -> Result<(String, Vec<u8>), UploadRefused> {
-        let params: HashMap<&str, &str> = query
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .collect();
+        let params = query_params(query);
         let expires = params.get("expires").and_then(|v| v.parse::<u64>().ok());
         let (Some(expires), Some(sig)) = (expires, params.get("signature")) else {
             return Err(UploadRefused::Signature);
