@@ -23,6 +23,8 @@ fn app_with(overrides: &[(&str, &str)]) -> TestApp {
 async fn setup() -> (TestApp, TestAdmin, TestUser) {
     let app = app_with(&[]);
     let admin = app.admin_signed_in(ADMIN_PHONE).await;
+    // A later creation time: lists order by it (ties would fall to the random ids).
+    app.clock.advance(chrono::Duration::seconds(1));
     let user = app.signed_in(USER_PHONE).await;
     (app, admin, user)
 }
