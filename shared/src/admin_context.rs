@@ -86,7 +86,7 @@ impl FromRequestParts<AppState> for AdminContext {
         }
         check_cross_site(&parts.method, &parts.headers)?;
         let cookie = cookie_value(&parts.headers).ok_or(Error::Unauthorized)?;
-        let admin = Admin::new(&s.stores, &*s.objects, &*s.clock, &s.secret, &s.config);
+        let admin = Admin::of(s);
         Ok(AdminContext(admin.authenticate(cookie).await?))
     }
 }

@@ -122,6 +122,12 @@ impl From<Error> for ApiError {
                 "too many requests; try again later",
             )
             .retry(retry_after),
+            Error::OtpSendingPaused { retry_after } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "OTP_SENDING_PAUSED",
+                "codes cannot be sent right now; try again later",
+            )
+            .retry(retry_after),
             Error::Internal(cause) => ApiError::internal(cause),
             e @ (Error::Unauthorized
             | Error::VerificationTokenInvalid

@@ -105,6 +105,25 @@ impl Phone {
         self.mobile
     }
 
+    /// The ISO region (`IN`), or `ZZ` for a number of no single region (metrics).
+    pub fn country(&self) -> String {
+        self.region
+            .map_or_else(|| "ZZ".to_string(), |r| r.as_ref().to_string())
+    }
+
+    /// The block a number belongs to, for the per-prefix send cap: `+`, the calling code and the
+    /// first `digits` digits after it (`+9198164` for `+919816456565` with 5). Pumping rings
+    /// buy ranges of numbers, so their sends share a prefix.
+    pub fn prefix(&self, digits: usize) -> String {
+        let cc = format!("+{}", self.calling_code);
+        let national = self.e164.strip_prefix(&cc).unwrap_or_default();
+        let end = national
+            .char_indices()
+            .nth(digits)
+            .map_or(national.len(), |(i, _)| i);
+        format!("{cc}{}", &national[..end])
+    }
+
     /// `+91******6565`: the calling code, then stars, then the last 4 digits.
     pub fn masked(&self) -> String {
         mask_e164(&self.e164, self.calling_code)
@@ -163,6 +182,17 @@ impl AllowedCountries {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_keeps_the_calling_code_and_the_next_digits() {
+        let p = Phone::parse("+919816456565", None, Id::IN).unwrap();
+        assert_eq!(p.prefix(5), "+9198164");
+        assert_eq!(p.prefix(0), "+91");
+        assert_eq!(p.prefix(40), "+919816456565");
+        let us = Phone::parse("+12025550143", None, Id::IN).unwrap();
+        assert_eq!(us.prefix(3), "+1202");
+        assert_eq!((p.country().as_str(), us.country().as_str()), ("IN", "US"));
+    }
 
     #[test]
     fn parses_national_and_e164_to_the_same_number() {

@@ -1,10 +1,11 @@
 //! What every function needs, built once per process: settings, the storage ports, the SMS
-//! sender, the clock and the keys. Adapters are chosen here by an exhaustive match on the
+//! sender, the metrics sink, the clock and the keys. Adapters are chosen here by an exhaustive match on the
 //! settings; nothing falls back silently.
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, Runtime, SmsKind, StoreKind};
 use crate::crypto::{SecretKey, random_bytes};
+use crate::metrics::{LogSink, MetricSink, Metrics, StdoutSink};
 use crate::objects::ObjectStore;
 use crate::objects::local::LocalObjects;
 use crate::objects::s3::S3Objects;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub stores: Stores,
     pub sms: Arc<dyn SmsSender>,
+    /// EMF lines: stdout in Lambda, the debug log locally; tests capture them.
+    pub metrics: Metrics,
     /// KYC document images.
     pub objects: Arc<dyn ObjectStore>,
     pub clock: Arc<dyn Clock>,
@@ -87,7 +90,12 @@ impl AppState {
                 SecretKey::new(&random_bytes::<32>())
             }
         };
+        let sink: Arc<dyn MetricSink> = match config.runtime {
+            Runtime::Lambda => Arc::new(StdoutSink),
+            Runtime::Local => Arc::new(LogSink),
+        };
         Ok(AppState {
+            metrics: Metrics::new(&config.sms.metrics_namespace, sink),
             config: Arc::new(config),
             stores,
             sms,
@@ -103,7 +111,7 @@ impl AppState {
     /// development routes), else fresh ones, made only when chosen (a Lambda makes neither).
     /// Documents go to S3 with `STORE=dynamodb`, else to the local stand-in.
     pub async fn from_config(config: Config, dev: Option<DevParts>) -> Result<Self, StartupError> {
-        let needs_aws = config.store == StoreKind::Dynamodb || config.sms == SmsKind::Sns;
+        let needs_aws = config.store == StoreKind::Dynamodb || config.sms_sender == SmsKind::Sns;
         let aws = match needs_aws {
             true => Some(Aws::from_env()?),
             false => None,
@@ -113,7 +121,7 @@ impl AppState {
             (StoreKind::Dynamodb, Some(aws)) => dynamo_stores(&config, aws).await?,
             (StoreKind::Dynamodb, None) => return Err(no_aws()),
         };
-        let sms: Arc<dyn SmsSender> = match (config.sms, &aws) {
+        let sms: Arc<dyn SmsSender> = match (config.sms_sender, &aws) {
             (SmsKind::Console, _) => dev.as_ref().map(|d| d.outbox.clone()).unwrap_or_default(),
             (SmsKind::Sns, Some(aws)) => {
                 let mut b = aws_sdk_sns::Config::builder()
@@ -124,7 +132,8 @@ impl AppState {
                 if let Some(ep) = &config.sns_endpoint {
                     b = b.endpoint_url(ep);
                 }
-                Arc::new(SnsSms::new(aws_sdk_sns::Client::from_conf(b.build())))
+                let client = aws_sdk_sns::Client::from_conf(b.build());
+                Arc::new(SnsSms::new(client, config.sms.attributes.clone()))
             }
             (SmsKind::Sns, None) => return Err(no_aws()),
         };

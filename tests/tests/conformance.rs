@@ -27,6 +27,8 @@ macro_rules! conformance {
 
 #[path = "conformance/admin.rs"]
 mod admin;
+#[path = "conformance/budgets.rs"]
+mod budgets;
 #[path = "conformance/devices.rs"]
 mod devices;
 #[path = "conformance/fixtures.rs"]
@@ -35,6 +37,8 @@ mod fixtures;
 mod kyc;
 #[path = "conformance/otp.rs"]
 mod otp;
+#[path = "conformance/phones.rs"]
+mod phones;
 #[path = "conformance/pools.rs"]
 mod pools;
 #[path = "conformance/profiles.rs"]

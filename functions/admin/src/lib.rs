@@ -40,5 +40,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The admin service over this process's state.
 fn svc(s: &AppState) -> Admin<'_> {
-    Admin::new(&s.stores, &*s.objects, &*s.clock, &s.secret, &s.config)
+    Admin::of(s)
 }

@@ -49,15 +49,7 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(Error::PermissionDenied.into());
     }
-    let auth = Auth::new(
-        &s.stores,
-        &*s.objects,
-        &*s.sms,
-        &*s.clock,
-        &s.keys,
-        &s.secret,
-        &s.config,
-    );
+    let auth = Auth::of(&s);
     let credentials = AdminCredentials {
         phone: b.phone,
         country_code: b.country_code,

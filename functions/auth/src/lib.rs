@@ -45,13 +45,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The auth service over this process's state.
 fn svc(s: &AppState) -> Auth<'_> {
-    Auth::new(
-        &s.stores,
-        &*s.objects,
-        &*s.sms,
-        &*s.clock,
-        &s.keys,
-        &s.secret,
-        &s.config,
-    )
+    Auth::of(s)
 }

@@ -16,7 +16,7 @@ async fn main() {
     init_logging(Runtime::Local);
     let config = Config::from_env(Runtime::Local).unwrap_or_else(|e| fail("settings", e));
     let port = config.port;
-    let (store, sms) = (config.store, config.sms);
+    let (store, sms) = (config.store, config.sms_sender);
     let dev = DevParts::new(&config);
     let state = AppState::from_config(config, Some(dev.clone()))
         .await

@@ -58,6 +58,9 @@ pub enum Error {
     RateLimited { retry_after: u64 },
     #[error("OTP delivery failed")]
     OtpDeliveryFailed,
+    /// The deployment's SMS budget is spent until the window ends.
+    #[error("OTP sending paused")]
+    OtpSendingPaused { retry_after: u64 },
     /// A backend failure; the text is logged, never returned.
     #[error("internal: {0}")]
     Internal(String),

@@ -22,7 +22,10 @@ pub use kyc::{
     DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, UploadPurpose,
     mask_document_number,
 };
-pub use otp::{CheckDenied, OtpRecord, PasswordCheck, SendDenied, SendPlan, Verification};
+pub use otp::{
+    CheckDenied, CounterScope, OtpRecord, PasswordCheck, SendCounter, SendDenied, SendPlan,
+    SmsLimits, Verification, Window,
+};
 pub use pool::{
     CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
     Pool, PoolStatus, PoolType,

@@ -27,7 +27,8 @@ pub struct Verification {
     pub expires_at_ms: i64,
 }
 
-/// One OTP send to reserve atomically: cooldown plus three fixed-window counters.
+/// One OTP send to reserve atomically: the cooldown and every fixed-window counter it spends,
+/// all or none.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendPlan {
     pub phone: String,
@@ -41,6 +42,98 @@ pub struct SendPlan {
     pub max_per_hour: u32,
     pub max_per_day: u32,
     pub max_per_ip_hour: u32,
+    /// The counters of sends that cost an SMS; `None` for a test number, which sends none.
+    pub sms: Option<SmsLimits>,
+}
+
+/// What a fixed-window send counter counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CounterScope {
+    Phone,
+    Ip,
+    Prefix,
+    /// The whole deployment (the SMS budget).
+    Deployment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Hour,
+    Day,
+}
+
+impl Window {
+    pub fn seconds(self) -> i64 {
+        match self {
+            Window::Hour => 3_600,
+            Window::Day => 86_400,
+        }
+    }
+}
+
+/// One counter a send spends: `subject` (a phone, IP or prefix; empty for the deployment) in
+/// window number `number`, at most `max`, refused as `denial`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendCounter {
+    pub scope: CounterScope,
+    pub subject: String,
+    pub window: Window,
+    pub number: i64,
+    pub max: u32,
+    pub denial: SendDenied,
+}
+
+impl SendPlan {
+    /// The counters this send spends, in the order their refusals are reported.
+    pub fn counters(&self) -> Vec<SendCounter> {
+        let counter = |scope, subject: &str, window, max, denial| SendCounter {
+            scope,
+            subject: subject.to_string(),
+            window,
+            number: match window {
+                Window::Hour => self.hour_window,
+                Window::Day => self.day_window,
+            },
+            max,
+            denial,
+        };
+        use {CounterScope as C, SendDenied as D, Window as W};
+        let mut counters = vec![
+            counter(
+                C::Phone,
+                &self.phone,
+                W::Hour,
+                self.max_per_hour,
+                D::PhoneHour,
+            ),
+            counter(C::Phone, &self.phone, W::Day, self.max_per_day, D::PhoneDay),
+            counter(C::Ip, &self.ip, W::Hour, self.max_per_ip_hour, D::IpHour),
+        ];
+        if let Some(sms) = &self.sms {
+            counters.extend([
+                counter(
+                    C::Prefix,
+                    &sms.prefix,
+                    W::Hour,
+                    sms.max_per_prefix_hour,
+                    D::PrefixHour,
+                ),
+                counter(C::Deployment, "", W::Hour, sms.budget_hour, D::BudgetHour),
+                counter(C::Deployment, "", W::Day, sms.budget_day, D::BudgetDay),
+            ]);
+        }
+        counters
+    }
+}
+
+/// The limits on SMS spending: the number prefix's hourly cap and the deployment's budgets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsLimits {
+    /// The number's prefix (`+9198164`), see `Phone::prefix`.
+    pub prefix: String,
+    pub max_per_prefix_hour: u32,
+    pub budget_hour: u32,
+    pub budget_day: u32,
 }
 
 /// One password check to reserve before argon2 runs: a slot of the phone's failure budget
@@ -79,4 +172,10 @@ pub enum SendDenied {
     PhoneHour,
     PhoneDay,
     IpHour,
+    /// The number prefix's hourly cap.
+    PrefixHour,
+    /// The deployment's hourly SMS budget.
+    BudgetHour,
+    /// The deployment's daily SMS budget.
+    BudgetDay,
 }

@@ -95,6 +95,43 @@ pub struct PasswordChange {
     pub now_ms: i64,
 }
 
+/// A phone change, written in one atomic step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneChange {
+    pub user_id: String,
+    /// The number the account has now; the write is refused if it changed meanwhile.
+    pub old_phone: String,
+    pub new_phone: String,
+    /// The verification token of the new number (hash), consumed in the same write.
+    pub token_hash: String,
+    /// The user's new session epoch: every session but `keep_session` is dead.
+    pub new_epoch: u64,
+    pub keep_session: String,
+    pub now_ms: i64,
+}
+
+/// Why a phone change did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneChangeDenied {
+    /// The verification token was already used, expired, or is for another phone.
+    TokenInvalid,
+    /// The new number has an account (the caller's own included).
+    PhoneTaken,
+    /// The account's number changed meanwhile, or the account or the caller's session is gone.
+    Stale,
+}
+
+/// Moving an account to another phone number.
+#[async_trait]
+pub trait PhoneStore: Send + Sync {
+    /// Consumes the token, claims the new number (it must be free), releases the old claim,
+    /// sets the user's phone and session epoch and re-stamps the kept session: all or nothing.
+    async fn change_phone(
+        &self,
+        change: &PhoneChange,
+    ) -> StoreResult<Result<(), PhoneChangeDenied>>;
+}
+
 /// Accounts, their phone claims (one account per phone) and the password lockout.
 ///
 /// Registration and password writes also consume a verification token, and deletion removes
@@ -341,6 +378,7 @@ pub struct Stores {
     pub otps: Arc<dyn OtpStore>,
     pub verifications: Arc<dyn VerificationStore>,
     pub users: Arc<dyn UserStore>,
+    pub phones: Arc<dyn PhoneStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub devices: Arc<dyn DeviceStore>,
     pub pools: Arc<dyn PoolStore>,
@@ -358,6 +396,7 @@ impl Stores {
         A: OtpStore
             + VerificationStore
             + UserStore
+            + PhoneStore
             + SessionStore
             + DeviceStore
             + PoolStore
@@ -373,6 +412,7 @@ impl Stores {
             otps: a.clone(),
             verifications: a.clone(),
             users: a.clone(),
+            phones: a.clone(),
             sessions: a.clone(),
             devices: a.clone(),
             pools: a.clone(),

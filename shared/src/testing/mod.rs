@@ -12,7 +12,7 @@ use crate::config::{Config, Runtime};
 use crate::domain::{User, Verification};
 use crate::objects::local::LocalObjects;
 use crate::services::auth::{Auth, new_epoch};
-use crate::sms::{ConsoleSms, SmsError, SmsSender};
+use crate::sms::{ConsoleSms, Delivery, Sms, SmsError, SmsSender};
 use crate::state::AppState;
 use crate::store::Stores;
 use async_trait::async_trait;
@@ -42,8 +42,8 @@ pub struct FailingSms;
 
 #[async_trait]
 impl SmsSender for FailingSms {
-    async fn send(&self, _: &str, _: &str) -> Result<(), SmsError> {
-        Err(SmsError("delivery disabled".into()))
+    async fn send(&self, _: &Sms<'_>) -> Result<Delivery, SmsError> {
+        Err(SmsError::new("DeliveryDisabled"))
     }
 }
 
@@ -167,16 +167,7 @@ impl TestApp {
 
     /// The auth service over this app's state (fixtures mint tokens with it).
     pub fn auth(&self) -> Auth<'_> {
-        let s = &self.state;
-        Auth::new(
-            &s.stores,
-            &*s.objects,
-            &*s.sms,
-            &*s.clock,
-            &s.keys,
-            &s.secret,
-            &s.config,
-        )
+        Auth::of(&self.state)
     }
 
     /// A registered, signed-in user for `phone` (E.164), made through the ports.

@@ -1,7 +1,7 @@
 //! Records and helpers shared by the conformance cases.
 
 use shared::domain::{
-    Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, User, Verification,
+    Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, SmsLimits, User, Verification,
 };
 use shared::store::Stores;
 
@@ -20,6 +20,21 @@ pub fn plan(phone: &str, ip: &str, now_ms: i64) -> SendPlan {
         max_per_hour: 3,
         max_per_day: 4,
         max_per_ip_hour: 100,
+        sms: None,
+    }
+}
+
+/// A send that costs an SMS: `phone` in `prefix`, with the given prefix cap and budgets.
+pub fn sms_plan(phone: &str, prefix: &str, now_ms: i64, caps: (u32, u32, u32)) -> SendPlan {
+    let (max_per_prefix_hour, budget_hour, budget_day) = caps;
+    SendPlan {
+        sms: Some(SmsLimits {
+            prefix: prefix.into(),
+            max_per_prefix_hour,
+            budget_hour,
+            budget_day,
+        }),
+        ..plan(phone, "3.3.3.3", now_ms)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::crypto::{SecretKey, b64url, random_bytes};
 use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
+use crate::state::AppState;
 use crate::store::Stores;
 
 /// A use refreshes the idle clock at most this often (one write a minute, not per request).
@@ -39,19 +40,14 @@ pub struct Admin<'a> {
 }
 
 impl<'a> Admin<'a> {
-    pub fn new(
-        stores: &'a Stores,
-        objects: &'a dyn ObjectStore,
-        clock: &'a dyn Clock,
-        secret: &'a SecretKey,
-        config: &'a Config,
-    ) -> Self {
+    /// The service over a process's state.
+    pub fn of(s: &'a AppState) -> Self {
         Admin {
-            stores,
-            objects,
-            clock,
-            secret,
-            config,
+            stores: &s.stores,
+            objects: &*s.objects,
+            clock: &*s.clock,
+            secret: &s.secret,
+            config: &s.config,
         }
     }
 

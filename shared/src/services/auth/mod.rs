@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod login;
 mod otp;
+mod phone_change;
 mod sessions;
 
 pub use account::{DeletionProof, NewAccount};
@@ -18,12 +19,14 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
 use crate::domain::{CheckDenied, Error, PasswordCheck, Result, User, Verification};
+use crate::metrics::Metrics;
 use crate::objects::ObjectStore;
 use crate::password;
 use crate::phone::{Phone, PhoneError};
 use crate::sms::SmsSender;
+use crate::state::AppState;
 use crate::store::{
-    DeviceStore, OtpStore, PoolStore, SessionStore, Stores, UserStore, VerificationStore,
+    DeviceStore, OtpStore, PhoneStore, PoolStore, SessionStore, UserStore, VerificationStore,
 };
 use crate::tokens::TokenKeys;
 use std::sync::LazyLock;
@@ -41,8 +44,11 @@ pub struct Auth<'a> {
     devices: &'a dyn DeviceStore,
     /// Account deletion gives back the account's pool seats and deletes its documents.
     pools: &'a dyn PoolStore,
+    /// Phone changes move the phone claim and the user's number in one write.
+    phones: &'a dyn PhoneStore,
     objects: &'a dyn ObjectStore,
     sms: &'a dyn SmsSender,
+    metrics: &'a Metrics,
     clock: &'a dyn Clock,
     keys: &'a TokenKeys,
     secret: &'a SecretKey,
@@ -50,15 +56,9 @@ pub struct Auth<'a> {
 }
 
 impl<'a> Auth<'a> {
-    pub fn new(
-        stores: &'a Stores,
-        objects: &'a dyn ObjectStore,
-        sms: &'a dyn SmsSender,
-        clock: &'a dyn Clock,
-        keys: &'a TokenKeys,
-        secret: &'a SecretKey,
-        config: &'a Config,
-    ) -> Self {
+    /// The service over a process's state.
+    pub fn of(s: &'a AppState) -> Self {
+        let stores = &s.stores;
         Auth {
             otps: &*stores.otps,
             verifications: &*stores.verifications,
@@ -66,12 +66,14 @@ impl<'a> Auth<'a> {
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,
-            objects,
-            sms,
-            clock,
-            keys,
-            secret,
-            config,
+            phones: &*stores.phones,
+            objects: &*s.objects,
+            sms: &*s.sms,
+            metrics: &s.metrics,
+            clock: &*s.clock,
+            keys: &s.keys,
+            secret: &s.secret,
+            config: &s.config,
         }
     }
 

@@ -1,9 +1,13 @@
-//! Sending a code and verifying it.
+//! Sending a code and verifying it, within the send limits and the SMS budget. Test numbers
+//! (`TEST_PHONE_NUMBERS`) go through every rule but get no SMS: their fixed code is stored as
+//! if it had been sent.
 
 use super::{Auth, VERIFICATION_TTL_SECONDS, secs_until};
 use crate::crypto::{ct_eq, random_digits, random_token};
-use crate::domain::{Error, OtpRecord, Result, SendDenied, SendPlan, Verification};
+use crate::domain::{Error, OtpRecord, Result, SendDenied, SendPlan, SmsLimits, Verification};
+use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
+use crate::sms::{Sms, SmsPurpose};
 use crate::validate;
 
 /// A code is on its way.
@@ -23,8 +27,9 @@ pub struct PhoneVerified {
 }
 
 impl Auth<'_> {
-    fn send_plan(&self, phone: &Phone, ip: &str) -> SendPlan {
-        let otp = &self.config.otp;
+    /// The reservation of one send; a test number spends no SMS budget or prefix cap.
+    fn send_plan(&self, phone: &Phone, ip: &str, test_number: bool) -> SendPlan {
+        let (otp, sms) = (&self.config.otp, &self.config.sms);
         let now_ms = self.now_ms();
         let now_s = now_ms.div_euclid(1000);
         SendPlan {
@@ -38,7 +43,17 @@ impl Auth<'_> {
             max_per_hour: otp.max_per_hour,
             max_per_day: otp.max_per_day,
             max_per_ip_hour: otp.max_per_ip_hour,
+            sms: (!test_number).then(|| SmsLimits {
+                prefix: phone.prefix(sms.prefix_digits),
+                max_per_prefix_hour: sms.max_per_prefix_hour,
+                budget_hour: sms.budget_hour,
+                budget_day: sms.budget_day,
+            }),
         }
+    }
+
+    fn count(&self, event: OtpEvent, phone: &Phone) {
+        self.metrics.otp(&event, &phone.country(), self.now_ms());
     }
 
     /// Sends a code to the phone, within the send limits. Never tells whether an account exists.
@@ -57,22 +72,22 @@ impl Auth<'_> {
             ));
         }
         if !self.config.allowed_countries.allows(&phone) {
+            self.count(OtpEvent::Blocked(BlockReason::Country), &phone);
             return Err(Error::CountryNotSupported);
         }
-        let plan = self.send_plan(&phone, ip);
+        let test_code = self.config.sms.test_numbers.code_for(phone.e164());
+        let plan = self.send_plan(&phone, ip, test_code.is_some());
         if let Err(denied) = self.otps.reserve_otp_send(&plan).await? {
-            let retry_after = match denied {
-                SendDenied::Cooldown { until_ms } => secs_until(until_ms, plan.now_ms),
-                SendDenied::PhoneHour | SendDenied::IpHour => {
-                    secs_until((plan.hour_window + 1) * 3_600_000, plan.now_ms)
-                }
-                SendDenied::PhoneDay => secs_until((plan.day_window + 1) * 86_400_000, plan.now_ms),
-            };
-            tracing::info!(phone = %phone.masked(), ?denied, "OTP send refused");
-            return Err(Error::RateLimited { retry_after });
+            return Err(self.refuse_send(&phone, &plan, denied));
         }
-        self.deliver_code(&phone, &plan).await?;
-        tracing::info!(phone = %phone.masked(), "OTP sent");
+        match test_code {
+            Some(code) => {
+                self.store_code(&plan, code).await?;
+                tracing::warn!(phone = %phone.masked(), "test number: code stored, no SMS sent");
+                self.count(OtpEvent::TestNumberUsed, &phone);
+            }
+            None => self.deliver_code(&phone, &plan).await?,
+        }
         let otp = &self.config.otp;
         Ok(CodeSent {
             phone,
@@ -81,13 +96,37 @@ impl Auth<'_> {
         })
     }
 
-    /// Stores a fresh code and sends it; on any failure nothing of the send is kept.
-    async fn deliver_code(&self, phone: &Phone, plan: &SendPlan) -> Result<()> {
+    /// The refusal of a send whose reservation was denied: 429 for the phone, IP and prefix
+    /// limits, 503 while the deployment's budget is spent; each counted by reason.
+    fn refuse_send(&self, phone: &Phone, plan: &SendPlan, denied: SendDenied) -> Error {
+        let hour_end = (plan.hour_window + 1) * 3_600_000;
+        let day_end = (plan.day_window + 1) * 86_400_000;
+        let (reason, until_ms) = match denied {
+            SendDenied::Cooldown { until_ms } => (BlockReason::Cooldown, until_ms),
+            SendDenied::PhoneHour => (BlockReason::PhoneCap, hour_end),
+            SendDenied::PhoneDay => (BlockReason::PhoneCap, day_end),
+            SendDenied::IpHour => (BlockReason::IpCap, hour_end),
+            SendDenied::PrefixHour => (BlockReason::PrefixCap, hour_end),
+            SendDenied::BudgetHour => (BlockReason::Budget, hour_end),
+            SendDenied::BudgetDay => (BlockReason::Budget, day_end),
+        };
+        let retry_after = secs_until(until_ms, plan.now_ms);
+        self.count(OtpEvent::Blocked(reason), phone);
+        if reason == BlockReason::Budget {
+            tracing::warn!(phone = %phone.masked(), ?denied, "SMS budget spent: sending paused");
+            Error::OtpSendingPaused { retry_after }
+        } else {
+            tracing::info!(phone = %phone.masked(), ?denied, "OTP send refused");
+            Error::RateLimited { retry_after }
+        }
+    }
+
+    /// Stores `code` as the phone's current one; on failure the reservation is given back.
+    async fn store_code(&self, plan: &SendPlan, code: &str) -> Result<OtpRecord> {
         let otp = &self.config.otp;
-        let code = random_digits(otp.length);
         let rec = OtpRecord {
             phone: plan.phone.clone(),
-            code_hash: self.code_hash(&plan.phone, &code),
+            code_hash: self.code_hash(&plan.phone, code),
             attempts: 0,
             max_attempts: otp.max_attempts,
             created_at_ms: plan.now_ms,
@@ -97,19 +136,36 @@ impl Auth<'_> {
             self.release(plan).await;
             return Err(e.into());
         }
-        let minutes = (otp.ttl_seconds + 59) / 60;
-        let body = format!(
-            "Your verification code is {code}. It expires in {minutes} min. Never share it."
-        );
-        if let Err(e) = self.sms.send(&plan.phone, &body).await {
-            tracing::error!(phone = %phone.masked(), error = %e, "OTP delivery failed");
-            if let Err(e) = self.otps.delete_otp(&plan.phone, &rec.code_hash).await {
-                tracing::error!(error = %e, "could not withdraw undelivered code");
+        Ok(rec)
+    }
+
+    /// Stores a fresh code and sends it; on any failure nothing of the send is kept.
+    async fn deliver_code(&self, phone: &Phone, plan: &SendPlan) -> Result<()> {
+        let code = random_digits(self.config.otp.length);
+        let rec = self.store_code(plan, &code).await?;
+        let body = self.config.sms.text.render(&code);
+        let sms = Sms {
+            to: &plan.phone,
+            body: &body,
+            purpose: SmsPurpose::Code,
+        };
+        match self.sms.send(&sms).await {
+            Ok(delivery) => {
+                let message_id = &delivery.message_id;
+                tracing::info!(phone = %phone.masked(), %message_id, "OTP sent");
+                self.count(OtpEvent::Sent, phone);
+                Ok(())
             }
-            self.release(plan).await;
-            return Err(Error::OtpDeliveryFailed);
+            Err(e) => {
+                tracing::error!(phone = %phone.masked(), error = %e, "OTP delivery failed");
+                self.count(OtpEvent::DeliveryFailed(e.code), phone);
+                if let Err(e) = self.otps.delete_otp(&plan.phone, &rec.code_hash).await {
+                    tracing::error!(error = %e, "could not withdraw undelivered code");
+                }
+                self.release(plan).await;
+                Err(Error::OtpDeliveryFailed)
+            }
         }
-        Ok(())
     }
 
     async fn release(&self, plan: &SendPlan) {
@@ -140,6 +196,7 @@ impl Auth<'_> {
         }
         let given = self.code_hash(e164, code);
         if !ct_eq(given.as_bytes(), rec.code_hash.as_bytes()) {
+            self.count(OtpEvent::VerifyFailed, &phone);
             return match self.otps.record_otp_failure(e164, &rec.code_hash).await? {
                 Some(attempts) => {
                     tracing::info!(phone = %phone.masked(), attempts, "wrong OTP");
@@ -153,6 +210,21 @@ impl Auth<'_> {
         if !self.otps.consume_otp(e164, &rec.code_hash, now_ms).await? {
             return Err(self.after_race(&rec).await?);
         }
+        let verified = self.issue_verification(&phone, now_ms).await?;
+        let test_number = self.config.sms.test_numbers.code_for(e164).is_some();
+        // Test numbers count in their own metric only, so they never lift the conversion rate.
+        self.count(
+            match test_number {
+                true => OtpEvent::TestNumberUsed,
+                false => OtpEvent::Verified,
+            },
+            &phone,
+        );
+        Ok(verified)
+    }
+
+    async fn issue_verification(&self, phone: &Phone, now_ms: i64) -> Result<PhoneVerified> {
+        let e164 = phone.e164();
         let token = random_token();
         self.verifications
             .put_verification(&Verification {

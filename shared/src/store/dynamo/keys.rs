@@ -37,6 +37,12 @@ pub fn day_sk(window: i64) -> String {
 pub fn ip_pk(ip: &str) -> String {
     format!("IP#{ip}")
 }
+/// A number prefix's send counters (`PREFIX#+9198164`).
+pub fn prefix_pk(prefix: &str) -> String {
+    format!("PREFIX#{prefix}")
+}
+/// The deployment's SMS budget counters.
+pub const SMS_BUDGET_PK: &str = "SMS#BUDGET";
 pub fn login_pk(phone: &str) -> String {
     format!("LOGIN#{phone}")
 }

@@ -8,6 +8,7 @@ mod expr;
 mod keys;
 mod kyc;
 mod otp;
+mod phones;
 mod pools;
 mod profile;
 mod sessions;

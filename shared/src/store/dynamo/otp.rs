@@ -1,21 +1,24 @@
 //! Codes, send limits and verification tokens (the `otps` table; every item has a TTL).
 
 use super::expr::{Cmp, Cond, Update};
-use super::keys::{COOLDOWN_SK, OTP_SK, VT_SK, day_sk, hour_sk, ip_pk, otp_pk, send_pk, vt_pk};
+use super::keys::{
+    COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, day_sk, hour_sk, ip_pk, otp_pk, prefix_pk, send_pk,
+    vt_pk,
+};
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, key, n, num, s, to_item_expiring, ttl_after};
-use crate::domain::{OtpRecord, SendDenied, SendPlan, Verification};
+use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
+use crate::domain::{
+    CounterScope, OtpRecord, SendCounter, SendDenied, SendPlan, Verification, Window,
+};
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
-use crate::store::{OtpStore, StoreResult, VerificationStore};
+use crate::store::{OtpStore, StoreError, StoreResult, VerificationStore};
 use async_trait::async_trait;
 
 /// The items of a send reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reserve {
     Cooldown,
-    PhoneHour,
-    PhoneDay,
-    IpHour,
+    Counter(SendDenied),
 }
 
 /// `ADD count 1` unless the counter already reached `max`.
@@ -26,6 +29,21 @@ fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
             .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after)),
         Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max))),
     )
+}
+
+/// The key of a send counter; it lives two of its windows.
+fn counter_key(c: &SendCounter) -> (Item, i64) {
+    let pk = match c.scope {
+        CounterScope::Phone => send_pk(&c.subject),
+        CounterScope::Ip => ip_pk(&c.subject),
+        CounterScope::Prefix => prefix_pk(&c.subject),
+        CounterScope::Deployment => SMS_BUDGET_PK.to_string(),
+    };
+    let sk = match c.window {
+        Window::Hour => hour_sk(c.number),
+        Window::Day => day_sk(c.number),
+    };
+    (key(pk, sk), 2 * c.window.seconds())
 }
 
 impl DynamoStore {
@@ -48,32 +66,6 @@ impl DynamoStore {
             Some(cond),
         )
     }
-
-    fn send_counters(plan: &SendPlan) -> [(Reserve, String, String, u32, i64); 3] {
-        [
-            (
-                Reserve::PhoneHour,
-                send_pk(&plan.phone),
-                hour_sk(plan.hour_window),
-                plan.max_per_hour,
-                2 * 3_600,
-            ),
-            (
-                Reserve::PhoneDay,
-                send_pk(&plan.phone),
-                day_sk(plan.day_window),
-                plan.max_per_day,
-                2 * 86_400,
-            ),
-            (
-                Reserve::IpHour,
-                ip_pk(&plan.ip),
-                hour_sk(plan.hour_window),
-                plan.max_per_ip_hour,
-                2 * 3_600,
-            ),
-        ]
-    }
 }
 
 #[async_trait]
@@ -88,9 +80,11 @@ impl OtpStore for DynamoStore {
         )?;
         let free = Cond::item_absent().or(Cond::cmp("until_ms", Cmp::Le, n(plan.now_ms)));
         let mut tx = Transaction::new().put(Reserve::Cooldown, t, cooldown, Some(free))?;
-        for (role, pk, sk, max, ttl) in Self::send_counters(plan) {
-            let (update, cond) = counter(max, ttl, plan.now_ms);
-            tx = tx.update(role, t, key(pk, sk), update, Some(cond))?;
+        let counters = plan.counters();
+        for c in &counters {
+            let (k, ttl) = counter_key(c);
+            let (update, cond) = counter(c.max, ttl, plan.now_ms);
+            tx = tx.update(Reserve::Counter(c.denial), t, k, update, Some(cond))?;
         }
         let outcome = self.run(tx).await?;
         Ok(if outcome.committed() {
@@ -102,12 +96,18 @@ impl OtpStore for DynamoStore {
                 .and_then(|i| num(&i, "until_ms"))
                 .unwrap_or(plan.cooldown_until_ms);
             Err(SendDenied::Cooldown { until_ms })
-        } else if outcome.failed(Reserve::PhoneHour) {
-            Err(SendDenied::PhoneHour)
-        } else if outcome.failed(Reserve::PhoneDay) {
-            Err(SendDenied::PhoneDay)
         } else {
-            Err(SendDenied::IpHour)
+            let failed = counters
+                .iter()
+                .find(|c| outcome.failed(Reserve::Counter(c.denial)));
+            match failed {
+                Some(c) => Err(c.denial),
+                None => {
+                    return Err(StoreError::Unavailable(format!(
+                        "send reservation cancelled: {outcome:?}"
+                    )));
+                }
+            }
         })
     }
 
@@ -115,11 +115,11 @@ impl OtpStore for DynamoStore {
         let cooldown = key(send_pk(&plan.phone), COOLDOWN_SK);
         let own = Cond::eq("nonce", s(&plan.nonce));
         self.delete_if(Table::Otps, cooldown, own).await?;
-        for (_, pk, sk, _, _) in Self::send_counters(plan) {
+        for c in plan.counters() {
             // One at a time: a counter that is already 0 must not block the others.
             let down = Update::new().add("count", n(-1));
             let positive = Cond::cmp("count", Cmp::Gt, n(0));
-            self.update_if(Table::Otps, key(pk, sk), down, Some(positive))
+            self.update_if(Table::Otps, counter_key(&c).0, down, Some(positive))
                 .await?;
         }
         Ok(())

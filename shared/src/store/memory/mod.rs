@@ -8,6 +8,7 @@ mod admin;
 mod devices;
 mod kyc;
 mod otp;
+mod phones;
 mod pools;
 mod profile;
 mod sessions;

@@ -1,16 +1,12 @@
 //! Codes and send limits, plus verification tokens.
 
 use super::{MemoryStore, lock, valid_token};
-use crate::domain::{OtpRecord, SendDenied, SendPlan, Verification};
+use crate::domain::{OtpRecord, SendCounter, SendDenied, SendPlan, Verification};
 use crate::store::{OtpStore, StoreResult, VerificationStore};
 use async_trait::async_trait;
 
-fn counter_keys(plan: &SendPlan) -> [String; 3] {
-    [
-        format!("H#{}#{}", plan.phone, plan.hour_window),
-        format!("D#{}#{}", plan.phone, plan.day_window),
-        format!("IP#{}#{}", plan.ip, plan.hour_window),
-    ]
+fn counter_key(c: &SendCounter) -> String {
+    format!("{:?}#{}#{:?}#{}", c.scope, c.subject, c.window, c.number)
 }
 
 #[async_trait]
@@ -22,19 +18,14 @@ impl OtpStore for MemoryStore {
         {
             return Ok(Err(SendDenied::Cooldown { until_ms: *until }));
         }
-        let keys = counter_keys(plan);
-        let limits = [
-            (plan.max_per_hour, SendDenied::PhoneHour),
-            (plan.max_per_day, SendDenied::PhoneDay),
-            (plan.max_per_ip_hour, SendDenied::IpHour),
-        ];
-        for (key, (max, denial)) in keys.iter().zip(limits) {
-            if d.counters.get(key).copied().unwrap_or(0) >= max {
-                return Ok(Err(denial));
+        let counters = plan.counters();
+        for c in &counters {
+            if d.counters.get(&counter_key(c)).copied().unwrap_or(0) >= c.max {
+                return Ok(Err(c.denial));
             }
         }
-        for key in keys {
-            *d.counters.entry(key).or_insert(0) += 1;
+        for c in &counters {
+            *d.counters.entry(counter_key(c)).or_insert(0) += 1;
         }
         d.cooldowns.insert(
             plan.phone.clone(),
@@ -51,8 +42,8 @@ impl OtpStore for MemoryStore {
         {
             d.cooldowns.remove(&plan.phone);
         }
-        for key in counter_keys(plan) {
-            if let Some(c) = d.counters.get_mut(&key) {
+        for counter in plan.counters() {
+            if let Some(c) = d.counters.get_mut(&counter_key(&counter)) {
                 *c = c.saturating_sub(1);
             }
         }

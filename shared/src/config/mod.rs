@@ -3,6 +3,10 @@
 //! Locally every setting has a safe default (keys are generated per start). In Lambda
 //! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
 
+mod sms;
+
+pub use sms::{SmsSettings, TestNumbers};
+
 use crate::domain::{Role, User};
 use crate::phone::{AllowedCountries, parse_region};
 use crate::store::tables::TableNames;
@@ -63,7 +67,8 @@ pub struct Config {
     /// The private bucket of KYC document images.
     pub documents_bucket: String,
     pub create_tables: bool,
-    pub sms: SmsKind,
+    pub sms_sender: SmsKind,
+    pub sms: SmsSettings,
     pub default_country: Id,
     pub allowed_countries: AllowedCountries,
     pub otp: OtpSettings,
@@ -111,6 +116,8 @@ impl Config {
         let env = Env(get);
         let lambda = runtime == Runtime::Lambda;
         let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
+        let otp = env.otp()?;
+        let default_country = env.default_country()?;
         let config = Config {
             missing_tables,
             documents_bucket_unset: env.get("DOCUMENTS_BUCKET").is_none(),
@@ -125,10 +132,11 @@ impl Config {
                 .get("DOCUMENTS_BUCKET")
                 .unwrap_or_else(|| "documents".into()),
             create_tables: env.flag("CREATE_TABLES")?,
-            sms: env.sms(lambda)?,
-            default_country: env.default_country()?,
+            sms_sender: env.sms(lambda)?,
+            sms: env.sms_settings(&otp, default_country)?,
+            default_country,
             allowed_countries: env.allowed_countries()?,
-            otp: env.otp()?,
+            otp,
             login_max_failures: env.num("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
             login_lock_seconds: env.num("LOGIN_LOCK_SECONDS", 900, 1, 86400 * 30)?,
             login_max_per_ip_hour: env.num("LOGIN_MAX_PER_IP_HOUR", 30, 1, 1_000_000)? as u32,
@@ -166,7 +174,7 @@ impl Config {
         if self.store != StoreKind::Dynamodb {
             problems.push("STORE must be dynamodb".into());
         }
-        if self.sms != SmsKind::Sns {
+        if self.sms_sender != SmsKind::Sns {
             problems.push("SMS_SENDER must be sns".into());
         }
         if self.jwt_signing_key_pem.is_none() {
@@ -328,7 +336,7 @@ mod tests {
         let c = Config::from_lookup(Runtime::Local, lookup(&[])).unwrap();
         assert_eq!(c.port, 3000);
         assert_eq!(c.store, StoreKind::Memory);
-        assert_eq!(c.sms, SmsKind::Console);
+        assert_eq!(c.sms_sender, SmsKind::Console);
         assert_eq!(c.tables, TableNames::default());
         assert_eq!(c.default_country, Id::IN);
         assert_eq!(c.otp.length, 6);
@@ -397,7 +405,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.store, StoreKind::Dynamodb);
-        assert_eq!(c.sms, SmsKind::Sns);
+        assert_eq!(c.sms_sender, SmsKind::Sns);
         assert_eq!(c.tables.get(crate::store::tables::Table::Users), "u");
         assert_eq!(c.documents_bucket, "docs");
     }
