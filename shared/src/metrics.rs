@@ -74,7 +74,8 @@ pub trait MetricSink: Send + Sync {
     fn write(&self, line: &str);
 }
 
-/// Standard output, where Lambda's log agent picks EMF lines up.
+/// Standard output, where Lambda's log agent picks EMF lines up (and where the local server
+/// shows them).
 #[derive(Debug, Default)]
 pub struct StdoutSink;
 
@@ -83,16 +84,6 @@ impl MetricSink for StdoutSink {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
-    }
-}
-
-/// The local server's sink: the line at debug level (`RUST_LOG=debug` shows it).
-#[derive(Debug, Default)]
-pub struct LogSink;
-
-impl MetricSink for LogSink {
-    fn write(&self, line: &str) {
-        tracing::debug!(metric = %line, "metric");
     }
 }
 

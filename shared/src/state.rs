@@ -5,7 +5,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, Runtime, SmsKind, StoreKind};
 use crate::crypto::{SecretKey, random_bytes};
-use crate::metrics::{LogSink, MetricSink, Metrics, StdoutSink};
+use crate::metrics::{Metrics, StdoutSink};
 use crate::objects::ObjectStore;
 use crate::objects::local::LocalObjects;
 use crate::objects::s3::S3Objects;
@@ -22,7 +22,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub stores: Stores,
     pub sms: Arc<dyn SmsSender>,
-    /// EMF lines: stdout in Lambda, the debug log locally; tests capture them.
+    /// EMF lines on stdout (locally too: what you see is what CloudWatch gets); tests
+    /// capture them.
     pub metrics: Metrics,
     /// KYC document images.
     pub objects: Arc<dyn ObjectStore>,
@@ -90,12 +91,8 @@ impl AppState {
                 SecretKey::new(&random_bytes::<32>())
             }
         };
-        let sink: Arc<dyn MetricSink> = match config.runtime {
-            Runtime::Lambda => Arc::new(StdoutSink),
-            Runtime::Local => Arc::new(LogSink),
-        };
         Ok(AppState {
-            metrics: Metrics::new(&config.sms.metrics_namespace, sink),
+            metrics: Metrics::new(&config.sms.metrics_namespace, Arc::new(StdoutSink)),
             config: Arc::new(config),
             stores,
             sms,

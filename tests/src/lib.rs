@@ -248,6 +248,7 @@ impl LocalApi {
             SmsSource::Dev(base) => {
                 let v: serde_json::Value = client
                     .get(format!("{base}/_dev/sms"))
+                    .query(&[("to", e164), ("limit", "1")])
                     .send()
                     .await
                     .unwrap()

@@ -199,6 +199,92 @@ fn the_api_is_throttled() {
     }
 }
 
+#[test]
+fn sms_alarms_watch_the_metrics_the_functions_emit() {
+    use shared::metrics::{BlockReason, OtpEvent};
+    let t = template();
+    let namespace = &t["Globals"]["Function"]["Environment"]["Variables"]["METRICS_NAMESPACE"];
+    assert!(!namespace.is_null());
+    let alarm = |id: &str| t["Resources"][id]["Properties"].clone();
+    for (id, event) in [
+        ("SmsSentHighAlarm", OtpEvent::Sent),
+        (
+            "SmsDeliveryFailuresAlarm",
+            OtpEvent::DeliveryFailed(String::new()),
+        ),
+        (
+            "SmsSendingPausedAlarm",
+            OtpEvent::Blocked(BlockReason::Budget),
+        ),
+    ] {
+        let p = alarm(id);
+        assert_eq!(p["MetricName"].as_str(), Some(event.metric_name()), "{id}");
+        assert_eq!(&p["Namespace"], namespace, "{id}");
+    }
+    let paused = alarm("SmsSendingPausedAlarm");
+    assert_eq!(paused["Dimensions"][0]["Name"], "Reason");
+    assert_eq!(
+        paused["Dimensions"][0]["Value"].as_str(),
+        Some(BlockReason::Budget.as_str())
+    );
+    let conversion = alarm("SmsConversionLowAlarm");
+    let metrics = conversion["Metrics"].as_sequence().expect("metric math");
+    let watched: Vec<_> = metrics
+        .iter()
+        .filter_map(|m| m["MetricStat"]["Metric"]["MetricName"].as_str())
+        .collect();
+    assert_eq!(
+        watched,
+        [
+            OtpEvent::Sent.metric_name(),
+            OtpEvent::Verified.metric_name()
+        ]
+    );
+    for id in [
+        "SmsSentHighAlarm",
+        "SmsConversionLowAlarm",
+        "SmsDeliveryFailuresAlarm",
+        "SmsSendingPausedAlarm",
+    ] {
+        let actions = format!("{:?}", alarm(id)["AlarmActions"]);
+        assert!(
+            actions.contains("AlarmTopic") && actions.contains("HasAlarmEmail"),
+            "{id}: {actions}"
+        );
+    }
+    assert_eq!(t["Resources"]["AlarmTopic"]["Condition"], "HasAlarmEmail");
+}
+
+#[test]
+fn every_sms_setting_reaches_the_functions() {
+    let t = template();
+    let vars = &t["Globals"]["Function"]["Environment"]["Variables"];
+    for name in [
+        "SMS_TEMPLATE",
+        "SMS_APP_NAME",
+        "SMS_ANDROID_APP_HASH",
+        "SMS_WEB_OTP_DOMAIN",
+        "SMS_SENDER_ID",
+        "SMS_ORIGINATION_NUMBER",
+        "SMS_ENTITY_ID",
+        "SMS_TEMPLATE_ID",
+        "SMS_NOTICE_TEMPLATE_ID",
+        "SMS_MAX_PRICE_USD",
+        "OTP_MAX_PER_PREFIX_HOUR",
+        "OTP_PREFIX_DIGITS",
+        "SMS_BUDGET_HOUR",
+        "SMS_BUDGET_DAY",
+        "TEST_PHONE_NUMBERS",
+    ] {
+        assert!(!vars[name].is_null(), "{name} is not set by the template");
+    }
+    assert_eq!(
+        t["Parameters"]["TestPhoneNumbers"]["Default"], "",
+        "test numbers are off by default"
+    );
+    assert_eq!(t["Parameters"]["TestPhoneNumbers"]["NoEcho"], true);
+}
+
 /// `!Ref name` as serde_yaml reads it.
 fn t_ref(name: &str) -> Value {
     serde_yaml::from_str(&format!("!Ref {name}")).unwrap()

@@ -6,6 +6,7 @@ mod account;
 mod login;
 mod meta;
 mod otp;
+mod phone;
 mod sessions;
 
 use axum::Router;
@@ -31,6 +32,7 @@ shared::declare_routes!(
     sessions::revoke_session,
     sessions::upsert_device,
     account::delete_account,
+    phone::change_phone,
 );
 
 /// The routes (without the shared layers; the local server merges several) and their spec.

@@ -41,9 +41,11 @@ pub struct OtpSent {
     responses(
         (status = 200, description = "code sent", body = Envelope<OtpSent>),
         (status = 400, description = "`VALIDATION_ERROR` (field `phone`: not a valid number, or not a mobile one; or `country_code`) or `COUNTRY_NOT_SUPPORTED`", body = ErrorBody),
-        (status = 429, description = "`RATE_LIMIT_EXCEEDED`: resend cooldown, or the phone's hourly/daily or the source IP's hourly cap", body = ErrorBody,
+        (status = 429, description = "`RATE_LIMIT_EXCEEDED`: resend cooldown, or the phone's hourly/daily, the source IP's hourly or the number prefix's hourly cap", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds until a send is allowed"))),
         (status = 502, description = "`OTP_DELIVERY_FAILED`: the SMS could not be sent; no cooldown was spent", body = ErrorBody),
+        (status = 503, description = "`OTP_SENDING_PAUSED`: the deployment's hourly or daily SMS budget is spent; test numbers and codes already sent keep working", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the budget refills"))),
     ))]
 pub async fn request_otp(
     State(s): State<AppState>,

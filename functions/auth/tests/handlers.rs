@@ -47,5 +47,9 @@ mod edge;
 mod login;
 #[path = "handlers/otp.rs"]
 mod otp;
+#[path = "handlers/phone.rs"]
+mod phone;
 #[path = "handlers/sessions.rs"]
 mod sessions;
+#[path = "handlers/sms.rs"]
+mod sms;

@@ -10,6 +10,9 @@ use axum::{Json, Router};
 use serde_json::Value;
 use shared::app::finish;
 use shared::domain::MAX_UPLOAD_BYTES;
+use shared::error::ApiError;
+use shared::http::query_params;
+use shared::sms::OUTBOX_CAP;
 use shared::state::{AppState, DevParts};
 
 /// Every function's routes, and the OpenAPI document they declare.
@@ -36,8 +39,33 @@ pub fn app(state: AppState, dev: DevParts) -> Router {
     finish(api().0, state).merge(dev)
 }
 
-async fn dev_sms(State(dev): State<DevParts>) -> Json<Value> {
-    Json(serde_json::json!({ "messages": dev.outbox.messages() }))
+/// The outbox: every kept message oldest first, or with `?limit=` the newest first; `?to=`
+/// (E.164, the `+` optional or encoded) keeps one phone's messages.
+async fn dev_sms(
+    State(dev): State<DevParts>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = query_params(query.as_deref(), &["to", "limit"])?;
+    let to = params.get("to").map(|v| {
+        let v = v.replace("%2B", "+").replace("%2b", "+");
+        match v.starts_with('+') {
+            true => v,
+            false => format!("+{v}"),
+        }
+    });
+    let limit = match params.get("limit") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=OUTBOX_CAP).contains(n))
+                .ok_or_else(|| {
+                    ApiError::validation("limit", format!("limit must be 1 to {OUTBOX_CAP}"))
+                })?,
+        ),
+    };
+    let messages = dev.outbox.query(to.as_deref(), limit);
+    Ok(Json(serde_json::json!({ "messages": messages })))
 }
 
 /// Answers like S3: 200 when stored, 403 for a bad or expired signature, 400 when the content

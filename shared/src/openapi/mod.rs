@@ -35,7 +35,7 @@ pub struct ErrorDetail {
     #[schema(pattern = "^[A-Z][A-Z_]*$")]
     pub code: String,
     pub message: String,
-    /// `field` for 400s, `retry_after` (seconds) for 423 and 429 `RATE_LIMIT_EXCEEDED`,
+    /// `field` for 400s, `retry_after` (seconds) for 423, 429 `RATE_LIMIT_EXCEEDED` and 503,
     /// `attempts_remaining` for `OTP_INVALID`.
     #[schema(value_type = Option<Object>)]
     pub details: Option<Value>,

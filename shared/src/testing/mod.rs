@@ -10,6 +10,7 @@ use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
 use crate::domain::{User, Verification};
+use crate::metrics::{CapturedSink, Metrics};
 use crate::objects::local::LocalObjects;
 use crate::services::auth::{Auth, new_epoch};
 use crate::sms::{ConsoleSms, Delivery, Sms, SmsError, SmsSender};
@@ -50,6 +51,8 @@ impl SmsSender for FailingSms {
 pub struct TestApp {
     pub state: AppState,
     pub sms: Arc<ConsoleSms>,
+    /// The EMF lines the app wrote.
+    pub metrics: Arc<CapturedSink>,
     /// The local object store the app's documents go to.
     pub uploads: Arc<LocalObjects>,
     pub clock: Arc<FakeClock>,
@@ -139,14 +142,17 @@ impl TestApp {
             "http://127.0.0.1:3000",
         ));
         let objects = uploads.clone();
-        let state = match AppState::new(config, stores, sender, objects, clock.clone()) {
+        let mut state = match AppState::new(config, stores, sender, objects, clock.clone()) {
             Ok(s) => s,
             Err(e) => panic!("test state: {e}"),
         };
+        let metrics = Arc::new(CapturedSink::default());
+        state.metrics = Metrics::new("Test", metrics.clone());
         let router = finish(routes, state.clone());
         TestApp {
             state,
             sms,
+            metrics,
             uploads,
             clock,
             router,
@@ -296,6 +302,18 @@ impl TestApp {
             .unwrap_or_default()
             .to_string();
         self.last_code(&e164)
+    }
+
+    /// How many `metric` events the app counted (EMF lines), only those with
+    /// `dimension = value` when given.
+    pub fn counted(&self, metric: &str, dimension: Option<(&str, &str)>) -> usize {
+        self.metrics
+            .lines()
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|doc| doc[metric] == 1)
+            .filter(|doc| dimension.is_none_or(|(k, v)| doc[k] == v))
+            .count()
     }
 
     /// The code in the last SMS sent to `e164`.
