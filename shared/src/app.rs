@@ -33,7 +33,11 @@ pub fn init_logging(runtime: Runtime) {
             .without_time()
             .with_ansi(false)
             .try_init(),
-        Runtime::Local => builder.compact().try_init(),
+        // Colour only on a terminal: a redirected log stays greppable text.
+        Runtime::Local => builder
+            .compact()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .try_init(),
     };
 }
 
