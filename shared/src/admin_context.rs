@@ -7,7 +7,7 @@
 use crate::domain::Error;
 use crate::error::ApiError;
 use crate::http::is_json;
-use crate::services::admin::{Admin, AdminCaller};
+use crate::services::admin::AdminCaller;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -86,7 +86,7 @@ impl FromRequestParts<AppState> for AdminContext {
         }
         check_cross_site(&parts.method, &parts.headers)?;
         let cookie = cookie_value(&parts.headers).ok_or(Error::Unauthorized)?;
-        let admin = Admin::of(s);
+        let admin = s.admin();
         Ok(AdminContext(admin.authenticate(cookie).await?))
     }
 }

@@ -9,6 +9,9 @@ use crate::metrics::{Metrics, StdoutSink};
 use crate::objects::ObjectStore;
 use crate::objects::local::LocalObjects;
 use crate::objects::s3::S3Objects;
+use crate::services::Deps;
+use crate::services::admin::Admin;
+use crate::services::auth::Auth;
 use crate::sms::{ConsoleSms, SmsSender, SnsSms};
 use crate::store::dynamo::{DynamoStore, create_tables};
 use crate::store::{StoreError, Stores};
@@ -147,6 +150,30 @@ impl AppState {
 
     pub fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    /// What services are built from, borrowed from this state.
+    pub fn deps(&self) -> Deps<'_> {
+        Deps {
+            stores: &self.stores,
+            objects: &*self.objects,
+            sms: &*self.sms,
+            metrics: &self.metrics,
+            clock: &*self.clock,
+            keys: &self.keys,
+            secret: &self.secret,
+            config: &self.config,
+        }
+    }
+
+    /// The auth service over this state.
+    pub fn auth(&self) -> Auth<'_> {
+        Auth::new(self.deps())
+    }
+
+    /// The admin service over this state.
+    pub fn admin(&self) -> Admin<'_> {
+        Admin::new(self.deps())
     }
 }
 

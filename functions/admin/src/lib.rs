@@ -40,5 +40,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The admin service over this process's state.
 fn svc(s: &AppState) -> Admin<'_> {
-    Admin::of(s)
+    s.admin()
 }

@@ -9,7 +9,7 @@ use shared::domain::Error;
 use shared::error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, SourceIp};
 use shared::openapi::{Empty, Envelope, ErrorBody};
-use shared::services::auth::{AdminCredentials, Auth};
+use shared::services::auth::AdminCredentials;
 use shared::state::AppState;
 use shared::views::{UserOnly, UserView};
 use utoipa::ToSchema;
@@ -49,7 +49,7 @@ pub async fn login(
     if !same_origin(&headers) {
         return Err(Error::PermissionDenied.into());
     }
-    let auth = Auth::of(&s);
+    let auth = s.auth();
     let credentials = AdminCredentials {
         phone: b.phone,
         country_code: b.country_code,

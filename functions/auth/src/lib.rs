@@ -47,5 +47,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The auth service over this process's state.
 fn svc(s: &AppState) -> Auth<'_> {
-    Auth::of(s)
+    s.auth()
 }

@@ -6,3 +6,26 @@ pub mod auth;
 pub mod paging;
 pub mod pools;
 pub mod users;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::SecretKey;
+use crate::metrics::Metrics;
+use crate::objects::ObjectStore;
+use crate::sms::SmsSender;
+use crate::store::Stores;
+use crate::tokens::TokenKeys;
+
+/// Everything a service may be built from (a process's state, borrowed); each service keeps
+/// only the parts it uses. `AppState::deps` makes one.
+#[derive(Clone, Copy)]
+pub struct Deps<'a> {
+    pub stores: &'a Stores,
+    pub objects: &'a dyn ObjectStore,
+    pub sms: &'a dyn SmsSender,
+    pub metrics: &'a Metrics,
+    pub clock: &'a dyn Clock,
+    pub keys: &'a TokenKeys,
+    pub secret: &'a SecretKey,
+    pub config: &'a Config,
+}

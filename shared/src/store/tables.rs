@@ -13,7 +13,9 @@
 //!        audit records (one user's trail). Only these two kinds of item carry the attributes.
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
-//!        `LOGIN#<e164>`/`FAILS` (password failures and lock); all with TTL.
+//!        `PREFIX#<prefix>`/`H#<hour>` (number prefix), `SMS#BUDGET`/`H#<hour>` and `D#<day>`
+//!        (the deployment's SMS budget), `LOGIN#<e164>`/`FAILS` (password failures and
+//!        lock); all with TTL.
 //! pools: `POOL#<id>`/`META` (the pool and its seat counter), `POOL#<id>`/`MEMBER#<user_id>`,
 //!        and the user's side, written in the same transactions: `USER#<id>`/`OWNED#<pool_id>`,
 //!        `USER#<id>`/`JOINED#<pool_id>` (so "my pools" is a strongly consistent key query).

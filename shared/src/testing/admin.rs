@@ -24,7 +24,7 @@ impl TestApp {
     /// The admin service over this app's state.
     pub fn admin(&self) -> Admin<'_> {
         let s = &self.state;
-        Admin::of(s)
+        s.admin()
     }
 
     /// An admin (stored role, password [`ADMIN_PASSWORD`]) signed in to the console.

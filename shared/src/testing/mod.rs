@@ -173,7 +173,7 @@ impl TestApp {
 
     /// The auth service over this app's state (fixtures mint tokens with it).
     pub fn auth(&self) -> Auth<'_> {
-        Auth::of(&self.state)
+        self.state.auth()
     }
 
     /// A registered, signed-in user for `phone` (E.164), made through the ports.

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::crypto::{SecretKey, b64url, random_bytes};
 use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
-use crate::state::AppState;
+use crate::services::Deps;
 use crate::store::Stores;
 
 /// A use refreshes the idle clock at most this often (one write a minute, not per request).
@@ -40,14 +40,13 @@ pub struct Admin<'a> {
 }
 
 impl<'a> Admin<'a> {
-    /// The service over a process's state.
-    pub fn of(s: &'a AppState) -> Self {
+    pub fn new(d: Deps<'a>) -> Self {
         Admin {
-            stores: &s.stores,
-            objects: &*s.objects,
-            clock: &*s.clock,
-            secret: &s.secret,
-            config: &s.config,
+            stores: d.stores,
+            objects: d.objects,
+            clock: d.clock,
+            secret: d.secret,
+            config: d.config,
         }
     }
 

@@ -23,8 +23,8 @@ use crate::metrics::Metrics;
 use crate::objects::ObjectStore;
 use crate::password;
 use crate::phone::{Phone, PhoneError};
+use crate::services::Deps;
 use crate::sms::SmsSender;
-use crate::state::AppState;
 use crate::store::{
     DeviceStore, OtpStore, PhoneStore, PoolStore, SessionStore, UserStore, VerificationStore,
 };
@@ -56,9 +56,8 @@ pub struct Auth<'a> {
 }
 
 impl<'a> Auth<'a> {
-    /// The service over a process's state.
-    pub fn of(s: &'a AppState) -> Self {
-        let stores = &s.stores;
+    pub fn new(d: Deps<'a>) -> Self {
+        let stores = d.stores;
         Auth {
             otps: &*stores.otps,
             verifications: &*stores.verifications,
@@ -67,13 +66,13 @@ impl<'a> Auth<'a> {
             devices: &*stores.devices,
             pools: &*stores.pools,
             phones: &*stores.phones,
-            objects: &*s.objects,
-            sms: &*s.sms,
-            metrics: &s.metrics,
-            clock: &*s.clock,
-            keys: &s.keys,
-            secret: &s.secret,
-            config: &s.config,
+            objects: d.objects,
+            sms: d.sms,
+            metrics: d.metrics,
+            clock: d.clock,
+            keys: d.keys,
+            secret: d.secret,
+            config: d.config,
         }
     }
 
