@@ -32,8 +32,8 @@ def _new_user() -> str:
     s = requests.Session()
     r = s.post(f"{BASE}/v1/auth/otp/request", json={"phone": phone}, timeout=10)
     r.raise_for_status()
-    messages = s.get(f"{BASE}/_dev/sms", timeout=10).json()["messages"]
-    body = [m["body"] for m in messages if m["to"] == phone][-1]
+    latest = s.get(f"{BASE}/_dev/sms", params={"to": phone, "limit": 1}, timeout=10)
+    body = latest.json()["messages"][0]["body"]
     code = re.search(r"\d{4,}", body).group(0)
     r = s.post(f"{BASE}/v1/auth/otp/verify", json={"phone": phone, "code": code}, timeout=10)
     r.raise_for_status()

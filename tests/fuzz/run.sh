@@ -11,7 +11,8 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 export FUZZ_BASE_URL="http://127.0.0.1:$PORT"
 mkdir -p "$ROOT/target"
 PORT="$PORT" RUST_LOG=warn OTP_RESEND_SECONDS=0 OTP_MAX_PER_HOUR=1000 OTP_MAX_PER_DAY=10000 \
-  OTP_MAX_PER_IP_HOUR=100000 "$BIN" > "$ROOT/target/fuzz-server.log" 2>&1 &
+  OTP_MAX_PER_IP_HOUR=100000 OTP_MAX_PER_PREFIX_HOUR=100000 SMS_BUDGET_HOUR=1000000 \
+  SMS_BUDGET_DAY=1000000 "$BIN" > "$ROOT/target/fuzz-server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
 python3 - "$FUZZ_BASE_URL" <<'PY'

@@ -1,0 +1,61 @@
+"""Makes the Ed25519 key that signs access tokens and stores it where the stack reads it.
+
+The private key (PKCS#8 PEM) goes to AWS Secrets Manager as a new version of the secret named
+`--secret-name` (created if missing); only the auth function receives it, through a
+CloudFormation dynamic reference. The public key (the JWKS `x`, base64url) goes to the SSM
+parameter `--parameter-name`, which the functions that verify tokens receive. The private key
+is never written to disk or printed. Rotating: run again, then `sam deploy` (every session's
+access token then fails verification once and the app refreshes it).
+
+Usage: .tools/bin/python scripts/signing-key.py [--region ap-south-1]
+       [--secret-name phone-auth/jwt-signing-key] [--parameter-name /phone-auth/jwt-public-key]
+"""
+
+import argparse
+import base64
+
+import boto3
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--region", default=None, help="AWS region (default: your AWS config's)")
+    p.add_argument("--secret-name", default="phone-auth/jwt-signing-key")
+    p.add_argument("--parameter-name", default="/phone-auth/jwt-public-key")
+    args = p.parse_args()
+
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    session = boto3.session.Session(region_name=args.region)
+    secrets = session.client("secretsmanager")
+    try:
+        secrets.put_secret_value(SecretId=args.secret_name, SecretString=pem)
+        print(f"stored a new version of secret {args.secret_name}")
+    except secrets.exceptions.ResourceNotFoundException:
+        secrets.create_secret(
+            Name=args.secret_name,
+            Description="Ed25519 private key (PKCS#8 PEM) that signs phone-auth access tokens",
+            SecretString=pem,
+        )
+        print(f"created secret {args.secret_name}")
+    session.client("ssm").put_parameter(
+        Name=args.parameter_name,
+        Description="Ed25519 public key (JWKS x, base64url) that verifies phone-auth access tokens",
+        Value=x,
+        Type="String",
+        Overwrite=True,
+    )
+    print(f"stored the public key in parameter {args.parameter_name}: {x}")
+
+
+if __name__ == "__main__":
+    main()
