@@ -1,7 +1,7 @@
 //! The composition root of a function: the layers every deployed router shares, logging, and
 //! the Lambda start (settings, state, or one clear log line and exit).
 
-use crate::config::{Config, Runtime};
+use crate::config::{Config, Needs, Runtime};
 use crate::http;
 use crate::state::AppState;
 use axum::Router;
@@ -42,11 +42,12 @@ pub fn init_logging(runtime: Runtime) {
 }
 
 /// A Lambda function's start: logging, settings and state from the environment, or one clear
-/// log line naming what is wrong and exit (never a fallback to development defaults).
-pub async fn start(function: &str) -> AppState {
+/// log line naming what is wrong and exit (never a fallback to development defaults). `needs`
+/// says which secrets and senders the function must be given.
+pub async fn start(function: &str, needs: Needs) -> AppState {
     let runtime = Runtime::detect();
     init_logging(runtime);
-    let state = match Config::from_env(runtime) {
+    let state = match Config::for_function(runtime, needs) {
         Ok(config) => AppState::from_config(config, None).await,
         Err(e) => Err(e.into()),
     };

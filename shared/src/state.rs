@@ -78,18 +78,26 @@ impl AppState {
         objects: Arc<dyn ObjectStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
-        let keys = match &config.jwt_signing_key_pem {
-            Some(pem) => TokenKeys::from_pem(pem, &config.jwt_issuer, &config.jwt_audience)?,
-            None => {
+        let (iss, aud) = (&config.jwt_issuer, &config.jwt_audience);
+        let keys = match (&config.jwt_signing_key_pem, &config.jwt_public_key) {
+            (Some(pem), _) => TokenKeys::from_pem(pem, iss, aud)?,
+            (None, Some(x)) => TokenKeys::verify_only(x, iss, aud)?,
+            // In Lambda only for a function that neither signs nor verifies tokens
+            // (`config::TokenUse::Neither`): an unused key.
+            (None, None) if config.runtime == Runtime::Lambda => TokenKeys::generate(iss, aud)?,
+            (None, None) => {
                 tracing::warn!(
                     "JWT_SIGNING_KEY is not set: generated a signing key valid for this run only"
                 );
-                TokenKeys::generate(&config.jwt_issuer, &config.jwt_audience)?
+                TokenKeys::generate(iss, aud)?
             }
         };
-        let secret = match &config.secret_key {
-            Some(k) => SecretKey::new(k),
-            None => {
+        let secret = match (&config.secret_key, config.runtime) {
+            (Some(k), _) => SecretKey::new(k),
+            // In Lambda the settings check let this through only for a function that keys
+            // nothing with the secret (see `config::Needs`): an unused random key.
+            (None, Runtime::Lambda) => SecretKey::new(&random_bytes::<32>()),
+            (None, Runtime::Local) => {
                 tracing::warn!("SECRET_KEY is not set: generated one for this run only");
                 SecretKey::new(&random_bytes::<32>())
             }

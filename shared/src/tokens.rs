@@ -27,11 +27,14 @@ pub struct Claims {
 pub enum KeyError {
     #[error("JWT_SIGNING_KEY is not an Ed25519 PKCS#8 PEM private key")]
     BadKey,
+    #[error("JWT_PUBLIC_KEY is not an Ed25519 public key in base64url (the JWKS `x`)")]
+    BadPublicKey,
 }
 
-/// The signing key and what verifies against it.
+/// The signing key and what verifies against it; only the function that issues tokens holds
+/// the signing key, the others verify with the public key alone.
 pub struct TokenKeys {
-    encoding: EncodingKey,
+    encoding: Option<EncodingKey>,
     decoding: DecodingKey,
     public_x: String,
     kid: String,
@@ -62,6 +65,45 @@ impl TokenKeys {
         Self::from_pkcs8_der(&der, issuer, audience)
     }
 
+    /// Verification only, from the public key as published in the JWKS (`x`, base64url).
+    pub fn verify_only(public_x: &str, issuer: &str, audience: &str) -> Result<Self, KeyError> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(public_x.trim())
+            .map_err(|_| KeyError::BadPublicKey)?;
+        if raw.len() != 32 {
+            return Err(KeyError::BadPublicKey);
+        }
+        let public_x = b64url(&raw);
+        let decoding =
+            DecodingKey::from_ed_components(&public_x).map_err(|_| KeyError::BadPublicKey)?;
+        Ok(Self::assemble(None, decoding, public_x, issuer, audience))
+    }
+
+    fn assemble(
+        encoding: Option<EncodingKey>,
+        decoding: DecodingKey,
+        public_x: String,
+        issuer: &str,
+        audience: &str,
+    ) -> Self {
+        // RFC 7638 thumbprint as the key id.
+        let thumb = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{public_x}"}}"#);
+        let kid = b64url(&sha256(thumb.as_bytes()));
+        TokenKeys {
+            encoding,
+            decoding,
+            public_x,
+            kid,
+            issuer: issuer.to_string(),
+            audience: audience.to_string(),
+        }
+    }
+
+    /// The public key as published in the JWKS (`x`): what `JWT_PUBLIC_KEY` takes.
+    pub fn public_x(&self) -> &str {
+        &self.public_x
+    }
+
     /// A fresh key pair (local development only).
     pub fn generate(issuer: &str, audience: &str) -> Result<Self, KeyError> {
         let doc =
@@ -83,20 +125,13 @@ impl TokenKeys {
         let pair = Ed25519KeyPair::from_pkcs8(der).map_err(|_| KeyError::BadKey)?;
         let public_x = b64url(pair.public_key().as_ref());
         let decoding = DecodingKey::from_ed_components(&public_x).map_err(|_| KeyError::BadKey)?;
-        // RFC 7638 thumbprint as the key id.
-        let thumb = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{public_x}"}}"#);
-        let kid = b64url(&sha256(thumb.as_bytes()));
-        Ok(TokenKeys {
-            encoding: EncodingKey::from_ed_der(der),
-            decoding,
-            public_x,
-            kid,
-            issuer: issuer.to_string(),
-            audience: audience.to_string(),
-        })
+        let encoding = Some(EncodingKey::from_ed_der(der));
+        Ok(Self::assemble(
+            encoding, decoding, public_x, issuer, audience,
+        ))
     }
 
-    /// Signs an access token for a session.
+    /// Signs an access token for a session (an error where only the public key was given).
     pub fn issue(
         &self,
         user_id: &str,
@@ -117,7 +152,10 @@ impl TokenKeys {
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.encoding)
+        let Some(encoding) = &self.encoding else {
+            return Err(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into());
+        };
+        jsonwebtoken::encode(&header, &claims, encoding)
     }
 
     /// Verifies signature (EdDSA only), issuer, audience and expiry against `now`.
@@ -232,6 +270,19 @@ mod tests {
         );
         assert!(!c.jti.is_empty());
         assert!(k.verify(&t, 1_900).is_none(), "expired at exp");
+    }
+
+    #[test]
+    fn the_public_key_alone_verifies_but_cannot_sign() {
+        let signer = keys();
+        let verifier = TokenKeys::verify_only(signer.public_x(), "iss", "aud").unwrap();
+        let t = signer.issue("u1", "s1", Role::User, 1_000, 900).unwrap();
+        assert_eq!(verifier.verify(&t, 1_001).unwrap().sub, "u1");
+        assert!(verifier.issue("u1", "s1", Role::User, 1_000, 900).is_err());
+        assert_eq!(verifier.jwks(), signer.jwks(), "same key id and x");
+        for bad in ["", "not base64!", "AAAA"] {
+            assert!(TokenKeys::verify_only(bad, "iss", "aud").is_err(), "{bad}");
+        }
     }
 
     #[test]

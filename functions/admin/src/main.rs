@@ -2,6 +2,12 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let state = shared::app::start("admin").await;
+    // Cookie sessions only (bearer tokens are refused); hashes session ids and verification tokens.
+    let needs = shared::config::Needs {
+        tokens: shared::config::TokenUse::Neither,
+        secret_key: true,
+        sms: false,
+    };
+    let state = shared::app::start("admin", needs).await;
     lambda_http::run(admin_fn::router(state)).await
 }

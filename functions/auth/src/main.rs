@@ -2,6 +2,12 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let state = shared::app::start("auth").await;
+    // Issues tokens, hashes codes and tokens, sends SMS.
+    let needs = shared::config::Needs {
+        tokens: shared::config::TokenUse::Sign,
+        secret_key: true,
+        sms: true,
+    };
+    let state = shared::app::start("auth", needs).await;
     lambda_http::run(auth_fn::router(state)).await
 }

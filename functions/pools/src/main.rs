@@ -2,6 +2,12 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let state = shared::app::start("pools").await;
+    // Checks bearer tokens; keys nothing and sends nothing.
+    let needs = shared::config::Needs {
+        tokens: shared::config::TokenUse::Verify,
+        secret_key: false,
+        sms: false,
+    };
+    let state = shared::app::start("pools", needs).await;
     lambda_http::run(pools_fn::router(state)).await
 }

@@ -2,6 +2,12 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let state = shared::app::start("users").await;
+    // Checks bearer tokens; seals and hashes document numbers.
+    let needs = shared::config::Needs {
+        tokens: shared::config::TokenUse::Verify,
+        secret_key: true,
+        sms: false,
+    };
+    let state = shared::app::start("users", needs).await;
     lambda_http::run(users_fn::router(state)).await
 }

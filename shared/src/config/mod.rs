@@ -83,6 +83,8 @@ pub struct Config {
     pub session_max_age_seconds: i64,
     /// Ed25519 private key, PKCS#8 PEM. `None` locally means "generate one".
     pub jwt_signing_key_pem: Option<String>,
+    /// Ed25519 public key (JWKS `x`, base64url): what functions that only verify tokens get.
+    pub jwt_public_key: Option<String>,
     /// Keyed-hash secret. `None` locally means "generate one".
     pub secret_key: Option<Vec<u8>>,
     pub admin_phones: Vec<String>,
@@ -98,19 +100,64 @@ pub struct Config {
 #[error("configuration error: {0}")]
 pub struct ConfigError(pub String);
 
+/// What a deployed function must be given; in Lambda it refuses to start without it, and
+/// needs nothing more (a function that does not sign tokens never holds the signing key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub tokens: TokenUse,
+    /// Keys hashes or encryption with `SECRET_KEY`.
+    pub secret_key: bool,
+    /// Sends SMS: `SMS_SENDER=sns`.
+    pub sms: bool,
+}
+
+/// What a function does with access tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// Issues them: `JWT_SIGNING_KEY`.
+    Sign,
+    /// Checks bearer tokens: `JWT_PUBLIC_KEY` (or the signing key, if given).
+    Verify,
+    /// Neither (the admin function takes cookie sessions only).
+    Neither,
+}
+
+impl Needs {
+    /// Every setting (the local server, which runs every function's routes).
+    pub const EVERYTHING: Needs = Needs {
+        tokens: TokenUse::Sign,
+        secret_key: true,
+        sms: true,
+    };
+}
+
 /// The shortest `SECRET_KEY` accepted (bytes).
 pub const MIN_SECRET_KEY_LEN: usize = 32;
 
 impl Config {
-    /// Reads the process environment.
+    /// Reads the process environment (a process that needs every setting).
     pub fn from_env(runtime: Runtime) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = std::env::vars().collect();
-        Config::from_lookup(runtime, |k| vars.get(k).cloned())
+        Config::for_function(runtime, Needs::EVERYTHING)
     }
 
-    /// Reads settings through `get` (tests pass a map).
+    /// Reads the process environment of a function that needs `needs`.
+    pub fn for_function(runtime: Runtime, needs: Needs) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Config::from_lookup_for(runtime, needs, |k| vars.get(k).cloned())
+    }
+
+    /// Reads settings through `get` (tests pass a map), needing every setting.
     pub fn from_lookup(
         runtime: Runtime,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        Config::from_lookup_for(runtime, Needs::EVERYTHING, get)
+    }
+
+    /// Reads settings through `get` for a function that needs `needs`.
+    pub fn from_lookup_for(
+        runtime: Runtime,
+        needs: Needs,
         get: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
         let env = Env(get);
@@ -155,6 +202,7 @@ impl Config {
                 31_536_000,
             )?,
             jwt_signing_key_pem: env.get("JWT_SIGNING_KEY"),
+            jwt_public_key: env.get("JWT_PUBLIC_KEY"),
             secret_key: env.secret_key()?,
             admin_phones: env.list("ADMIN_PHONES"),
             jwt_issuer: env.get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
@@ -163,24 +211,31 @@ impl Config {
                 .unwrap_or_else(|| "mobile-app".into()),
         };
         if lambda {
-            config.check_production()?;
+            config.check_production(needs)?;
         }
         Ok(config)
     }
 
-    /// The settings a deployed function must have; each missing one is named.
-    fn check_production(&self) -> Result<(), ConfigError> {
+    /// The settings a deployed function with `needs` must have; each missing one is named.
+    fn check_production(&self, needs: Needs) -> Result<(), ConfigError> {
         let mut problems: Vec<String> = Vec::new();
         if self.store != StoreKind::Dynamodb {
             problems.push("STORE must be dynamodb".into());
         }
-        if self.sms_sender != SmsKind::Sns {
+        if needs.sms && self.sms_sender != SmsKind::Sns {
             problems.push("SMS_SENDER must be sns".into());
         }
-        if self.jwt_signing_key_pem.is_none() {
-            problems.push("JWT_SIGNING_KEY is required".into());
+        let (private, public) = (&self.jwt_signing_key_pem, &self.jwt_public_key);
+        match needs.tokens {
+            TokenUse::Sign if private.is_none() => {
+                problems.push("JWT_SIGNING_KEY is required".into());
+            }
+            TokenUse::Verify if private.is_none() && public.is_none() => {
+                problems.push("JWT_PUBLIC_KEY is required".into());
+            }
+            _ => {}
         }
-        if self.secret_key.is_none() {
+        if needs.secret_key && self.secret_key.is_none() {
             problems.push("SECRET_KEY is required".into());
         }
         if self.documents_bucket_unset {
@@ -387,6 +442,43 @@ mod tests {
         let err =
             Config::from_lookup(Runtime::Lambda, lookup(&[("SMS_SENDER", "console")])).unwrap_err();
         assert!(err.0.contains("SMS_SENDER"));
+    }
+
+    #[test]
+    fn a_function_is_asked_only_for_what_it_needs() {
+        let base = [
+            ("USERS_TABLE", "u"),
+            ("OTPS_TABLE", "o"),
+            ("POOLS_TABLE", "p"),
+            ("DOCUMENTS_BUCKET", "docs"),
+        ];
+        let verifier = Needs {
+            tokens: TokenUse::Verify,
+            secret_key: false,
+            sms: false,
+        };
+        let err = Config::from_lookup_for(Runtime::Lambda, verifier, lookup(&base)).unwrap_err();
+        assert!(err.0.contains("JWT_PUBLIC_KEY"), "{}", err.0);
+        for absent in ["SECRET_KEY", "JWT_SIGNING_KEY", "SMS_SENDER"] {
+            assert!(!err.0.contains(absent), "{absent} demanded: {}", err.0);
+        }
+        let mut with_public = base.to_vec();
+        with_public.push(("JWT_PUBLIC_KEY", "x"));
+        with_public.push(("SMS_SENDER", "console"));
+        let c = Config::from_lookup_for(Runtime::Lambda, verifier, lookup(&with_public)).unwrap();
+        assert!(c.secret_key.is_none() && c.jwt_signing_key_pem.is_none());
+        let signer = Needs {
+            tokens: TokenUse::Sign,
+            ..verifier
+        };
+        let neither = Needs {
+            tokens: TokenUse::Neither,
+            ..verifier
+        };
+        assert!(Config::from_lookup_for(Runtime::Lambda, neither, lookup(&base)).is_ok());
+        let err =
+            Config::from_lookup_for(Runtime::Lambda, signer, lookup(&with_public)).unwrap_err();
+        assert!(err.0.contains("JWT_SIGNING_KEY"), "{}", err.0);
     }
 
     #[test]
