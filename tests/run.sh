@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it:
-#   1. installs the pinned Python test tools (moto server, cfn-lint, schemathesis, selenium) into
-#      ./.venv if missing, and Chromium with its driver from Debian's packages (apt-get) if
-#      missing,
+#   1. installs the pinned Python test tools (moto server, cfn-lint, schemathesis, selenium,
+#      aws-sam-translator) into ./.venv if missing, and Chromium with its driver from Debian's
+#      packages (apt-get) if missing,
 #   2. starts moto (DynamoDB + SNS emulator; tests/moto_serial.py) on a free loopback port,
 #   3. checks formatting and clippy, builds the binaries, runs every test (unit, handler,
 #      store conformance on memory and on the emulator, races, end-to-end over HTTP, the
@@ -10,7 +10,8 @@
 #   4. fuzzes the local server against openapi.json with schemathesis (tests/fuzz/run.sh),
 #   5. drives the admin console in headless Chromium (tests/browser/run.sh; screenshots in
 #      target/console-*.png),
-#   6. lints template.yaml with cfn-lint,
+#   6. transforms template.yaml with aws-sam-translator and checks what CloudFormation will get
+#      (tests/deploy), and lints it with cfn-lint,
 # and stops what it started on any exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,6 +80,8 @@ echo "==> schemathesis against the local server (tests/fuzz/run.sh)"
 bash tests/fuzz/run.sh
 echo "==> the admin console in headless Chromium (tests/browser/run.sh)"
 bash tests/browser/run.sh
+echo "==> the template through the SAM transform (tests/deploy)"
+AWS_DEFAULT_REGION=ap-south-1 "$VENV/bin/python" -m unittest discover -s tests/deploy
 echo "==> cfn-lint template.yaml"
 "$VENV/bin/cfn-lint" template.yaml
 echo "==> all checks passed"

@@ -49,10 +49,22 @@ fn tables_match_the_key_schema_in_code() {
         assert_eq!(res["Type"], "AWS::DynamoDB::Table", "{}", spec.logical_id);
         let p = &res["Properties"];
         assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
+        let durable = spec.durable;
+        let pitr = &p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"];
         assert_eq!(
-            p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
-            true
+            pitr.as_bool() == Some(true),
+            durable,
+            "{}: PITR",
+            spec.logical_id
         );
+        let protected = p["DeletionProtectionEnabled"].as_bool() == Some(true);
+        assert_eq!(
+            protected, durable,
+            "{}: deletion protection",
+            spec.logical_id
+        );
+        let retained = res["DeletionPolicy"] == "Retain" && res["UpdateReplacePolicy"] == "Retain";
+        assert_eq!(retained, durable, "{}: retain policies", spec.logical_id);
         assert_eq!(p["SSESpecification"]["SSEEnabled"], true);
         assert_eq!(
             key_schema(&p["KeySchema"]),
@@ -161,9 +173,66 @@ fn every_route_is_deployed_on_its_function_and_nothing_else() {
     assert_eq!(g["Runtime"], "provided.al2023");
     assert_eq!(g["Architectures"][0], "arm64");
     assert_eq!(g["Environment"]["Variables"]["STORE"], "dynamodb");
-    assert_eq!(g["Environment"]["Variables"]["SMS_SENDER"], "sns");
-    for p in ["JwtSigningKey", "SecretKey"] {
-        assert_eq!(t["Parameters"][p]["NoEcho"], true, "{p} must be NoEcho");
+}
+
+/// The variables `function` gets itself (besides the Globals).
+fn own_env(t: &Value, function: &str) -> Vec<String> {
+    t["Resources"][function]["Properties"]["Environment"]["Variables"]
+        .as_mapping()
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn each_function_gets_only_its_secrets() {
+    let t = template();
+    let globals = format!("{:?}", t["Globals"]["Function"]["Environment"]);
+    for secret in [
+        "JWT_SIGNING_KEY",
+        "JWT_PUBLIC_KEY",
+        "SECRET_KEY",
+        "SMS_",
+        "TEST_PHONE",
+    ] {
+        assert!(!globals.contains(secret), "{secret} is in Globals");
+    }
+    let has = |f: &str, v: &str| own_env(&t, f).iter().any(|k| k == v);
+    // (function, signing key, public key, SECRET_KEY): what `config::Needs` of each main.rs asks.
+    for (f, signing, public, secret) in [
+        ("AuthFunction", true, false, true),
+        ("UsersFunction", false, true, true),
+        ("PoolsFunction", false, true, false),
+        ("AdminFunction", false, false, true),
+    ] {
+        assert_eq!(has(f, "JWT_SIGNING_KEY"), signing, "{f}: JWT_SIGNING_KEY");
+        assert_eq!(has(f, "JWT_PUBLIC_KEY"), public, "{f}: JWT_PUBLIC_KEY");
+        assert_eq!(has(f, "SECRET_KEY"), secret, "{f}: SECRET_KEY");
+        assert_eq!(has(f, "SMS_SENDER"), f == "AuthFunction", "{f}: SMS_SENDER");
+    }
+    // Secrets arrive as dynamic references, resolved at deploy, never as parameters.
+    let auth = format!(
+        "{:?}",
+        t["Resources"]["AuthFunction"]["Properties"]["Environment"]
+    );
+    assert!(auth.contains("{{resolve:secretsmanager:${JwtSigningKeySecretName}}}"));
+    assert!(auth.contains("{{resolve:secretsmanager:${SecretKeySecret}}}"));
+    let secret = &t["Resources"]["SecretKeySecret"];
+    assert_eq!(secret["Type"], "AWS::SecretsManager::Secret");
+    assert!(secret["Properties"]["GenerateSecretString"]["PasswordLength"].as_u64() >= Some(32));
+    for (name, p) in t["Parameters"].as_mapping().unwrap() {
+        let name = name.as_str().unwrap();
+        assert!(
+            !name.contains("SecretKey") || name.ends_with("Name"),
+            "{name} takes a secret"
+        );
+        assert!(
+            p["NoEcho"].is_null() || name == "TestPhoneNumbers",
+            "{name}"
+        );
     }
 }
 
@@ -256,9 +325,9 @@ fn sms_alarms_watch_the_metrics_the_functions_emit() {
 }
 
 #[test]
-fn every_sms_setting_reaches_the_functions() {
+fn every_sms_setting_reaches_the_auth_function() {
     let t = template();
-    let vars = &t["Globals"]["Function"]["Environment"]["Variables"];
+    let vars = &t["Resources"]["AuthFunction"]["Properties"]["Environment"]["Variables"];
     for name in [
         "SMS_TEMPLATE",
         "SMS_APP_NAME",

@@ -54,6 +54,10 @@ pub struct TableSpec {
     pub sk: &'static str,
     pub ttl_attribute: Option<&'static str>,
     pub indexes: &'static [IndexSpec],
+    /// Holds records that must survive a mistake (accounts, money, pools): deletion protection,
+    /// point-in-time recovery and retained on stack deletion. Short-lived codes and counters
+    /// get none of it (a restore would bring spent codes back).
+    pub durable: bool,
 }
 
 /// The users table's index of lists (admin users list, one user's audit trail).
@@ -73,6 +77,7 @@ pub const TABLES: [TableSpec; 3] = [
         sk: SK,
         ttl_attribute: Some(TTL_ATTRIBUTE),
         indexes: &[LISTS_INDEX],
+        durable: true,
     },
     TableSpec {
         table: Table::Otps,
@@ -83,6 +88,7 @@ pub const TABLES: [TableSpec; 3] = [
         sk: SK,
         ttl_attribute: Some(TTL_ATTRIBUTE),
         indexes: &[],
+        durable: false,
     },
     TableSpec {
         table: Table::Pools,
@@ -93,6 +99,7 @@ pub const TABLES: [TableSpec; 3] = [
         sk: SK,
         ttl_attribute: None,
         indexes: &[],
+        durable: true,
     },
 ];
 
