@@ -9,10 +9,14 @@ access token then fails verification once and the app refreshes it).
 
 Usage: .tools/bin/python scripts/signing-key.py [--region ap-south-1]
        [--secret-name phone-auth/jwt-signing-key] [--parameter-name /phone-auth/jwt-public-key]
+       .tools/bin/python scripts/signing-key.py --local >> .env.lambda
+         (development only: prints JWT_SIGNING_KEY, JWT_PUBLIC_KEY and SECRET_KEY lines for an
+         env file, and stores nothing)
 """
 
 import argparse
 import base64
+import secrets
 
 import boto3
 from cryptography.hazmat.primitives import serialization
@@ -24,6 +28,7 @@ def main() -> None:
     p.add_argument("--region", default=None, help="AWS region (default: your AWS config's)")
     p.add_argument("--secret-name", default="phone-auth/jwt-signing-key")
     p.add_argument("--parameter-name", default="/phone-auth/jwt-public-key")
+    p.add_argument("--local", action="store_true", help="print env-file lines; store nothing")
     args = p.parse_args()
 
     key = Ed25519PrivateKey.generate()
@@ -35,13 +40,21 @@ def main() -> None:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
+    if args.local:
+        escaped = pem.strip().replace("\n", "\\n")
+        # Quoted: both `cargo lambda watch --env-file` and a shell's `. ./.env.lambda` read it.
+        print(f'JWT_SIGNING_KEY="{escaped}"')
+        print(f'JWT_PUBLIC_KEY="{x}"')
+        print(f'SECRET_KEY="{secrets.token_hex(32)}"')
+        return
+
     session = boto3.session.Session(region_name=args.region)
-    secrets = session.client("secretsmanager")
+    manager = session.client("secretsmanager")
     try:
-        secrets.put_secret_value(SecretId=args.secret_name, SecretString=pem)
+        manager.put_secret_value(SecretId=args.secret_name, SecretString=pem)
         print(f"stored a new version of secret {args.secret_name}")
-    except secrets.exceptions.ResourceNotFoundException:
-        secrets.create_secret(
+    except manager.exceptions.ResourceNotFoundException:
+        manager.create_secret(
             Name=args.secret_name,
             Description="Ed25519 private key (PKCS#8 PEM) that signs phone-auth access tokens",
             SecretString=pem,
