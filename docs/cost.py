@@ -36,7 +36,7 @@ BYTES_PER_USER = 6_000  # profile, phone claim, a few sessions and devices, pool
 
 # route: (function, reads, writes, transaction items, SMS, default CPU ms)
 ROUTES = {
-    "otp_request": ("auth", 0, 1, 4, 1, 0.05),  # send transaction (4 items) + code put
+    "otp_request": ("auth", 0, 1, 7, 1, 0.05),  # send transaction (cooldown + 6 counters) + code put
     "otp_verify": ("auth", 2, 2, 0, 0, 0.05),  # read code, burn it, token put, account read
     "login_token": ("auth", 3, 3, 3, 0, 0.10),  # token, claim, user; burn, clear, counted session (tx 2 items) + login count
     "authed_call": ("pools", 3, 0, 0, 0, 0.07),  # session + user + one read of the route

@@ -24,7 +24,7 @@ struct Subject {
     event: &'static str,
 }
 
-const SUBJECTS: [Subject; 4] = [
+const SUBJECTS: [Subject; 5] = [
     Subject {
         name: "hello-lambda",
         event: "events/auth/health.json",
@@ -40,6 +40,10 @@ const SUBJECTS: [Subject; 4] = [
     Subject {
         name: "pools",
         event: "events/pools/read.json",
+    },
+    Subject {
+        name: "admin",
+        event: "events/admin/console.json",
     },
 ];
 
