@@ -1,7 +1,8 @@
 //! The composition root of a function: the layers every deployed router shares, logging, and
 //! the Lambda start (settings, state, or one clear log line and exit).
 
-use crate::config::{Config, Needs, Runtime};
+use crate::aws::Adapters;
+use crate::config::{Config, ConfigError, Needs, Runtime};
 use crate::http;
 use crate::state::AppState;
 use axum::Router;
@@ -43,12 +44,16 @@ pub fn init_logging(runtime: Runtime) {
 
 /// A Lambda function's start: logging, settings and state from the environment, or one clear
 /// log line naming what is wrong and exit (never a fallback to development defaults). `needs`
-/// says which secrets and senders the function must be given.
-pub async fn start(function: &str, needs: Needs) -> AppState {
+/// says which secrets and senders the function must be given, `adapters` which AWS adapters
+/// its binary links.
+pub async fn start(function: &str, needs: Needs, adapters: Adapters) -> AppState {
     let runtime = Runtime::detect();
     init_logging(runtime);
     let state = match Config::for_function(runtime, needs) {
-        Ok(config) => AppState::from_config(config, None).await,
+        Ok(_) if needs.sms && !adapters.sends_sms() => {
+            Err(ConfigError("a function that sends SMS must link SNS".into()).into())
+        }
+        Ok(config) => AppState::from_config(config, None, adapters).await,
         Err(e) => Err(e.into()),
     };
     match state {

@@ -5,6 +5,7 @@
 pub mod admin_context;
 pub mod app;
 pub mod auth_context;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -202,7 +202,11 @@ fn pieces() {
     let config = shared::config::Config::from_env(shared::config::Runtime::Lambda).expect("config");
     let settings = t.elapsed();
     let t = Instant::now();
-    let state = match rt.block_on(shared::state::AppState::from_config(config, None)) {
+    let state = match rt.block_on(shared::state::AppState::from_config(
+        config,
+        None,
+        shared::aws::Adapters::all(),
+    )) {
         Ok(s) => s,
         Err(e) => panic!("state: {e}"),
     };

@@ -1,5 +1,5 @@
 //! A DynamoDB or S3 outage gets a clean 500: code INTERNAL, no SDK text, a request id, and
-//! nothing half-written.
+//! nothing half-written. A port whose AWS adapter the binary does not link fails cleanly too.
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -89,4 +89,55 @@ async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
     assert!(stores.kyc.get_kyc(&u.user_id).await.unwrap().is_none());
     let user = stores.users.get_user(&u.user_id).await.unwrap().unwrap();
     assert_eq!(user.kyc_status, shared::domain::KycStatus::NotSubmitted);
+}
+
+/// A binary built without the S3 and SNS adapters (the pools function) answers those ports
+/// with clean failures, never with the local stand-ins; one that links them reaches AWS.
+#[tokio::test]
+async fn unlinked_aws_adapters_fail_cleanly_and_linked_ones_reach_aws() {
+    use shared::aws::Adapters;
+    use shared::sms::{Sms, SmsError, SmsPurpose};
+    use shared::state::AppState;
+    use shared::store::StoreError;
+    let Some(ep) = integration_tests::emulator() else {
+        return;
+    };
+    let tables = integration_tests::fresh_tables();
+    let bucket = format!("docs-{}", shared::crypto::random_hex8());
+    let mut settings = vec![
+        ("STORE", "dynamodb"),
+        ("SMS_SENDER", "sns"),
+        ("CREATE_TABLES", "true"),
+        ("DYNAMODB_ENDPOINT", ep.as_str()),
+        ("SNS_ENDPOINT", ep.as_str()),
+        ("S3_ENDPOINT", ep.as_str()),
+        ("DOCUMENTS_BUCKET", bucket.as_str()),
+    ];
+    for spec in &shared::store::tables::TABLES {
+        settings.push((spec.env, tables.get(spec.table)));
+    }
+    let state =
+        |adapters| AppState::from_config(shared::testing::config(&settings), None, adapters);
+    let sms = Sms {
+        to: "+919816456565",
+        body: "The number on your account was changed.",
+        purpose: SmsPurpose::Notice,
+    };
+
+    let unlinked = state(Adapters::DYNAMODB_ONLY).await.unwrap();
+    let head = unlinked.objects.head("kyc/u/aadhaar_front.jpg").await;
+    assert!(matches!(head, Err(StoreError::Unavailable(_))), "{head:?}");
+    assert_eq!(
+        unlinked.sms.send(&sms).await,
+        Err(SmsError::new("NotLinked"))
+    );
+
+    let linked = state(Adapters::all()).await.unwrap();
+    let head = linked.objects.head("kyc/u/aadhaar_front.jpg").await;
+    assert_eq!(
+        head.unwrap(),
+        None,
+        "the bucket exists and the key does not"
+    );
+    assert!(linked.sms.send(&sms).await.is_ok());
 }

@@ -2,6 +2,7 @@
 //! on the deployed paths, plus `GET /_dev/sms` and `PUT /_dev/uploads/...`.
 
 use shared::app::init_logging;
+use shared::aws::Adapters;
 use shared::config::{Config, Runtime};
 use shared::state::{AppState, DevParts};
 use std::net::SocketAddr;
@@ -18,7 +19,7 @@ async fn main() {
     let port = config.port;
     let (store, sms) = (config.store, config.sms_sender);
     let dev = DevParts::new(&config);
-    let state = AppState::from_config(config, Some(dev.clone()))
+    let state = AppState::from_config(config, Some(dev.clone()), Adapters::all())
         .await
         .unwrap_or_else(|e| fail("state", e));
     let app = local_api::app(state, dev);

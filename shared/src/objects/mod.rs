@@ -53,3 +53,44 @@ pub trait ObjectStore: Send + Sync {
     /// Deletes every object whose key starts with `prefix`; returns how many.
     async fn delete_prefix(&self, prefix: &str) -> StoreResult<usize>;
 }
+
+/// The port in a function built without an object-store adapter for the configured store (see
+/// `aws::Adapters`): every call fails as unavailable, a clean 5xx.
+pub struct NotLinked;
+
+fn not_linked<T>() -> StoreResult<T> {
+    Err(crate::store::StoreError::Unavailable(
+        "this function is built without document storage".into(),
+    ))
+}
+
+#[async_trait]
+impl ObjectStore for NotLinked {
+    fn bucket(&self) -> &str {
+        ""
+    }
+    async fn presign_put(
+        &self,
+        _: &str,
+        _: &str,
+        _: u64,
+        _: Duration,
+    ) -> StoreResult<PresignedPut> {
+        not_linked()
+    }
+    async fn presign_get(&self, _: &str, _: Duration) -> StoreResult<String> {
+        not_linked()
+    }
+    async fn head(&self, _: &str) -> StoreResult<Option<ObjectInfo>> {
+        not_linked()
+    }
+    async fn copy(&self, _: &str, _: &str) -> StoreResult<()> {
+        not_linked()
+    }
+    async fn delete(&self, _: &str) -> StoreResult<()> {
+        not_linked()
+    }
+    async fn delete_prefix(&self, _: &str) -> StoreResult<usize> {
+        not_linked()
+    }
+}

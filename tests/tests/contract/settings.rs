@@ -150,3 +150,23 @@ fn every_sms_setting_reaches_the_auth_function() {
     );
     assert_eq!(t["Parameters"]["TestPhoneNumbers"]["NoEcho"], true);
 }
+
+/// A function links an AWS adapter (`shared::aws::Adapters` in its `main.rs`) exactly when its
+/// role may call that service: what it may not call is not in its binary.
+#[test]
+fn each_binary_links_the_aws_adapters_its_policy_allows() {
+    let t = template();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (function, binary, _) in super::functions() {
+        let policy = format!("{:?}", super::statements(&t, function));
+        let main = root.join(format!("functions/{binary}/src/main.rs"));
+        let main = std::fs::read_to_string(&main).expect("read main.rs");
+        for (actions, linked) in [("s3:", ".with_s3()"), ("sns:", ".with_sns()")] {
+            assert_eq!(
+                main.contains(linked),
+                policy.contains(actions),
+                "{function}: links `{linked}` exactly when its policy has {actions} actions"
+            );
+        }
+    }
+}
