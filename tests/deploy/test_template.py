@@ -26,14 +26,14 @@ class _NoManagedPolicies:
         return {}
 
 
-def translate():
+def translate(parameters=None):
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-south-1")
     template = yaml_parse((ROOT / "template.yaml").read_text())
     for res in template["Resources"].values():
         if res["Type"] == "AWS::Serverless::Function":
             # As `sam package` leaves it.
             res["Properties"]["CodeUri"] = "s3://artifacts/function.zip"
-    return transform(template, {}, _NoManagedPolicies())
+    return transform(template, parameters or {}, _NoManagedPolicies())
 
 
 CFN = translate()
@@ -60,7 +60,15 @@ class Functions(unittest.TestCase):
             self.assertEqual(p["Runtime"], "provided.al2023")
             self.assertEqual(p["Architectures"], ["arm64"])
             self.assertEqual(p["Handler"], "bootstrap")
-            self.assertEqual(p["TracingConfig"], {"Mode": {"Ref": "Tracing"}}, f)
+
+    def test_x_ray_only_when_asked(self):
+        xray = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
+        traced = translate({"Tracing": "Active"})["Resources"]
+        for f in FUNCTIONS:
+            self.assertNotIn("TracingConfig", RES[f]["Properties"], f)
+            self.assertNotIn(xray, RES[f + "Role"]["Properties"]["ManagedPolicyArns"], f)
+            self.assertEqual(traced[f]["Properties"]["TracingConfig"], {"Mode": {"Ref": "Tracing"}}, f)
+            self.assertIn(xray, traced[f + "Role"]["Properties"]["ManagedPolicyArns"], f)
 
     def test_each_function_receives_only_its_secrets(self):
         # (signing key, public key, SECRET_KEY, sends SMS), as each main.rs declares its needs.
