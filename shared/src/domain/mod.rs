@@ -24,7 +24,7 @@ pub use kyc::{
 };
 pub use otp::{
     CheckDenied, CounterScope, OtpRecord, PasswordCheck, SendCounter, SendDenied, SendPlan,
-    SmsLimits, Verification, Window,
+    SmsLimits, Verification, Window, budget_counters,
 };
 pub use pool::{
     CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,

@@ -69,6 +69,11 @@ impl Window {
             Window::Day => 86_400,
         }
     }
+
+    /// The number of the window that `now_ms` falls in (windows start at the epoch, UTC).
+    pub fn number_at(self, now_ms: i64) -> i64 {
+        now_ms.div_euclid(1000).div_euclid(self.seconds())
+    }
 }
 
 /// One counter a send spends: `subject` (a phone, IP or prefix; empty for the deployment) in
@@ -110,17 +115,19 @@ impl SendPlan {
             counter(C::Ip, &self.ip, W::Hour, self.max_per_ip_hour, D::IpHour),
         ];
         if let Some(sms) = &self.sms {
-            counters.extend([
-                counter(
-                    C::Prefix,
-                    &sms.prefix,
-                    W::Hour,
-                    sms.max_per_prefix_hour,
-                    D::PrefixHour,
-                ),
-                counter(C::Deployment, "", W::Hour, sms.budget_hour, D::BudgetHour),
-                counter(C::Deployment, "", W::Day, sms.budget_day, D::BudgetDay),
-            ]);
+            counters.extend([counter(
+                C::Prefix,
+                &sms.prefix,
+                W::Hour,
+                sms.max_per_prefix_hour,
+                D::PrefixHour,
+            )]);
+            counters.extend(budget_counters(
+                self.hour_window,
+                sms.budget_hour,
+                self.day_window,
+                sms.budget_day,
+            ));
         }
         counters
     }
@@ -134,6 +141,23 @@ pub struct SmsLimits {
     pub max_per_prefix_hour: u32,
     pub budget_hour: u32,
     pub budget_day: u32,
+}
+
+/// The deployment's budget counters: hour window `hour` of at most `per_hour` SMS, day window
+/// `day` of at most `per_day`. Every SMS spends them, a code or a security notice.
+pub fn budget_counters(hour: i64, per_hour: u32, day: i64, per_day: u32) -> [SendCounter; 2] {
+    let counter = |window, number, max, denial| SendCounter {
+        scope: CounterScope::Deployment,
+        subject: String::new(),
+        window,
+        number,
+        max,
+        denial,
+    };
+    [
+        counter(Window::Hour, hour, per_hour, SendDenied::BudgetHour),
+        counter(Window::Day, day, per_day, SendDenied::BudgetDay),
+    ]
 }
 
 /// One password check to reserve before argon2 runs: a slot of the phone's failure budget

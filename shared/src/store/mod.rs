@@ -12,8 +12,8 @@ pub mod tables;
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, ClosedWallet,
     Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry, Membership, OtpRecord, PasswordCheck,
-    Pool, ProfileEdit, RiskAssessment, SendDenied, SendPlan, Session, User, UserStatus,
-    Verification, Wallet, WalletAdjustment,
+    Pool, ProfileEdit, RiskAssessment, SendCounter, SendDenied, SendPlan, Session, User,
+    UserStatus, Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -46,6 +46,9 @@ pub trait OtpStore: Send + Sync {
     /// Gives back what [`OtpStore::reserve_otp_send`] took (delivery failed). Only this plan's
     /// own cooldown is removed; counters never go below zero.
     async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()>;
+    /// Adds one to each of `counters` at `now_ms` whatever its max, all or none: an SMS that is
+    /// sent even when its budget is spent (a security notice) still counts against the next.
+    async fn count_sms(&self, counters: &[SendCounter], now_ms: i64) -> StoreResult<()>;
     /// Stores the phone's current code, replacing any previous one.
     async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()>;
     async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>>;

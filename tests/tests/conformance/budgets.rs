@@ -1,6 +1,6 @@
 //! `OtpStore`: the SMS-spending counters of a send (number prefix, deployment budget), taken
-//! in the same atomic reservation as the phone and IP limits.
-
+//! in the same atomic reservation as the phone and IP limits, and the budget counted for an
+//! SMS that is sent whatever the budget (a security notice).
 use super::fixtures::*;
 use shared::domain::SendDenied;
 use shared::store::Stores;
@@ -86,7 +86,56 @@ async fn parallel_sends_spend_the_budget_exactly(s: Stores) {
     assert_eq!((sent, paused), (9, 11), "{results:?}");
 }
 
+async fn a_counted_sms_spends_the_budget_even_past_its_max(s: Stores) {
+    let caps = (50, 2, 1000);
+    let budget = |now_ms: i64| {
+        shared::domain::budget_counters(now_ms / 3_600_000, 2, now_ms / 86_400_000, 1000)
+    };
+    s.otps.count_sms(&budget(T0), T0).await.unwrap();
+    assert_eq!(
+        reserve(&s, &sms_plan("+91g1", "+91g", T0, caps)).await,
+        Ok(())
+    );
+    assert_eq!(
+        reserve(&s, &sms_plan("+91g2", "+91g", T0, caps)).await,
+        Err(SendDenied::BudgetHour)
+    );
+    // Spent, and counted all the same: a release afterwards does not open a slot.
+    s.otps.count_sms(&budget(T0), T0).await.unwrap();
+    let sent = sms_plan("+91g1", "+91g", T0, caps);
+    s.otps.release_otp_send(&sent).await.unwrap();
+    assert_eq!(
+        reserve(&s, &sms_plan("+91g3", "+91g", T0, caps)).await,
+        Err(SendDenied::BudgetHour)
+    );
+    // Next hour: the count started over.
+    let next_hour = (T0 / 3_600_000 + 1) * 3_600_000;
+    assert_eq!(
+        reserve(&s, &sms_plan("+91g4", "+91g", next_hour, caps)).await,
+        Ok(())
+    );
+}
+
+async fn parallel_counts_add_up_exactly(s: Stores) {
+    let budget = shared::domain::budget_counters(T0 / 3_600_000, 23, T0 / 86_400_000, 1000);
+    race(20, |_| {
+        let (s, budget) = (s.clone(), budget.clone());
+        async move { s.otps.count_sms(&budget, T0).await.unwrap() }
+    })
+    .await;
+    let caps = (50, 23, 1000);
+    let results = race(5, |i| {
+        let s = s.clone();
+        async move { reserve(&s, &sms_plan(&format!("+91h{i}"), "+91h", T0, caps)).await }
+    })
+    .await;
+    let sent = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(sent, 3, "20 counted + 3 sent = 23: {results:?}");
+}
+
 conformance!(
+    a_counted_sms_spends_the_budget_even_past_its_max,
+    parallel_counts_add_up_exactly,
     prefix_cap_and_budgets,
     parallel_sends_fill_a_prefix_exactly,
     parallel_sends_spend_the_budget_exactly,

@@ -134,3 +134,30 @@ async fn two_accounts_changing_to_one_number_at_once_one_wins() {
     assert_eq!(codes.iter().filter(|c| **c == 200).count(), 1, "{codes:?}");
     assert_eq!(codes.iter().filter(|c| **c == 409).count(), 3, "{codes:?}");
 }
+
+/// A change with the deployment's hourly SMS budget at `budget`: the account's code and the
+/// new number's code spend two. Returns the app after the change.
+async fn change_under_budget(budget: &str) -> TestApp {
+    let app = app_with(&[("SMS_BUDGET_HOUR", budget)]);
+    let (bearer, _) = app.user(PHONE).await;
+    let vt = app.verification_token(NEW).await;
+    assert_ok(&change(&app, &bearer, &vt).await, 200);
+    let notice = app.sms.last_to(E164).map(|m| m.body).unwrap_or_default();
+    assert!(notice.contains("was changed"), "notice sent: {notice}");
+    app
+}
+
+#[tokio::test]
+async fn the_notice_counts_against_the_sms_budget() {
+    let app = change_under_budget("3").await;
+    let r = app
+        .post("/v1/auth/otp/request", json!({ "phone": "9816456599" }))
+        .await;
+    assert_error(&r, 503, "OTP_SENDING_PAUSED");
+}
+
+#[tokio::test]
+async fn the_notice_is_sent_even_when_the_budget_is_spent() {
+    let app = change_under_budget("2").await;
+    assert_eq!(app.sms.messages().len(), 3, "two codes and the notice");
+}

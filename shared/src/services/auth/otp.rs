@@ -4,7 +4,9 @@
 
 use super::{Auth, VERIFICATION_TTL_SECONDS, secs_until};
 use crate::crypto::{ct_eq, random_digits, random_token};
-use crate::domain::{Error, OtpRecord, Result, SendDenied, SendPlan, SmsLimits, Verification};
+use crate::domain::{
+    Error, OtpRecord, Result, SendDenied, SendPlan, SmsLimits, Verification, Window,
+};
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
 use crate::sms::{Sms, SmsPurpose};
@@ -31,15 +33,14 @@ impl Auth<'_> {
     fn send_plan(&self, phone: &Phone, ip: &str, test_number: bool) -> SendPlan {
         let (otp, sms) = (&self.config.otp, &self.config.sms);
         let now_ms = self.now_ms();
-        let now_s = now_ms.div_euclid(1000);
         SendPlan {
             phone: phone.e164().to_string(),
             ip: ip.to_string(),
             now_ms,
             cooldown_until_ms: now_ms + otp.resend_seconds * 1000,
             nonce: random_token(),
-            hour_window: now_s.div_euclid(3600),
-            day_window: now_s.div_euclid(86_400),
+            hour_window: Window::Hour.number_at(now_ms),
+            day_window: Window::Day.number_at(now_ms),
             max_per_hour: otp.max_per_hour,
             max_per_day: otp.max_per_day,
             max_per_ip_hour: otp.max_per_ip_hour,

@@ -3,7 +3,7 @@
 
 use super::{Auth, new_epoch};
 use crate::auth_context::AuthContext;
-use crate::domain::{Conflict, Error, Result, User};
+use crate::domain::{Conflict, Error, Result, User, Window, budget_counters};
 use crate::phone::mask;
 use crate::sms::{Sms, SmsPurpose};
 use crate::store::{PhoneChange, PhoneChangeDenied};
@@ -50,11 +50,23 @@ impl Auth<'_> {
     }
 
     /// Tells the old number that the account moved. The change has committed, so a failed
-    /// notice is logged (with its error code), not returned.
+    /// notice is logged (with its error code), not returned. The notice is sent even while the
+    /// SMS budget is spent (the owner must hear of it) and counts against the budget all the
+    /// same; its own cost is bounded by the budgeted code that proved the new number.
     async fn notify_old_phone(&self, old_phone: &str, new_phone: &str) {
         if self.config.sms.test_numbers.code_for(old_phone).is_some() {
             tracing::warn!(phone = %mask(old_phone), "test number: phone change notice not sent");
             return;
+        }
+        let (now_ms, sms) = (self.now_ms(), &self.config.sms);
+        let budget = budget_counters(
+            Window::Hour.number_at(now_ms),
+            sms.budget_hour,
+            Window::Day.number_at(now_ms),
+            sms.budget_day,
+        );
+        if let Err(e) = self.otps.count_sms(&budget, now_ms).await {
+            tracing::warn!(error = %e, "phone change notice not counted in the SMS budget");
         }
         let body = format!(
             "The phone number on your {} account was changed to {}. If this was not you, contact support.",

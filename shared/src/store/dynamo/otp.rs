@@ -125,6 +125,25 @@ impl OtpStore for DynamoStore {
         Ok(())
     }
 
+    async fn count_sms(&self, counters: &[SendCounter], now_ms: i64) -> StoreResult<()> {
+        let t = self.table(Table::Otps);
+        let mut tx = Transaction::new();
+        for c in counters {
+            let (k, ttl) = counter_key(c);
+            let up = Update::new()
+                .add("count", n(1))
+                .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl));
+            tx = tx.update(Reserve::Counter(c.denial), t, k, up, None)?;
+        }
+        let outcome = self.run(tx).await?;
+        match outcome.committed() {
+            true => Ok(()),
+            false => Err(StoreError::Unavailable(format!(
+                "SMS count cancelled: {outcome:?}"
+            ))),
+        }
+    }
+
     async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
         let k = key(otp_pk(&rec.phone), OTP_SK);
         let item = to_item_expiring(rec, k, rec.expires_at_ms, 60)?;

@@ -50,6 +50,14 @@ impl OtpStore for MemoryStore {
         Ok(())
     }
 
+    async fn count_sms(&self, counters: &[SendCounter], _now_ms: i64) -> StoreResult<()> {
+        let mut d = lock(&self.codes);
+        for c in counters {
+            *d.counters.entry(counter_key(c)).or_insert(0) += 1;
+        }
+        Ok(())
+    }
+
     async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
         lock(&self.codes)
             .otps
