@@ -47,6 +47,28 @@ pub fn fresh_tables() -> TableNames {
     TableNames::with(|spec| format!("t{p}-{}", spec.default_name))
 }
 
+/// The settings of a process on DynamoDB, SNS and S3 in the emulator at `ep` (creating what it
+/// uses), on `tables` and `bucket`.
+pub fn aws_settings<'a>(
+    ep: &'a str,
+    tables: &'a TableNames,
+    bucket: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    let mut env = vec![
+        ("STORE", "dynamodb"),
+        ("CREATE_TABLES", "true"),
+        ("SMS_SENDER", "sns"),
+        ("DYNAMODB_ENDPOINT", ep),
+        ("SNS_ENDPOINT", ep),
+        ("S3_ENDPOINT", ep),
+        ("DOCUMENTS_BUCKET", bucket),
+    ];
+    for spec in &TABLES {
+        env.push((spec.env, tables.get(spec.table)));
+    }
+    env
+}
+
 /// Every port on DynamoDB in the emulator, on freshly created tables; `None` when skipped.
 pub async fn dynamo() -> Option<Stores> {
     let endpoint = emulator()?;
@@ -164,21 +186,12 @@ impl LocalApi {
         let ep = emulator()?;
         let tables = fresh_tables();
         let bucket = format!("docs-{}", shared::crypto::random_hex8());
-        let mut env = vec![
-            ("STORE", "dynamodb"),
-            ("CREATE_TABLES", "true"),
-            ("SMS_SENDER", "sns"),
-            ("DYNAMODB_ENDPOINT", ep.as_str()),
-            ("SNS_ENDPOINT", ep.as_str()),
-            ("S3_ENDPOINT", ep.as_str()),
-            ("DOCUMENTS_BUCKET", bucket.as_str()),
+        let mut env = aws_settings(&ep, &tables, &bucket);
+        env.extend_from_slice(&[
             ("AWS_ACCESS_KEY_ID", "test"),
             ("AWS_SECRET_ACCESS_KEY", "test"),
             ("AWS_REGION", "us-east-1"),
-        ];
-        for spec in &TABLES {
-            env.push((spec.env, tables.get(spec.table)));
-        }
+        ]);
         env.extend_from_slice(extra);
         let mut api = Self::start(&env, Some(ep.clone())).await;
         api.tables = Some(tables);

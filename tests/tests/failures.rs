@@ -104,18 +104,7 @@ async fn unlinked_aws_adapters_fail_cleanly_and_linked_ones_reach_aws() {
     };
     let tables = integration_tests::fresh_tables();
     let bucket = format!("docs-{}", shared::crypto::random_hex8());
-    let mut settings = vec![
-        ("STORE", "dynamodb"),
-        ("SMS_SENDER", "sns"),
-        ("CREATE_TABLES", "true"),
-        ("DYNAMODB_ENDPOINT", ep.as_str()),
-        ("SNS_ENDPOINT", ep.as_str()),
-        ("S3_ENDPOINT", ep.as_str()),
-        ("DOCUMENTS_BUCKET", bucket.as_str()),
-    ];
-    for spec in &shared::store::tables::TABLES {
-        settings.push((spec.env, tables.get(spec.table)));
-    }
+    let settings = integration_tests::aws_settings(&ep, &tables, &bucket);
     let state =
         |adapters| AppState::from_config(shared::testing::config(&settings), None, adapters);
     let sms = Sms {
