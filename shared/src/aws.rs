@@ -19,20 +19,22 @@ use std::sync::Arc;
 /// What every AWS SDK client shares: region, credentials and the HTTPS client. A Lambda
 /// function finds its region and its role's credentials in its environment; locally they are
 /// exported (any values for the emulator). Nothing is read from files or the network at start.
-pub struct Aws {
+pub(crate) struct Aws {
     region: Region,
     credentials: Credentials,
     http: SharedHttpClient,
 }
 
 /// An adapter's asynchronous start (creating the emulator's bucket, locally).
-pub type Connecting<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+pub(crate) type Connecting<'a, T> =
+    Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Builds the documents adapter from the settings and the shared AWS parts.
-pub type ConnectObjects = for<'a> fn(&'a Config, &'a Aws) -> Connecting<'a, Arc<dyn ObjectStore>>;
+pub(crate) type ConnectObjects =
+    for<'a> fn(&'a Config, &'a Aws) -> Connecting<'a, Arc<dyn ObjectStore>>;
 
 /// Builds the SMS adapter from the settings and the shared AWS parts.
-pub type ConnectSms = fn(&Config, &Aws) -> Arc<dyn SmsSender>;
+pub(crate) type ConnectSms = fn(&Config, &Aws) -> Arc<dyn SmsSender>;
 
 /// The AWS adapters a process links besides DynamoDB (which every function uses). Where the
 /// settings choose an AWS service whose adapter is not linked (`STORE=dynamodb` without S3, or
@@ -79,7 +81,7 @@ impl Adapters {
 }
 
 impl Aws {
-    pub fn from_env() -> Result<Aws, ConfigError> {
+    pub(crate) fn from_env() -> Result<Aws, ConfigError> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let region = var("AWS_REGION")
             .or_else(|| var("AWS_DEFAULT_REGION"))
@@ -129,7 +131,7 @@ fn creates_resources(config: &Config) -> bool {
     config.create_tables && config.runtime == Runtime::Local
 }
 
-pub async fn dynamo_store(config: &Config, aws: &Aws) -> Result<DynamoStore, StoreError> {
+pub(crate) async fn dynamo_store(config: &Config, aws: &Aws) -> Result<DynamoStore, StoreError> {
     let mut b = aws_sdk_dynamodb::Config::builder()
         .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
         .region(aws.region.clone())
