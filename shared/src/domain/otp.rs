@@ -115,13 +115,13 @@ impl SendPlan {
             counter(C::Ip, &self.ip, W::Hour, self.max_per_ip_hour, D::IpHour),
         ];
         if let Some(sms) = &self.sms {
-            counters.extend([counter(
+            counters.push(counter(
                 C::Prefix,
                 &sms.prefix,
                 W::Hour,
                 sms.max_per_prefix_hour,
                 D::PrefixHour,
-            )]);
+            ));
             counters.extend(budget_counters(
                 self.hour_window,
                 sms.budget_hour,

@@ -21,12 +21,17 @@ enum Reserve {
     Counter(SendDenied),
 }
 
+/// `ADD count 1`, the counter living `ttl_s_after` seconds from `now_ms`.
+fn count_one(ttl_s_after: i64, now_ms: i64) -> Update {
+    Update::new()
+        .add("count", n(1))
+        .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after))
+}
+
 /// `ADD count 1` unless the counter already reached `max`.
 fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
     (
-        Update::new()
-            .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after)),
+        count_one(ttl_s_after, now_ms),
         Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max))),
     )
 }
@@ -130,10 +135,13 @@ impl OtpStore for DynamoStore {
         let mut tx = Transaction::new();
         for c in counters {
             let (k, ttl) = counter_key(c);
-            let up = Update::new()
-                .add("count", n(1))
-                .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl));
-            tx = tx.update(Reserve::Counter(c.denial), t, k, up, None)?;
+            tx = tx.update(
+                Reserve::Counter(c.denial),
+                t,
+                k,
+                count_one(ttl, now_ms),
+                None,
+            )?;
         }
         let outcome = self.run(tx).await?;
         match outcome.committed() {
