@@ -161,16 +161,9 @@ fn connect_sns(config: &Config, aws: &Aws) -> Arc<dyn SmsSender> {
     Arc::new(SnsSms::new(client, config.sms.attributes.clone()))
 }
 
-fn connect_s3<'a>(config: &'a Config, aws: &'a Aws) -> Connecting<'a, Arc<dyn ObjectStore>> {
-    Box::pin(async move {
-        let objects: Arc<dyn ObjectStore> = Arc::new(s3_objects(config, aws).await?);
-        Ok(objects)
-    })
-}
-
 /// The documents bucket through S3 (see [`S3Objects::configure`]); the client is built on
 /// first use.
-async fn s3_objects(config: &Config, aws: &Aws) -> Result<S3Objects, StoreError> {
+fn connect_s3<'a>(config: &'a Config, aws: &'a Aws) -> Connecting<'a, Arc<dyn ObjectStore>> {
     let (region, credentials, http) = (
         aws.region.clone(),
         aws.credentials.clone(),
@@ -186,9 +179,12 @@ async fn s3_objects(config: &Config, aws: &Aws) -> Result<S3Objects, StoreError>
         aws_sdk_s3::Client::from_conf(S3Objects::configure(b, endpoint.as_deref()))
     };
     let objects = S3Objects::lazy(config.documents_bucket.clone(), make);
-    if creates_resources(config) {
-        objects.ensure_bucket().await?;
-        tracing::info!(bucket = %config.documents_bucket, "documents bucket is present");
-    }
-    Ok(objects)
+    Box::pin(async move {
+        if creates_resources(config) {
+            objects.ensure_bucket().await?;
+            tracing::info!(bucket = %config.documents_bucket, "documents bucket is present");
+        }
+        let objects: Arc<dyn ObjectStore> = Arc::new(objects);
+        Ok(objects)
+    })
 }
