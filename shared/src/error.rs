@@ -213,6 +213,10 @@ fn conflict(c: Conflict) -> ApiError {
             "this idempotency_key was used for a different request",
         ),
         Conflict::KycNotPending => ("KYC_NOT_PENDING", "only a PENDING KYC can be reviewed"),
+        Conflict::PoolLimit => (
+            "POOL_LIMIT",
+            "you already own the most open pools allowed; wait for one to close",
+        ),
     };
     ApiError::new(StatusCode::CONFLICT, code, message)
 }

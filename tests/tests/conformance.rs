@@ -39,6 +39,8 @@ mod kyc;
 mod otp;
 #[path = "conformance/phones.rs"]
 mod phones;
+#[path = "conformance/pool_lists.rs"]
+mod pool_lists;
 #[path = "conformance/pools.rs"]
 mod pools;
 #[path = "conformance/profiles.rs"]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use shared::auth_context::AuthContext;
 use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
 use shared::error::{ApiError, ApiResult, Success, created, ok};
-use shared::http::{JsonBody, PathParam};
+use shared::http::{JsonBody, PathParam, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;
 use shared::services::pools::{NewPool, PoolRole};
@@ -93,7 +93,8 @@ pub struct CreatePool {
         ("GetPool" = (operation_id = "get_pool", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
         ("JoinPool" = (operation_id = "join", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
         ("PoolMembers" = (operation_id = "members", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
-    ))))]
+    )),
+    (status = 409, description = "`POOL_LIMIT`: the caller already owns `POOLS_MAX_OPEN_OWNED` (default 50) pools whose deadline is today or later", body = ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
     ctx: AuthContext,
@@ -122,15 +123,11 @@ pub enum RoleParam {
     Member,
 }
 
-/// `role` from the raw query string (`role=owner|member`).
-fn role_param(query: Option<&str>) -> ApiResult<PoolRole> {
-    let role = query
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "role")
-        .map(|(_, v)| v);
-    match role {
+const LIST_PARAMS: &[&str] = &["role", "limit", "cursor"];
+
+/// `role` (`owner|member`) from the list's query parameters.
+fn role_param(params: &std::collections::HashMap<&'static str, String>) -> ApiResult<PoolRole> {
+    match params.get("role").map(String::as_str) {
         Some("owner") => Ok(PoolRole::Owner),
         Some("member") => Ok(PoolRole::Member),
         _ => Err(ApiError::validation("role", "role must be owner or member")),
@@ -140,28 +137,44 @@ fn role_param(query: Option<&str>) -> ApiResult<PoolRole> {
 #[derive(Serialize, ToSchema)]
 pub struct PoolList {
     pub items: Vec<PoolView>,
+    /// Pass as `cursor` for the next (older) page; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
-/// The caller's pools, newest first.
+/// A page of the caller's pools, newest first: owned pools by creation, joined pools by the
+/// time the caller joined.
 #[utoipa::path(get, path = "/v1/pools", tag = "pools",
     security(("bearer" = [])),
-    params(("role" = inline(RoleParam), Query, description = "pools the caller owns, or is a member of")),
-    responses((status = 200, description = "the caller's pools", body = Envelope<PoolList>)))]
+    params(
+        ("role" = inline(RoleParam), Query, description = "pools the caller owns, or is a member of"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "pools per page (default 50)"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page (of the same role)"),
+    ),
+    responses(
+        (status = 200, description = "the caller's pools", body = Envelope<PoolList>),
+        (status = 400, description = "`VALIDATION_ERROR`: `role`, `limit` or `cursor`", body = ErrorBody),
+    ))]
 pub async fn list_mine(
     State(s): State<AppState>,
     ctx: AuthContext,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Success<PoolList>> {
-    let role = role_param(q.as_deref())?;
+    let params = query_params(q.as_deref(), LIST_PARAMS)?;
+    let role = role_param(&params)?;
     let service = svc(&s);
     let today = service.today();
-    let items = service
-        .list_mine(&ctx, role)
-        .await?
-        .into_iter()
-        .map(|p| PoolView::new(p, &today))
-        .collect();
-    Ok(ok(PoolList { items }))
+    let cursor = params.get("cursor").map(String::as_str);
+    let page = service
+        .list_mine(&ctx, role, limit_param(&params)?, cursor)
+        .await?;
+    Ok(ok(PoolList {
+        items: page
+            .items
+            .into_iter()
+            .map(|p| PoolView::new(p, &today))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Reads a pool by id (any signed-in user: that is how a pool is found to be joined).
@@ -262,7 +275,13 @@ pub async fn members(
 
 #[cfg(test)]
 mod tests {
-    use super::{PoolRole, role_param};
+    use super::{LIST_PARAMS, PoolRole};
+    use shared::error::ApiResult;
+    use shared::http::query_params;
+
+    fn role_param(query: Option<&str>) -> ApiResult<PoolRole> {
+        super::role_param(&query_params(query, LIST_PARAMS)?)
+    }
 
     #[test]
     fn role_from_query() {

@@ -88,6 +88,8 @@ pub struct Config {
     /// Keyed-hash secret. `None` locally means "generate one".
     pub secret_key: Option<Vec<u8>>,
     pub admin_phones: Vec<String>,
+    /// Pools one user may own that are still open (deadline today or later).
+    pub pools_max_open_owned: u32,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     /// Table variables that were not set (defaults used); fatal in Lambda.
@@ -205,6 +207,7 @@ impl Config {
             jwt_public_key: env.get("JWT_PUBLIC_KEY"),
             secret_key: env.secret_key()?,
             admin_phones: env.list("ADMIN_PHONES"),
+            pools_max_open_owned: env.num("POOLS_MAX_OPEN_OWNED", 50, 1, 10_000)? as u32,
             jwt_issuer: env.get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
             jwt_audience: env
                 .get("JWT_AUDIENCE")

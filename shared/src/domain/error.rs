@@ -18,6 +18,8 @@ pub enum Conflict {
     IdempotencyKeyReused,
     /// A KYC review of a record that is not `PENDING`.
     KycNotPending,
+    /// The caller already owns the most open pools allowed.
+    PoolLimit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

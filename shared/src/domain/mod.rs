@@ -27,8 +27,9 @@ pub use otp::{
     SmsLimits, Verification, Window, budget_counters,
 };
 pub use pool::{
-    CURRENCY, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS, Membership,
-    Pool, PoolStatus, PoolType,
+    CURRENCY, CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, MAX_CONTRIBUTION, MAX_MEMBERS,
+    MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolStatus, PoolType, is_list_position,
+    list_position,
 };
 pub use profile::{
     Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,

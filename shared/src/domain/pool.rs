@@ -54,6 +54,46 @@ impl Pool {
     }
 }
 
+/// Where a pool sits in one of a user's lists (owned: by creation, joined: by joining),
+/// newest last in key order: `<ms, 13 digits>#<pool_id>`. Cursors carry it.
+pub fn list_position(at_ms: i64, pool_id: &str) -> String {
+    format!("{:013}#{pool_id}", at_ms.max(0))
+}
+
+/// A well-formed [`list_position`].
+pub fn is_list_position(p: &str) -> bool {
+    p.split_once('#').is_some_and(|(ms, id)| {
+        ms.len() == 13
+            && ms.bytes().all(|b| b.is_ascii_digit())
+            && id.len() == 8
+            && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// A pool in one of a user's lists, with its position there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPool {
+    pub position: String,
+    pub pool: Pool,
+}
+
+/// The cap on the pools one user owns that are still open (deadline today or later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPoolCap {
+    pub max_open: u32,
+    /// `YYYY-MM-DD` (UTC): pools whose deadline is before it no longer count.
+    pub today: String,
+}
+
+/// Why a pool was not created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreatePoolDenied {
+    /// The random id is taken (try another).
+    IdTaken,
+    /// The owner already owns `max_open` open pools.
+    Limit,
+}
+
 /// One seat taken in a pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
@@ -66,6 +106,8 @@ pub struct Membership {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinDenied {
     NotFound,
+    /// The account is suspended, being deleted or gone: it may hold no seat.
+    AccountInactive,
     Closed,
     AlreadyMember,
     Full,

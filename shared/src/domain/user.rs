@@ -59,6 +59,9 @@ pub struct User {
     #[serde(default)]
     pub login_count: u64,
     pub last_login_at_ms: Option<i64>,
+    /// Set when the account's deletion began: from then on no join takes a seat for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleting_since_ms: Option<i64>,
 }
 
 impl User {
@@ -85,10 +88,16 @@ impl User {
             session_epoch: epoch,
             login_count: 0,
             last_login_at_ms: None,
+            deleting_since_ms: None,
         }
     }
 
     pub fn is_active(&self) -> bool {
         self.status == UserStatus::Active
+    }
+
+    /// Active and not being deleted: may take a seat in a pool.
+    pub fn may_join(&self) -> bool {
+        self.is_active() && self.deleting_since_ms.is_none()
     }
 }

@@ -4,9 +4,11 @@ use crate::auth_context::AuthContext;
 use crate::clock::Clock;
 use crate::crypto::random_hex8;
 use crate::domain::{
-    CURRENCY, Conflict, Error, JoinDenied, LeaveDenied, MAX_CONTRIBUTION, MAX_MEMBERS, MIN_MEMBERS,
-    Membership, Pool, PoolType, Result, User,
+    CURRENCY, Conflict, CreatePoolDenied, Error, JoinDenied, LeaveDenied, MAX_CONTRIBUTION,
+    MAX_MEMBERS, MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolType, Result, User,
+    is_list_position,
 };
+use crate::services::paging::{decode_cursor, encode_cursor, finish_page};
 use crate::store::{PoolStore, UserStore};
 use crate::validate;
 
@@ -42,7 +44,20 @@ pub struct Pools<'a> {
     /// Members' names and masked phones.
     users: &'a dyn UserStore,
     clock: &'a dyn Clock,
+    /// Open pools one user may own.
+    max_open_owned: u32,
 }
+
+/// A page of the caller's pools.
+#[derive(Debug, Clone)]
+pub struct PoolPage {
+    pub items: Vec<Pool>,
+    pub next_cursor: Option<String>,
+}
+
+/// The default and largest page of `GET /v1/pools`.
+pub const DEFAULT_POOL_PAGE: i64 = 50;
+pub const MAX_POOL_PAGE: i64 = 100;
 
 /// A syntactically valid pool id (8 lowercase hex characters); anything else is not found.
 fn is_pool_id(pool_id: &str) -> bool {
@@ -60,11 +75,17 @@ fn check_id(pool_id: &str) -> Result<()> {
 }
 
 impl<'a> Pools<'a> {
-    pub fn new(pools: &'a dyn PoolStore, users: &'a dyn UserStore, clock: &'a dyn Clock) -> Self {
+    pub fn new(
+        pools: &'a dyn PoolStore,
+        users: &'a dyn UserStore,
+        clock: &'a dyn Clock,
+        max_open_owned: u32,
+    ) -> Self {
         Pools {
             pools,
             users,
             clock,
+            max_open_owned,
         }
     }
 
@@ -118,9 +139,14 @@ impl<'a> Pools<'a> {
         Ok((name, total, deadline.format("%Y-%m-%d").to_string()))
     }
 
-    /// Creates a pool owned by the caller; ids are random and a collision retries.
+    /// Creates a pool owned by the caller, within the cap on open pools owned; ids are random
+    /// and a collision retries.
     pub async fn create(&self, ctx: &AuthContext, req: NewPool) -> Result<Pool> {
         let (name, total_members, deadline) = self.validate(&req)?;
+        let cap = OpenPoolCap {
+            max_open: self.max_open_owned,
+            today: self.today(),
+        };
         for _ in 0..5 {
             let pool = Pool {
                 pool_id: random_hex8(),
@@ -134,9 +160,13 @@ impl<'a> Pools<'a> {
                 pool_type: req.pool_type,
                 created_at_ms: self.clock.now().timestamp_millis(),
             };
-            if self.pools.create_pool(&pool).await? {
-                tracing::info!(pool_id = %pool.pool_id, "pool created");
-                return Ok(pool);
+            match self.pools.create_pool(&pool, &cap).await? {
+                Ok(()) => {
+                    tracing::info!(pool_id = %pool.pool_id, "pool created");
+                    return Ok(pool);
+                }
+                Err(CreatePoolDenied::Limit) => return Err(Error::Conflict(Conflict::PoolLimit)),
+                Err(CreatePoolDenied::IdTaken) => continue,
             }
         }
         Err(Error::internal("no free pool id after 5 tries"))
@@ -151,19 +181,39 @@ impl<'a> Pools<'a> {
             .ok_or(Error::NotFound("pool"))
     }
 
-    /// The caller's pools in `role`, newest first.
-    pub async fn list_mine(&self, ctx: &AuthContext, role: PoolRole) -> Result<Vec<Pool>> {
-        let uid = &ctx.user.user_id;
-        let mut pools = match role {
-            PoolRole::Owner => self.pools.pools_owned(uid).await?,
-            PoolRole::Member => self.pools.pools_joined(uid).await?,
+    /// A page of the caller's pools in `role`, newest first (owned: by creation; joined: by
+    /// joining). `limit` is 1..=100 (default 50).
+    pub async fn list_mine(
+        &self,
+        ctx: &AuthContext,
+        role: PoolRole,
+        limit: Option<i64>,
+        cursor: Option<&str>,
+    ) -> Result<PoolPage> {
+        let limit = limit.unwrap_or(DEFAULT_POOL_PAGE);
+        if !(1..=MAX_POOL_PAGE).contains(&limit) {
+            return Err(Error::invalid("limit", "limit must be 1 to 100"));
+        }
+        let limit = limit as usize;
+        let kind = match role {
+            PoolRole::Owner => "owned",
+            PoolRole::Member => "joined",
         };
-        pools.sort_by(|a, b| {
-            b.created_at_ms
-                .cmp(&a.created_at_ms)
-                .then(a.pool_id.cmp(&b.pool_id))
-        });
-        Ok(pools)
+        let before = cursor
+            .map(|c| decode_cursor(kind, c, is_list_position))
+            .transpose()?;
+        let uid = &ctx.user.user_id;
+        let listed = match role {
+            PoolRole::Owner => self.pools.pools_owned(uid, before.as_deref(), limit + 1),
+            PoolRole::Member => self.pools.pools_joined(uid, before.as_deref(), limit + 1),
+        }
+        .await?;
+        let (listed, next_cursor) =
+            finish_page(listed, limit, |l| encode_cursor(kind, &l.position));
+        Ok(PoolPage {
+            items: listed.into_iter().map(|l| l.pool).collect(),
+            next_cursor,
+        })
     }
 
     pub async fn join(&self, ctx: &AuthContext, pool_id: &str) -> Result<Pool> {
@@ -175,6 +225,7 @@ impl<'a> Pools<'a> {
             .await?;
         res.map_err(|denied| match denied {
             JoinDenied::NotFound => Error::NotFound("pool"),
+            JoinDenied::AccountInactive => Error::Unauthorized,
             JoinDenied::AlreadyMember => Error::Conflict(Conflict::AlreadyMember),
             JoinDenied::Full => Error::Conflict(Conflict::PoolFull),
             JoinDenied::Closed => Error::Conflict(Conflict::PoolClosed),

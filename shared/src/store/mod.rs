@@ -11,9 +11,10 @@ pub mod tables;
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, ClosedWallet,
-    Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry, Membership, OtpRecord, PasswordCheck,
-    Pool, ProfileEdit, RiskAssessment, SendCounter, SendDenied, SendPlan, Session, User,
-    UserStatus, Verification, Wallet, WalletAdjustment,
+    CreatePoolDenied, Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry, ListedPool,
+    Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, ProfileEdit, RiskAssessment,
+    SendCounter, SendDenied, SendPlan, Session, User, UserStatus, Verification, Wallet,
+    WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -179,6 +180,10 @@ pub trait UserStore: Send + Sync {
         status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool>;
+    /// Marks the account as being deleted (one conditional write), before its seats are given
+    /// back: a join checks the mark in its own atomic write, so none lands after this. False
+    /// if the user does not exist.
+    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool>;
     /// Deletes the user and everything it holds in the users table: phone claim, sessions,
     /// devices, KYC record and document claim, wallet, ledger and idempotency records. The
     /// phone can register again. A wallet with money or points left is not lost: in the same
@@ -336,11 +341,18 @@ pub trait DeviceStore: Send + Sync {
 /// Savings pools, their seats and both sides of membership.
 #[async_trait]
 pub trait PoolStore: Send + Sync {
-    /// Creates the pool if its id is free (false on an id collision), with the owner's index entry.
-    async fn create_pool(&self, pool: &Pool) -> StoreResult<bool>;
+    /// Creates the pool if its id is free, with the owner's index entry, unless the owner
+    /// already owns `cap.max_open` pools open on `cap.today`: the count and the creation are
+    /// one atomic write, so racing creations never pass the cap.
+    async fn create_pool(
+        &self,
+        pool: &Pool,
+        cap: &OpenPoolCap,
+    ) -> StoreResult<Result<(), CreatePoolDenied>>;
     async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>>;
     /// Takes a seat atomically: the membership is written and the counter moved only if the pool
-    /// exists, is open on `today` (`YYYY-MM-DD`), has a free seat and the user is not a member.
+    /// exists, is open on `today` (`YYYY-MM-DD`), has a free seat, the user is not a member,
+    /// and the user exists, is active and is not being deleted ([`UserStore::begin_deletion`]).
     async fn join_pool(
         &self,
         pool_id: &str,
@@ -355,16 +367,29 @@ pub trait PoolStore: Send + Sync {
         user_id: &str,
         today: &str,
     ) -> StoreResult<Result<Pool, LeaveDenied>>;
-    /// Pools the user owns (by key, no scan).
-    async fn pools_owned(&self, user_id: &str) -> StoreResult<Vec<Pool>>;
-    /// Pools the user is a member of (by key, no scan).
-    async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>>;
+    /// Up to `limit` pools the user owns whose position (creation) is below `before`, newest
+    /// first (by key, no scan).
+    async fn pools_owned(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedPool>>;
+    /// Up to `limit` pools the user is a member of whose position (joining) is below
+    /// `before`, most recently joined first (by key, no scan).
+    async fn pools_joined(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedPool>>;
     async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>>;
     async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool>;
     /// How many pools the user owns and how many it is a member of (key queries, no scan).
     async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts>;
-    /// Account deletion: gives back every seat the user holds (whatever the deadline) and drops
-    /// its owner index entries. Owned pools stay for their members.
+    /// Account deletion, after [`UserStore::begin_deletion`]: gives back every seat the user
+    /// holds (whatever the deadline) and drops its owner index entries. Owned pools stay for
+    /// their members.
     async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()>;
 }
 

@@ -117,3 +117,23 @@ pub async fn make_user(s: &Stores, id: &str, phone: &str) {
 }
 
 pub use shared::testing::race;
+
+/// Creates each of `ids` as an active user (joins check the account), phones made from the ids.
+pub async fn make_users(s: &Stores, ids: &[&str]) {
+    for id in ids {
+        make_user(s, id, &format!("+1555{id}")).await;
+    }
+}
+
+/// Creates `pool` with a cap no case reaches; true unless its id is taken.
+pub async fn create(s: &Stores, pool: &Pool) -> bool {
+    let cap = shared::domain::OpenPoolCap {
+        max_open: 1_000,
+        today: TODAY.into(),
+    };
+    match s.pools.create_pool(pool, &cap).await.unwrap() {
+        Ok(()) => true,
+        Err(shared::domain::CreatePoolDenied::IdTaken) => false,
+        Err(denied) => panic!("{denied:?}"),
+    }
+}

@@ -5,17 +5,10 @@ use shared::domain::{JoinDenied, LeaveDenied};
 use shared::store::Stores;
 
 async fn pools_lifecycle(s: Stores) {
+    make_users(&s, &["u1", "u2", "u3"]).await;
+    assert!(create(&s, &pool("aaaa0001", "o", 2)).await);
     assert!(
-        s.pools
-            .create_pool(&pool("aaaa0001", "o", 2))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !s.pools
-            .create_pool(&pool("aaaa0001", "x", 5))
-            .await
-            .unwrap(),
+        !create(&s, &pool("aaaa0001", "x", 5)).await,
         "ids never collide"
     );
     assert_eq!(
@@ -117,10 +110,7 @@ async fn pools_lifecycle(s: Stores) {
     );
     assert!(!s.pools.is_member("aaaa0001", "u1").await.unwrap());
     // Lists by key, both sides.
-    s.pools
-        .create_pool(&pool("aaaa0002", "o", 5))
-        .await
-        .unwrap();
+    create(&s, &pool("aaaa0002", "o", 5)).await;
     s.pools
         .join_pool("aaaa0002", "u2", T0, TODAY)
         .await
@@ -128,30 +118,42 @@ async fn pools_lifecycle(s: Stores) {
         .unwrap();
     let mut owned: Vec<String> = s
         .pools
-        .pools_owned("o")
+        .pools_owned("o", None, 100)
         .await
         .unwrap()
         .into_iter()
-        .map(|p| p.pool_id)
+        .map(|l| l.pool.pool_id)
         .collect();
     owned.sort();
     assert_eq!(owned, ["aaaa0001", "aaaa0002"]);
     let mut joined: Vec<String> = s
         .pools
-        .pools_joined("u2")
+        .pools_joined("u2", None, 100)
         .await
         .unwrap()
         .into_iter()
-        .map(|p| p.pool_id)
+        .map(|l| l.pool.pool_id)
         .collect();
     joined.sort();
     assert_eq!(joined, ["aaaa0001", "aaaa0002"]);
-    assert!(s.pools.pools_joined("u1").await.unwrap().is_empty());
-    assert!(s.pools.pools_owned("u2").await.unwrap().is_empty());
+    assert!(
+        s.pools
+            .pools_joined("u1", None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.pools
+            .pools_owned("u2", None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Account deletion: seats given back even in a closed pool; owned pools stay.
     let mut closed = pool("aaaa0003", "u2", 5);
     closed.deadline = "2026-11-22".into();
-    s.pools.create_pool(&closed).await.unwrap();
+    create(&s, &closed).await;
     s.pools
         .join_pool("aaaa0003", "u2", T0, TODAY)
         .await
@@ -166,7 +168,13 @@ async fn pools_lifecycle(s: Stores) {
         );
         assert!(!s.pools.is_member(id, "u2").await.unwrap());
     }
-    assert!(s.pools.pools_joined("u2").await.unwrap().is_empty());
+    assert!(
+        s.pools
+            .pools_joined("u2", None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         s.pools.get_pool("aaaa0003").await.unwrap().is_some(),
         "owned pools stay"
@@ -174,11 +182,12 @@ async fn pools_lifecycle(s: Stores) {
 }
 
 async fn pool_seat_races(s: Stores) {
+    let racers: Vec<String> = (0..12).map(|i| format!("u{i}")).collect();
+    let racers: Vec<&str> = racers.iter().map(String::as_str).collect();
+    make_users(&s, &racers).await;
+    make_users(&s, &["same", "w0", "w1", "w2", "w3"]).await;
     // Many users, few seats: exactly `total` win, the counter equals the member items.
-    s.pools
-        .create_pool(&pool("bbbb0001", "o", 3))
-        .await
-        .unwrap();
+    create(&s, &pool("bbbb0001", "o", 3)).await;
     let outcomes = race(12, |i| {
         let s = s.clone();
         async move {
@@ -208,10 +217,7 @@ async fn pool_seat_races(s: Stores) {
     assert_eq!(s.pools.pool_members("bbbb0001").await.unwrap().len(), 3);
 
     // One user, many joins at once: counted once.
-    s.pools
-        .create_pool(&pool("bbbb0002", "o", 10))
-        .await
-        .unwrap();
+    create(&s, &pool("bbbb0002", "o", 10)).await;
     let outcomes = race(10, |_| {
         let s = s.clone();
         async move {
@@ -240,10 +246,7 @@ async fn pool_seat_races(s: Stores) {
     );
 
     // Join and leave interleaved: the counter never drifts from the member items.
-    s.pools
-        .create_pool(&pool("bbbb0003", "o", 4))
-        .await
-        .unwrap();
+    create(&s, &pool("bbbb0003", "o", 4)).await;
     race(8, |i| {
         let s = s.clone();
         async move {
@@ -274,19 +277,15 @@ async fn pool_seat_races(s: Stores) {
 
 async fn counts_of_a_users_pools(s: Stores) {
     use shared::store::PoolCounts;
+    make_users(&s, &["u1"]).await;
     assert_eq!(
         s.pools.pool_counts("u1").await.unwrap(),
         PoolCounts::default()
     );
     for id in ["cccc0001", "cccc0002"] {
-        assert!(s.pools.create_pool(&pool(id, "u1", 3)).await.unwrap());
+        assert!(create(&s, &pool(id, "u1", 3)).await);
     }
-    assert!(
-        s.pools
-            .create_pool(&pool("cccc0003", "u2", 3))
-            .await
-            .unwrap()
-    );
+    assert!(create(&s, &pool("cccc0003", "u2", 3)).await);
     for id in ["cccc0002", "cccc0003"] {
         s.pools
             .join_pool(id, "u1", T0, TODAY)
@@ -317,4 +316,70 @@ async fn counts_of_a_users_pools(s: Stores) {
     );
 }
 
-conformance!(pools_lifecycle, pool_seat_races, counts_of_a_users_pools);
+async fn only_active_accounts_take_seats(s: Stores) {
+    use shared::domain::UserStatus;
+    make_users(&s, &["ok", "gone", "off"]).await;
+    create(&s, &pool("dddd0001", "o", 5)).await;
+    let join = |uid: &'static str| {
+        let s = s.clone();
+        async move { s.pools.join_pool("dddd0001", uid, T0, TODAY).await.unwrap() }
+    };
+    assert!(join("ok").await.is_ok());
+    assert_eq!(join("nobody").await, Err(JoinDenied::AccountInactive));
+    assert!(s.users.begin_deletion("gone", T0).await.unwrap());
+    assert_eq!(join("gone").await, Err(JoinDenied::AccountInactive));
+    assert!(
+        s.users
+            .set_user_status("off", UserStatus::Suspended, 9)
+            .await
+            .unwrap()
+    );
+    assert_eq!(join("off").await, Err(JoinDenied::AccountInactive));
+    assert!(!s.users.begin_deletion("nobody", T0).await.unwrap());
+    let p = s.pools.get_pool("dddd0001").await.unwrap().unwrap();
+    assert_eq!(p.joined_members, 1, "refused joins take no seat");
+    assert_eq!(s.pools.pool_members("dddd0001").await.unwrap().len(), 1);
+}
+
+async fn joins_racing_a_deletion_mark(s: Stores) {
+    // However the joins and the mark interleave, once the mark is set and the seats given
+    // back, no pool counts the account.
+    make_users(&s, &["victim"]).await;
+    let ids: Vec<String> = (0..16).map(|i| format!("eeee{i:04}")).collect();
+    for id in &ids {
+        create(&s, &pool(id, "o", 5)).await;
+    }
+    race(ids.len() + 1, |i| {
+        let (s, ids) = (s.clone(), ids.clone());
+        async move {
+            if i == ids.len() / 2 {
+                assert!(s.users.begin_deletion("victim", T0).await.unwrap());
+                s.pools.remove_user_from_pools("victim").await.unwrap();
+            } else {
+                let id = &ids[i.min(ids.len() - 1)];
+                let _ = s.pools.join_pool(id, "victim", T0, TODAY).await.unwrap();
+            }
+        }
+    })
+    .await;
+    for id in &ids {
+        let p = s.pools.get_pool(id).await.unwrap().unwrap();
+        assert_eq!(p.joined_members, 0, "{id}");
+        assert!(!s.pools.is_member(id, "victim").await.unwrap(), "{id}");
+    }
+    assert!(
+        s.pools
+            .pools_joined("victim", None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+conformance!(
+    pools_lifecycle,
+    pool_seat_races,
+    counts_of_a_users_pools,
+    only_active_accounts_take_seats,
+    joins_racing_a_deletion_mark,
+);

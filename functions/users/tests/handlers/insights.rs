@@ -112,7 +112,11 @@ async fn usage_stats_count_real_records() {
         pool_type: shared::domain::PoolType::Monthly,
         created_at_ms: 0,
     };
-    assert!(pools.create_pool(&pool).await.unwrap());
+    let cap = shared::domain::OpenPoolCap {
+        max_open: 5,
+        today: "2026-11-22".into(),
+    };
+    assert_eq!(pools.create_pool(&pool, &cap).await.unwrap(), Ok(()));
     pools
         .join_pool("0000beef", &u.user_id, 1, "2026-11-22")
         .await

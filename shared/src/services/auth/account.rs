@@ -172,7 +172,15 @@ impl Auth<'_> {
                 }
             }
         }
-        // Seats first: a deleted account is counted in no pool. Owned pools stay for members.
+        // The mark first: no join lands after it (each checks it in its own atomic write), so
+        // the seats given back next are all there will ever be. Owned pools stay for members.
+        if !self
+            .users
+            .begin_deletion(&user.user_id, self.now_ms())
+            .await?
+        {
+            return Err(Error::Unauthorized);
+        }
         self.pools.remove_user_from_pools(&user.user_id).await?;
         // Documents before the records: if a deletion fails, the account still exists and
         // deleting it again finishes the job; no image outlives its account.

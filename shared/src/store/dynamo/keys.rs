@@ -1,5 +1,7 @@
 //! Item keys (see the layout in `store::tables`).
 
+use crate::domain::list_position;
+
 pub fn user_pk(user_id: &str) -> String {
     format!("USER#{user_id}")
 }
@@ -58,14 +60,18 @@ pub const MEMBER_PREFIX: &str = "MEMBER#";
 pub fn member_sk(user_id: &str) -> String {
     format!("{MEMBER_PREFIX}{user_id}")
 }
+/// An owner's index entry, in creation order: `OWNED#<list position>`.
 pub const OWNED_PREFIX: &str = "OWNED#";
-pub fn owned_sk(pool_id: &str) -> String {
-    format!("{OWNED_PREFIX}{pool_id}")
+pub fn owned_sk(created_at_ms: i64, pool_id: &str) -> String {
+    format!("{OWNED_PREFIX}{}", list_position(created_at_ms, pool_id))
 }
+/// A member's index entry, in joining order: `JOINED#<list position>`.
 pub const JOINED_PREFIX: &str = "JOINED#";
-pub fn joined_sk(pool_id: &str) -> String {
-    format!("{JOINED_PREFIX}{pool_id}")
+pub fn joined_sk(joined_at_ms: i64, pool_id: &str) -> String {
+    format!("{JOINED_PREFIX}{}", list_position(joined_at_ms, pool_id))
 }
+/// The owner's open pools and their deadlines (the cap is checked against it).
+pub const OPEN_POOLS_SK: &str = "OPEN_POOLS";
 pub const KYC_SK: &str = "KYC";
 /// A document claim: `DOC#<hash>`/`USER#<id>` (who holds the document).
 pub fn document_pk(hash: &str) -> String {

@@ -334,6 +334,19 @@ impl UserStore for DynamoStore {
         Ok(updated.is_some())
     }
 
+    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool> {
+        let mark = Update::new().set("deleting_since_ms", n(now_ms));
+        let updated = self
+            .update_if(
+                Table::Users,
+                profile_key(user_id),
+                mark,
+                Some(Cond::item_exists()),
+            )
+            .await?;
+        Ok(updated.is_some())
+    }
+
     async fn delete_user(
         &self,
         user: &User,

@@ -2,7 +2,8 @@
 //! user's profile, KYC record and wallet are one aggregate, under the users lock) and
 //! every port operation runs in one critical section, which gives the same guarantees as the
 //! DynamoDB conditions. Operations spanning aggregates take the locks in one fixed order:
-//! verifications, users, sessions, devices (pools and codes are never held with another).
+//! verifications, users, sessions, devices, pools (a join reads the user under the users lock
+//! while it holds the pools lock; codes are never held with another).
 
 mod admin;
 mod devices;

@@ -1,19 +1,34 @@
 //! Pools and seats.
 
 use super::{MemoryStore, key, lock};
-use crate::domain::{JoinDenied, LeaveDenied, Membership, Pool};
+use crate::domain::{
+    CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool,
+    list_position,
+};
 use crate::store::{PoolCounts, PoolStore, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
 impl PoolStore for MemoryStore {
-    async fn create_pool(&self, pool: &Pool) -> StoreResult<bool> {
+    async fn create_pool(
+        &self,
+        pool: &Pool,
+        cap: &OpenPoolCap,
+    ) -> StoreResult<Result<(), CreatePoolDenied>> {
         let mut d = lock(&self.pools);
         if d.pools.contains_key(&pool.pool_id) {
-            return Ok(false);
+            return Ok(Err(CreatePoolDenied::IdTaken));
+        }
+        let open = d
+            .pools
+            .values()
+            .filter(|p| p.owner_id == pool.owner_id && p.deadline >= cap.today)
+            .count();
+        if open >= cap.max_open as usize {
+            return Ok(Err(CreatePoolDenied::Limit));
         }
         d.pools.insert(pool.pool_id.clone(), pool.clone());
-        Ok(true)
+        Ok(Ok(()))
     }
 
     async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>> {
@@ -27,6 +42,8 @@ impl PoolStore for MemoryStore {
         joined_at_ms: i64,
         today: &str,
     ) -> StoreResult<Result<Pool, JoinDenied>> {
+        // Users before pools (the fixed order): a deletion's mark and this seat are serialised.
+        let users = lock(&self.users);
         let mut d = lock(&self.pools);
         let k = key(pool_id, user_id);
         let member = d.members.contains_key(&k);
@@ -35,6 +52,9 @@ impl PoolStore for MemoryStore {
         };
         if today > pool.deadline.as_str() {
             return Ok(Err(JoinDenied::Closed));
+        }
+        if !users.users.get(user_id).is_some_and(|u| u.may_join()) {
+            return Ok(Err(JoinDenied::AccountInactive));
         }
         if member {
             return Ok(Err(JoinDenied::AlreadyMember));
@@ -72,22 +92,36 @@ impl PoolStore for MemoryStore {
         Ok(Ok(pool))
     }
 
-    async fn pools_owned(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
-        Ok(lock(&self.pools)
+    async fn pools_owned(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedPool>> {
+        let d = lock(&self.pools);
+        let listed = d
             .pools
             .values()
             .filter(|p| p.owner_id == user_id)
-            .cloned()
-            .collect())
+            .map(|p| (list_position(p.created_at_ms, &p.pool_id), p.clone()));
+        Ok(page(listed, before, limit))
     }
 
-    async fn pools_joined(&self, user_id: &str) -> StoreResult<Vec<Pool>> {
+    async fn pools_joined(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ListedPool>> {
         let d = lock(&self.pools);
-        Ok(d.members
-            .keys()
-            .filter(|(_, uid)| uid == user_id)
-            .filter_map(|(pid, _)| d.pools.get(pid).cloned())
-            .collect())
+        let listed = d
+            .members
+            .iter()
+            .filter(|((_, uid), _)| uid == user_id)
+            .filter_map(|((pid, _), at)| {
+                Some((list_position(*at, pid), d.pools.get(pid)?.clone()))
+            });
+        Ok(page(listed, before, limit))
     }
 
     async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>> {
@@ -110,9 +144,10 @@ impl PoolStore for MemoryStore {
     }
 
     async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts> {
+        let d = lock(&self.pools);
         Ok(PoolCounts {
-            owned: self.pools_owned(user_id).await?.len() as u64,
-            joined: self.pools_joined(user_id).await?.len() as u64,
+            owned: d.pools.values().filter(|p| p.owner_id == user_id).count() as u64,
+            joined: d.members.keys().filter(|(_, uid)| uid == user_id).count() as u64,
         })
     }
 
@@ -132,4 +167,19 @@ impl PoolStore for MemoryStore {
         }
         Ok(())
     }
+}
+
+/// Up to `limit` of `listed` whose position is below `before`, newest first.
+fn page(
+    listed: impl Iterator<Item = (String, Pool)>,
+    before: Option<&str>,
+    limit: usize,
+) -> Vec<ListedPool> {
+    let mut out: Vec<ListedPool> = listed
+        .filter(|(position, _)| before.is_none_or(|b| position.as_str() < b))
+        .map(|(position, pool)| ListedPool { position, pool })
+        .collect();
+    out.sort_by(|a, b| b.position.cmp(&a.position));
+    out.truncate(limit);
+    out
 }

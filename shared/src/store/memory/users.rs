@@ -133,6 +133,16 @@ impl UserStore for MemoryStore {
         })
     }
 
+    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool> {
+        Ok(match lock(&self.users).users.get_mut(user_id) {
+            Some(u) => {
+                u.deleting_since_ms.get_or_insert(now_ms);
+                true
+            }
+            None => false,
+        })
+    }
+
     async fn delete_user(
         &self,
         user: &User,
