@@ -43,6 +43,8 @@ async fn authed(
 mod account;
 #[path = "handlers/edge.rs"]
 mod edge;
+#[path = "handlers/lockout.rs"]
+mod lockout;
 #[path = "handlers/login.rs"]
 mod login;
 #[path = "handlers/otp.rs"]

@@ -5,6 +5,7 @@
 mod admin;
 mod error;
 mod kyc;
+mod lockout;
 mod otp;
 mod pool;
 mod profile;
@@ -22,6 +23,7 @@ pub use kyc::{
     DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, UploadPurpose,
     mask_document_number,
 };
+pub use lockout::{CheckOutcome, IN_FLIGHT_STALE_MS, LoginGuard};
 pub use otp::{
     CheckDenied, CounterScope, OtpRecord, PasswordCheck, SendCounter, SendDenied, SendPlan,
     SmsLimits, Verification, Window, budget_counters,

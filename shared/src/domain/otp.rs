@@ -162,7 +162,7 @@ pub fn budget_counters(hour: i64, per_hour: u32, day: i64, per_day: u32) -> [Sen
 
 /// One password check to reserve before argon2 runs: a slot of the phone's failure budget
 /// (and, for sign-ins, of the source IP's hourly budget), so that however many guesses arrive
-/// at once, at most `max_failures` are checked per lock window.
+/// at once, at most `max_failures` are checked per lock window ([`super::LoginGuard`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PasswordCheck {
     pub phone: String,
@@ -182,6 +182,8 @@ pub struct PasswordCheck {
 pub enum CheckDenied {
     /// The phone's budget is spent; locked until then.
     Locked { until_ms: i64 },
+    /// The phone's budget is taken by checks in flight (none known to have failed yet).
+    Busy,
     /// The source IP's hourly budget is spent.
     IpHour,
 }

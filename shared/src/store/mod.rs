@@ -10,11 +10,11 @@ pub mod memory;
 pub mod tables;
 
 use crate::domain::{
-    AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, ClosedWallet,
-    CreatePoolDenied, Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry, ListedPool,
-    Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, ProfileEdit, RiskAssessment,
-    SendCounter, SendDenied, SendPlan, Session, User, UserStatus, Verification, Wallet,
-    WalletAdjustment,
+    AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,
+    ClosedWallet, CreatePoolDenied, Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry,
+    ListedPool, Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, ProfileEdit,
+    RiskAssessment, SendCounter, SendDenied, SendPlan, Session, User, UserStatus, Verification,
+    Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -155,18 +155,22 @@ pub trait UserStore: Send + Sync {
     async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>>;
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
     /// Reserves one password check for `check.phone` (known or not, so both cost the same)
-    /// before it runs, in one atomic write: refused while the phone's `max_failures` checks are
-    /// spent and its lock has not ended (an ended lock starts a fresh budget), or when the
-    /// source IP's hourly budget is spent. The check that spends the last slot starts the lock
-    /// (until `lock_until_ms`). Returns the check's number in the current budget.
+    /// before it runs, in one atomic write: the phone's [`LoginGuard`](crate::domain::LoginGuard) as
+    /// [`reserve`](crate::domain::LoginGuard::reserve) moves it (refused while locked, or while failures and checks in
+    /// flight fill the budget), after one unit of the source IP's hourly budget (refused when
+    /// spent).
     async fn reserve_password_check(
         &self,
         check: &PasswordCheck,
-    ) -> StoreResult<Result<u32, CheckDenied>>;
-    /// Forgets the phone's spent checks and any lock. With `if_last`, only when no other check
-    /// was reserved after check number `if_last` (a successful password check, which must not
-    /// hand guesses in flight a fresh budget); without, always (a code sign-in, a reset).
-    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()>;
+    ) -> StoreResult<Result<(), CheckDenied>>;
+    /// Records how a reserved check ended ([`resolve`](crate::domain::LoginGuard::resolve)), atomically.
+    async fn finish_password_check(
+        &self,
+        check: &PasswordCheck,
+        outcome: CheckOutcome,
+    ) -> StoreResult<()>;
+    /// Forgets the phone's failures and any lock (a code sign-in, a reset).
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
     /// Counts a sign-in on the user (usage statistics).
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()>;
     /// Sets the password and the new session epoch (and consumes a token) atomically.

@@ -1,7 +1,7 @@
 //! `UserStore`: accounts, phone claims, the password lockout, password writes, deletion.
 
 use super::fixtures::*;
-use shared::domain::{CheckDenied, PasswordCheck, UserStatus};
+use shared::domain::{CheckDenied, CheckOutcome, PasswordCheck, UserStatus};
 use shared::store::Stores;
 use shared::store::{CreateUserDenied, PasswordChange};
 
@@ -83,11 +83,17 @@ fn check(phone: &str, ip: Option<&str>, now_ms: i64) -> PasswordCheck {
     }
 }
 
+/// Reserves a check for `phone` at `now` and resolves it with `outcome`.
+async fn checked(s: &Stores, phone: &str, now: i64, outcome: CheckOutcome) {
+    let c = check(phone, None, now);
+    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
+    s.users.finish_password_check(&c, outcome).await.unwrap();
+}
+
 async fn login_lockout(s: Stores) {
     let u = &s.users;
     for n in 1..=3 {
-        let r = u.reserve_password_check(&check("+91a", None, T0 + n)).await;
-        assert_eq!(r.unwrap(), Ok(n as u32));
+        checked(&s, "+91a", T0 + n, CheckOutcome::Failed).await;
     }
     let locked = CheckDenied::Locked {
         until_ms: T0 + 3 + 900_000,
@@ -95,42 +101,54 @@ async fn login_lockout(s: Stores) {
     let r = u
         .reserve_password_check(&check("+91a", None, T0 + 10))
         .await;
-    assert_eq!(r.unwrap(), Err(locked), "the third slot started the lock");
+    assert_eq!(
+        r.unwrap(),
+        Err(locked),
+        "the third failure started the lock"
+    );
     let after = T0 + 3 + 900_000;
+    checked(&s, "+91a", after, CheckOutcome::Failed).await;
+    checked(&s, "+91a", after, CheckOutcome::Failed).await;
+    checked(&s, "+91a", after, CheckOutcome::Passed).await;
+    for _ in 0..2 {
+        checked(&s, "+91a", after, CheckOutcome::Failed).await;
+    }
     let r = u.reserve_password_check(&check("+91a", None, after)).await;
-    assert_eq!(r.unwrap(), Ok(1), "an ended lock starts a fresh budget");
-    // A success clears only when no check was reserved after it.
-    let r = u.reserve_password_check(&check("+91a", None, after)).await;
-    assert_eq!(r.unwrap(), Ok(2));
-    u.clear_login_failures("+91a", Some(1)).await.unwrap();
-    let r = u.reserve_password_check(&check("+91a", None, after)).await;
-    assert_eq!(r.unwrap(), Ok(3), "not cleared: check 2 came after check 1");
-    u.clear_login_failures("+91a", None).await.unwrap();
-    let r = u.reserve_password_check(&check("+91a", None, after)).await;
-    assert_eq!(r.unwrap(), Ok(1), "cleared");
-    u.clear_login_failures("+91a", Some(1)).await.unwrap();
-    let r = u.reserve_password_check(&check("+91a", None, after)).await;
-    assert_eq!(r.unwrap(), Ok(1), "cleared by the last check's success");
+    assert_eq!(r.unwrap(), Ok(()), "a pass forgot the earlier failures");
+    u.finish_password_check(&check("+91a", None, after), CheckOutcome::Abandoned)
+        .await
+        .unwrap();
+    u.clear_login_failures("+91a").await.unwrap();
+    for _ in 0..2 {
+        checked(&s, "+91a", after, CheckOutcome::Failed).await;
+    }
+    // Failures older than the window no longer count.
+    let later = after + 900_000;
+    checked(&s, "+91a", later, CheckOutcome::Failed).await;
+    checked(&s, "+91a", later, CheckOutcome::Failed).await;
+    let r = u.reserve_password_check(&check("+91a", None, later)).await;
+    assert_eq!(r.unwrap(), Ok(()), "two failures in this window, not four");
 }
 
 async fn ip_budget_spans_phones(s: Stores) {
     let mut c = check("+91b", Some("9.9.9.9"), T0);
     c.max_per_ip_hour = 2;
-    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(1));
+    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
     c.phone = "+91c".into();
-    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(1));
+    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
     c.phone = "+91d".into();
     let r = s.users.reserve_password_check(&c).await.unwrap();
     assert_eq!(r, Err(CheckDenied::IpHour));
     c.hour_window += 1;
     assert_eq!(
         s.users.reserve_password_check(&c).await.unwrap(),
-        Ok(1),
+        Ok(()),
         "next hour"
     );
 }
 
 async fn parallel_checks_never_exceed_the_budget(s: Stores) {
+    // Twenty at once: exactly the budget runs; the rest are busy, not locked.
     let granted = race(20, |_| {
         let s = s.clone();
         async move {
@@ -139,10 +157,35 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
         }
     })
     .await;
-    let ok: Vec<u32> = granted.iter().filter_map(|r| r.ok()).collect();
-    let mut numbers = ok.clone();
-    numbers.sort();
-    assert_eq!(numbers, [1, 2, 3], "exactly the budget, each slot once");
+    assert_eq!(granted.iter().filter(|r| r.is_ok()).count(), 3);
+    assert!(
+        granted
+            .iter()
+            .filter(|r| r.is_err())
+            .all(|r| *r == Err(CheckDenied::Busy))
+    );
+    // The three fail at once: exactly one lock, and nothing more is reserved.
+    race(3, |_| {
+        let s = s.clone();
+        async move {
+            let c = check("+91e", None, T0 + 5);
+            s.users
+                .finish_password_check(&c, CheckOutcome::Failed)
+                .await
+                .unwrap()
+        }
+    })
+    .await;
+    let r = s
+        .users
+        .reserve_password_check(&check("+91e", None, T0 + 6))
+        .await;
+    assert_eq!(
+        r.unwrap(),
+        Err(CheckDenied::Locked {
+            until_ms: T0 + 5 + 900_000
+        })
+    );
 }
 
 async fn passwords_and_epochs(s: Stores) {

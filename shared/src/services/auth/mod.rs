@@ -18,7 +18,7 @@ pub use sessions::IssuedTokens;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
-use crate::domain::{CheckDenied, Error, PasswordCheck, Result, User, Verification};
+use crate::domain::{CheckDenied, CheckOutcome, Error, PasswordCheck, Result, User, Verification};
 use crate::metrics::Metrics;
 use crate::objects::ObjectStore;
 use crate::password;
@@ -188,23 +188,34 @@ impl Auth<'_> {
             hour_window: now_ms.div_euclid(3_600_000),
             max_per_ip_hour: self.config.login_max_per_ip_hour,
         };
-        let number = match self.users.reserve_password_check(&check).await? {
-            Ok(n) => n,
+        match self.users.reserve_password_check(&check).await? {
+            Ok(()) => {}
             Err(CheckDenied::Locked { until_ms }) => {
                 let retry_after = secs_until(until_ms, now_ms);
                 return Err(Error::AccountLocked { retry_after });
             }
+            Err(CheckDenied::Busy) => return Err(Error::RateLimited { retry_after: 1 }),
             Err(CheckDenied::IpHour) => {
                 let hour_end = (check.hour_window + 1) * 3_600_000;
                 let retry_after = secs_until(hour_end, now_ms);
                 return Err(Error::RateLimited { retry_after });
             }
         };
-        let ok = verify_password(candidate, stored).await?;
-        if ok && others_ok {
-            self.users.clear_login_failures(phone, Some(number)).await?;
-        } else {
-            tracing::info!(phone = %crate::phone::mask(phone), number, "password check failed");
+        let ok = match verify_password(candidate, stored).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                let abandoned = CheckOutcome::Abandoned;
+                self.users.finish_password_check(&check, abandoned).await?;
+                return Err(e);
+            }
+        };
+        let outcome = match ok && others_ok {
+            true => CheckOutcome::Passed,
+            false => CheckOutcome::Failed,
+        };
+        self.users.finish_password_check(&check, outcome).await?;
+        if outcome == CheckOutcome::Failed {
+            tracing::info!(phone = %crate::phone::mask(phone), "password check failed");
         }
         Ok(ok)
     }

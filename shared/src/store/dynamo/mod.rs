@@ -299,6 +299,26 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// Writes `item` if `cond` holds; false when it did not.
+    async fn put_if(&self, t: Table, item: Item, cond: Cond) -> StoreResult<bool> {
+        let r = render(None, Some(&cond));
+        let res = self
+            .client
+            .put_item()
+            .table_name(self.table(t))
+            .set_item(Some(item))
+            .set_condition_expression(r.condition)
+            .set_expression_attribute_names(r.names)
+            .set_expression_attribute_values(r.values)
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("PutItem", e)),
+        }
+    }
+
     /// Deletes an item if `cond` holds; false when it did not.
     async fn delete_if(&self, t: Table, k: Item, cond: Cond) -> StoreResult<bool> {
         let r = render(None, Some(&cond));

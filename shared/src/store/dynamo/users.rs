@@ -8,8 +8,10 @@ use super::keys::{
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
 use super::wallet::{closed_key, wallet_key};
-use super::{DynamoStore, Item, from_item, key, key_of, n, num, s, string, to_item, ttl_after};
-use crate::domain::{CheckDenied, ClosedWallet, PasswordCheck, User, UserStatus};
+use super::{DynamoStore, Item, from_item, key, key_of, n, s, string, to_item, ttl_after};
+use crate::domain::{
+    CheckDenied, CheckOutcome, ClosedWallet, LoginGuard, PasswordCheck, User, UserStatus,
+};
 use crate::store::tables::{SK, TTL_ATTRIBUTE, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
@@ -39,16 +41,6 @@ enum Delete {
     ClosedWallet,
 }
 
-/// What a refused password-check reservation found.
-enum Restart {
-    /// The lock had ended; this check starts a fresh budget as its first.
-    Reserved,
-    /// Locked until then.
-    Locked(i64),
-    /// The item changed meanwhile: try again.
-    Raced,
-}
-
 impl DynamoStore {
     /// Spends one of the source IP's password checks this hour; false when none is left.
     async fn spend_ip_check(&self, ip: &str, check: &PasswordCheck) -> StoreResult<bool> {
@@ -63,34 +55,41 @@ impl DynamoStore {
             .is_some())
     }
 
-    /// After a refused reservation: locked, or (the lock having ended) a compare-and-set that
-    /// starts a fresh budget with this check.
-    async fn restart_ended_lock(&self, k: &Item, check: &PasswordCheck) -> StoreResult<Restart> {
-        let Some(item) = self.get(Table::Otps, k.clone()).await? else {
-            return Ok(Restart::Raced);
-        };
-        let (Some(spent), Some(until)) = (num(&item, "attempts"), num(&item, "locked_until_ms"))
-        else {
-            return Ok(Restart::Raced);
-        };
-        if until > check.now_ms {
-            return Ok(Restart::Locked(until));
+    /// Moves the phone's lockout record by `step` with compare-and-set on its version: read,
+    /// compute, write only if no other check wrote meanwhile (else read again). `Ok(None)`
+    /// when it kept changing.
+    async fn move_guard<T>(
+        &self,
+        check: &PasswordCheck,
+        step: impl Fn(&LoginGuard) -> Result<LoginGuard, T>,
+    ) -> StoreResult<Option<Result<(), T>>> {
+        let k = key(login_pk(&check.phone), LOGIN_SK);
+        for _ in 0..GUARD_ROUNDS {
+            let stored: Option<LoginGuard> = self.get_as(Table::Otps, k.clone()).await?;
+            let unchanged = match &stored {
+                None => Cond::item_absent(),
+                Some(g) => Cond::eq("version", n(g.version)),
+            };
+            let mut next = match step(&stored.unwrap_or_default()) {
+                Ok(next) => next,
+                Err(denied) => return Ok(Some(Err(denied))),
+            };
+            next.version += 1;
+            let mut item = to_item(&next, k.clone())?;
+            item.insert(
+                TTL_ATTRIBUTE.into(),
+                ttl_after(next.expires_at_ms(check), 86_400),
+            );
+            if self.put_if(Table::Otps, item, unchanged).await? {
+                return Ok(Some(Ok(())));
+            }
         }
-        let restart = Update::new()
-            .set("attempts", n(1))
-            .set("locked_until_ms", n(check.lock_until_ms))
-            .set(TTL_ATTRIBUTE, ttl_after(check.lock_until_ms, 86_400));
-        let unchanged = Cond::eq("attempts", n(spent)).and(Cond::eq("locked_until_ms", n(until)));
-        let done = self
-            .update_if(Table::Otps, k.clone(), restart, Some(unchanged))
-            .await?;
-        Ok(if done.is_some() {
-            Restart::Reserved
-        } else {
-            Restart::Raced
-        })
+        Ok(None)
     }
 }
+
+/// Compare-and-set rounds on one phone's lockout record before giving up.
+const GUARD_ROUNDS: usize = 20;
 
 impl DynamoStore {
     /// One pass of an account deletion: every item of the user's partition but the profile
@@ -230,46 +229,34 @@ impl UserStore for DynamoStore {
     async fn reserve_password_check(
         &self,
         check: &PasswordCheck,
-    ) -> StoreResult<Result<u32, CheckDenied>> {
+    ) -> StoreResult<Result<(), CheckDenied>> {
         if let Some(ip) = &check.ip
             && !self.spend_ip_check(ip, check).await?
         {
             return Ok(Err(CheckDenied::IpHour));
         }
-        let k = key(login_pk(&check.phone), LOGIN_SK);
-        let slot = Update::new()
-            .add("attempts", n(1))
-            .set("locked_until_ms", n(check.lock_until_ms))
-            .set(TTL_ATTRIBUTE, ttl_after(check.lock_until_ms, 86_400));
-        let free =
-            Cond::Absent("attempts").or(Cond::cmp("attempts", Cmp::Lt, n(check.max_failures)));
-        for _ in 0..3 {
-            let reserved = self
-                .update_if(Table::Otps, k.clone(), slot.clone(), Some(free.clone()))
-                .await?;
-            if let Some(attrs) = reserved {
-                return Ok(Ok(num(&attrs, "attempts").unwrap_or(1) as u32));
-            }
-            match self.restart_ended_lock(&k, check).await? {
-                Restart::Reserved => return Ok(Ok(1)),
-                Restart::Locked(until_ms) => return Ok(Err(CheckDenied::Locked { until_ms })),
-                Restart::Raced => continue,
-            }
-        }
-        Ok(Err(CheckDenied::Locked {
-            until_ms: check.lock_until_ms,
-        }))
+        // Still contended after every round: as good as busy.
+        let reserved = self.move_guard(check, |g| g.reserve(check)).await?;
+        Ok(reserved.unwrap_or(Err(CheckDenied::Busy)))
     }
 
-    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()> {
-        let k = key(login_pk(phone), LOGIN_SK);
-        match if_last {
-            None => self.delete_key(Table::Otps, k).await,
-            Some(n_) => self
-                .delete_if(Table::Otps, k, Cond::eq("attempts", n(n_)))
-                .await
-                .map(|_| ()),
+    async fn finish_password_check(
+        &self,
+        check: &PasswordCheck,
+        outcome: CheckOutcome,
+    ) -> StoreResult<()> {
+        let step = |g: &LoginGuard| Ok::<_, ()>(g.resolve(check, outcome));
+        match self.move_guard(check, step).await? {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Unavailable(
+                "password check: the lockout record kept changing".into(),
+            )),
         }
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
+            .await
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {

@@ -17,8 +17,8 @@ mod users;
 mod wallet;
 
 use crate::domain::{
-    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, OtpRecord,
-    Pool, Session, User, Verification, Wallet,
+    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, LoginGuard,
+    OtpRecord, Pool, Session, User, Verification, Wallet,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -34,8 +34,8 @@ struct Codes {
 struct Users {
     users: HashMap<String, User>,
     phones: HashMap<String, String>,
-    /// phone → (checks spent, when the lock started by the last slot ends)
-    login_failures: HashMap<String, (u32, i64)>,
+    /// phone → its password lockout
+    login_guards: HashMap<String, LoginGuard>,
     /// (ip, hour window) → password sign-ins checked
     ip_checks: HashMap<(String, i64), u32>,
     kyc: HashMap<String, KycRecord>,

@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{CheckDenied, ClosedWallet, PasswordCheck, User, UserStatus};
+use crate::domain::{CheckDenied, CheckOutcome, ClosedWallet, PasswordCheck, User, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -46,7 +46,7 @@ impl UserStore for MemoryStore {
     async fn reserve_password_check(
         &self,
         check: &PasswordCheck,
-    ) -> StoreResult<Result<u32, CheckDenied>> {
+    ) -> StoreResult<Result<(), CheckDenied>> {
         let mut d = lock(&self.users);
         if let Some(ip) = &check.ip {
             let used = d
@@ -58,30 +58,23 @@ impl UserStore for MemoryStore {
             }
             *used += 1;
         }
-        let (spent, until) = d
-            .login_failures
-            .get(&check.phone)
-            .copied()
-            .unwrap_or((0, 0));
-        let spent = if spent >= check.max_failures && until <= check.now_ms {
-            0
-        } else {
-            spent
-        };
-        if spent >= check.max_failures {
-            return Ok(Err(CheckDenied::Locked { until_ms: until }));
-        }
-        d.login_failures
-            .insert(check.phone.clone(), (spent + 1, check.lock_until_ms));
-        Ok(Ok(spent + 1))
+        let guard = d.login_guards.entry(check.phone.clone()).or_default();
+        Ok(guard.reserve(check).map(|next| *guard = next))
     }
 
-    async fn clear_login_failures(&self, phone: &str, if_last: Option<u32>) -> StoreResult<()> {
+    async fn finish_password_check(
+        &self,
+        check: &PasswordCheck,
+        outcome: CheckOutcome,
+    ) -> StoreResult<()> {
         let mut d = lock(&self.users);
-        let spent = d.login_failures.get(phone).map(|(n, _)| *n);
-        if if_last.is_none() || spent == if_last {
-            d.login_failures.remove(phone);
-        }
+        let guard = d.login_guards.entry(check.phone.clone()).or_default();
+        *guard = guard.resolve(check, outcome);
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        lock(&self.users).login_guards.remove(phone);
         Ok(())
     }
 
