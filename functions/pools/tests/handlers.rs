@@ -347,55 +347,61 @@ async fn deadlines_within_five_years_and_paths_in_utf8() {
     assert_invalid(&get(&app, &owner, "/v1/pools/%FF%FE").await, "path");
 }
 
-#[tokio::test]
-async fn lists_page_with_a_cursor_and_open_pools_owned_are_capped() {
-    let app = TestApp::new(
+fn capped_app() -> TestApp {
+    TestApp::new(
         Stores::memory(),
         pools_fn::routes().0,
         &[
             ("POOLS_MAX_OPEN_OWNED", "3"),
             ("ACCESS_TOKEN_TTL_SECONDS", "86400"),
         ],
-    );
-    let (owner, owner_id) = user(&app, "9816456501").await;
+    )
+}
+
+/// Creates `n` pools one second apart; returns their ids, oldest first.
+async fn make_pools(app: &TestApp, owner: &str, n: usize) -> Vec<String> {
     let mut made = Vec::new();
-    for _ in 0..3 {
-        let r = create(&app, &owner, pool_body()).await;
+    for _ in 0..n {
+        let r = create(app, owner, pool_body()).await;
         made.push(r.data()["pool"]["pool_id"].as_str().unwrap().to_string());
         app.clock.advance(Duration::seconds(1));
     }
-    let refused = create(&app, &owner, pool_body()).await;
-    assert_error(&refused, 409, "POOL_LIMIT");
+    made
+}
+
+#[tokio::test]
+async fn lists_page_with_a_cursor() {
+    let app = capped_app();
+    let (owner, _) = user(&app, "9816456501").await;
+    let made = make_pools(&app, &owner, 3).await;
     let page = get(&app, &owner, "/v1/pools?role=owner&limit=2").await;
     assert_eq!(page.status, StatusCode::OK);
     let items = page.data()["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["pool_id"], made[2].as_str());
     let cursor = page.data()["next_cursor"].as_str().unwrap().to_string();
-    let rest = get(
-        &app,
-        &owner,
-        &format!("/v1/pools?role=owner&limit=2&cursor={cursor}"),
-    )
-    .await;
+    let next = format!("/v1/pools?role=owner&limit=2&cursor={cursor}");
+    let rest = get(&app, &owner, &next).await;
     let rest_items = rest.data()["items"].as_array().unwrap();
     assert_eq!(rest_items.len(), 1);
     assert_eq!(rest_items[0]["pool_id"], made[0].as_str());
     assert!(rest.data()["next_cursor"].is_null());
-    let foreign = get(
-        &app,
-        &owner,
-        &format!("/v1/pools?role=member&cursor={cursor}"),
-    )
-    .await;
-    assert_invalid(&foreign, "cursor");
+    let foreign = format!("/v1/pools?role=member&cursor={cursor}");
+    assert_invalid(&get(&app, &owner, &foreign).await, "cursor");
     for q in ["limit=0", "limit=101", "limit=x"] {
         assert_invalid(
             &get(&app, &owner, &format!("/v1/pools?role=owner&{q}")).await,
             "limit",
         );
     }
-    // Once a pool's deadline day has passed it no longer counts against the cap.
+}
+
+#[tokio::test]
+async fn open_pools_owned_are_capped_until_their_deadline_passes() {
+    let app = capped_app();
+    let (owner, owner_id) = user(&app, "9816456501").await;
+    make_pools(&app, &owner, 3).await;
+    assert_error(&create(&app, &owner, pool_body()).await, 409, "POOL_LIMIT");
     app.clock.advance(Duration::hours(23));
     assert_error(&create(&app, &owner, pool_body()).await, 409, "POOL_LIMIT");
     app.clock.advance(Duration::hours(240));
@@ -406,16 +412,9 @@ async fn lists_page_with_a_cursor_and_open_pools_owned_are_capped() {
         .await
         .unwrap()
         .unwrap();
-    let owner = app
-        .auth()
-        .start_session(&record, None)
-        .await
-        .unwrap()
-        .access_token;
+    let session = app.auth().start_session(&record, None).await.unwrap();
     let mut later = pool_body();
     later["deadline"] = json!("2027-01-31");
-    assert_eq!(
-        create(&app, &owner, later).await.status,
-        StatusCode::CREATED
-    );
+    let created = create(&app, &session.access_token, later).await;
+    assert_eq!(created.status, StatusCode::CREATED);
 }

@@ -177,9 +177,7 @@ impl Config {
             dynamodb_endpoint: env.get("DYNAMODB_ENDPOINT"),
             sns_endpoint: env.get("SNS_ENDPOINT"),
             s3_endpoint: env.get("S3_ENDPOINT"),
-            documents_bucket: env
-                .get("DOCUMENTS_BUCKET")
-                .unwrap_or_else(|| "documents".into()),
+            documents_bucket: env.or("DOCUMENTS_BUCKET", "documents"),
             create_tables: env.flag("CREATE_TABLES")?,
             sms_sender: env.sms(lambda)?,
             sms: env.sms_settings(&otp, default_country)?,
@@ -208,10 +206,8 @@ impl Config {
             secret_key: env.secret_key()?,
             admin_phones: env.list("ADMIN_PHONES"),
             pools_max_open_owned: env.num("POOLS_MAX_OPEN_OWNED", 50, 1, 10_000)? as u32,
-            jwt_issuer: env.get("JWT_ISSUER").unwrap_or_else(|| "phone-auth".into()),
-            jwt_audience: env
-                .get("JWT_AUDIENCE")
-                .unwrap_or_else(|| "mobile-app".into()),
+            jwt_issuer: env.or("JWT_ISSUER", "phone-auth"),
+            jwt_audience: env.or("JWT_AUDIENCE", "mobile-app"),
         };
         if lambda {
             config.check_production(needs)?;
@@ -280,6 +276,10 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         (self.0)(k)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
+    }
+
+    fn or(&self, k: &str, default: &str) -> String {
+        self.get(k).unwrap_or_else(|| default.to_string())
     }
 
     fn num(&self, k: &str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
