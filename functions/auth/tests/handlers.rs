@@ -43,6 +43,8 @@ async fn authed(
 mod account;
 #[path = "handlers/edge.rs"]
 mod edge;
+#[path = "handlers/input_rules.rs"]
+mod input_rules;
 #[path = "handlers/lockout.rs"]
 mod lockout;
 #[path = "handlers/login.rs"]

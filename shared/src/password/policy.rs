@@ -1,7 +1,8 @@
 //! What a new password may not be (NIST SP 800-63B 3.1.1.2): a commonly used or breached
 //! value, or one built from what an attacker knows about the account (its phone number, its
 //! name). No composition rules. Passwords are compared after Unicode NFKC normalization,
-//! case-insensitively for the list and the name.
+//! case-insensitively for the list and the name; the list is compared without surrounding
+//! white space (`"password1 "` is `password1`).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -41,7 +42,7 @@ pub fn normalize(password: &str) -> String {
 /// and `name`.
 pub fn check(password: &str, phone: &str, name: &str) -> Result<(), Weakness> {
     let lower = normalize(password).to_lowercase();
-    if COMMON.contains(lower.as_str()) {
+    if COMMON.contains(lower.trim()) {
         return Err(Weakness::Common);
     }
     let digits: String = lower.chars().filter(char::is_ascii_digit).collect();
@@ -92,6 +93,7 @@ mod tests {
             assert_eq!(check(pw, PHONE, "Asha"), Err(Weakness::Common), "{pw}");
         }
         assert_eq!(check("correct horse battery", PHONE, "Asha"), Ok(()));
+        assert_eq!(check(" password1 ", PHONE, "Asha"), Err(Weakness::Common));
     }
 
     #[test]

@@ -181,6 +181,10 @@ async fn bad_adjustments_change_nothing() {
             "reason",
         ),
         (
+            json!({"amount": 1, "reason": "refund\u{202E}dnuf", "idempotency_key": "key-00000001"}),
+            "reason",
+        ),
+        (
             json!({"amount": 1_000_000_000_001i64, "reason": "r", "idempotency_key": "key-00000001"}),
             "amount",
         ),

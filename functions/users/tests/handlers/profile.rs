@@ -138,6 +138,20 @@ async fn a_rejected_edit_changes_nothing() {
             json!({"city": "X", "business_location": "x".repeat(201)}),
             "business_location",
         ),
+        (json!({"city": "Pune\u{202E}enuP"}), "city"),
+        (json!({"city": "X", "state": "\u{3164}"}), "state"),
+        (
+            json!({"city": "X", "business_location": "Shop\u{2028}12"}),
+            "business_location",
+        ),
+        (
+            json!({"city": "X", "current_address": {"line": "12\u{202E}4th", "city": "b", "state": "c", "pincode": "560011"}}),
+            "current_address.line",
+        ),
+        (
+            json!({"city": "X", "permanent_address": {"line": "a", "city": "\u{200B}", "state": "c", "pincode": "560011"}}),
+            "permanent_address.city",
+        ),
     ];
     for (body, field) in cases {
         assert_invalid(

@@ -53,7 +53,7 @@ impl Admin<'_> {
         reason: Option<String>,
     ) -> Result<KycRecord> {
         let reason = reason
-            .map(|r| validate::short_text("reason", &r, 500))
+            .map(|r| validate::free_text("reason", &r, 500))
             .transpose()?;
         self.user(user_id).await?;
         let previous = self
@@ -123,7 +123,7 @@ impl Admin<'_> {
                 "amount or points must be non-zero",
             ));
         }
-        let reason = validate::short_text("reason", &req.reason, 200)?;
+        let reason = validate::free_text("reason", &req.reason, 200)?;
         let key = &req.idempotency_key;
         let key_ok = (8..=64).contains(&key.len())
             && key

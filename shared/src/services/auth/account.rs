@@ -33,7 +33,7 @@ impl Auth<'_> {
         let today = self.clock.now().date_naive();
         let region = |field: &str, v: &Option<String>| -> Result<Option<String>> {
             v.as_deref()
-                .map(|v| validate::short_text(field, v, 100))
+                .map(|v| validate::free_text(field, v, 100))
                 .transpose()
         };
         let name = validate::name("name", &req.name)?;

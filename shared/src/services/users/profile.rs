@@ -140,9 +140,9 @@ fn address(field: &str, a: &Address) -> Result<Address> {
         ));
     }
     Ok(Address {
-        line: validate::short_text(&part("line"), &a.line, 200)?,
-        city: validate::short_text(&part("city"), &a.city, 100)?,
-        state: validate::short_text(&part("state"), &a.state, 100)?,
+        line: validate::free_text(&part("line"), &a.line, 200)?,
+        city: validate::free_text(&part("city"), &a.city, 100)?,
+        state: validate::free_text(&part("state"), &a.state, 100)?,
         pincode: a.pincode.clone(),
     })
 }
@@ -185,9 +185,7 @@ impl ProfileInput {
     /// `current_name` when not given (PATCH without a name).
     fn values(&self, current_name: &str, today: chrono::NaiveDate) -> Result<ProfileValues> {
         let text = |field: &str, v: &Given<String>, max| {
-            each(&v.clone().flatten(), |s| {
-                validate::short_text(field, s, max)
-            })
+            each(&v.clone().flatten(), |s| validate::free_text(field, s, max))
         };
         let name = match &self.name {
             None => current_name.to_string(),

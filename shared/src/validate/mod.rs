@@ -4,7 +4,9 @@
 
 use crate::domain::Error;
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
+
+mod text;
+pub use text::free_text;
 
 /// Invisible format characters (Unicode category Cf): bidirectional overrides and isolates,
 /// zero-width characters, word joiners, the byte-order mark, tag characters. In a name they
@@ -36,23 +38,9 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// A person's or a pool's name: 1 to 100 characters, not blank, no control or invisible
-/// format characters; returned trimmed and in Unicode NFC.
+/// A person's or a pool's name: free text of 1 to 100 characters.
 pub fn name(field: &str, v: &str) -> Result<String, Error> {
-    let t = v.trim();
-    if t.is_empty() || v.chars().count() > 100 {
-        return Err(Error::invalid(
-            field,
-            format!("{field} must be 1 to 100 characters"),
-        ));
-    }
-    if v.chars().any(|c| c.is_control() || is_invisible_format(c)) {
-        return Err(Error::invalid(
-            field,
-            format!("{field} must not contain control or invisible characters"),
-        ));
-    }
-    Ok(t.nfc().collect())
+    free_text(field, v, 100)
 }
 
 /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -80,14 +68,24 @@ pub fn email(v: &str) -> Result<String, Error> {
     Ok(t.to_string())
 }
 
-/// A past `YYYY-MM-DD` date (strictly before `today`).
+const EARLIEST_DOB: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// A past `YYYY-MM-DD` date (strictly before `today`), not before 1900-01-01. Only four-digit
+/// years parse: chrono would read `-001` and `0000` as years.
 pub fn dob(v: &str, today: NaiveDate) -> Result<String, Error> {
-    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|_| v.trim().len() == 10)
+    let t = v.trim();
+    let d = Some(t)
+        .filter(|t| t.len() == 10 && t.as_bytes()[0].is_ascii_digit())
+        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
         .ok_or_else(|| Error::invalid("dob", "dob must be a date YYYY-MM-DD"))?;
     if d >= today {
         return Err(Error::invalid("dob", "dob must be in the past"));
+    }
+    if d < EARLIEST_DOB {
+        return Err(Error::invalid("dob", "dob must not be before 1900-01-01"));
     }
     Ok(d.format("%Y-%m-%d").to_string())
 }
@@ -103,18 +101,27 @@ pub fn security_number(v: &str) -> Result<String, Error> {
     }
 }
 
+/// The character rules every new password meets (registration, reset and change alike),
+/// applied to its NFKC form, the form it is hashed in: 8 to 128 characters, no control
+/// characters, and something besides white space and combining marks.
 pub fn password(field: &str, v: &str) -> Result<(), Error> {
-    if crate::password::valid_length(v) {
-        Ok(())
+    let n = crate::password::policy::normalize(v);
+    let why = if !crate::password::valid_length(&n) {
+        "must be 8 to 128 characters"
+    } else if n.chars().any(char::is_control) {
+        "must not contain control characters"
+    } else if n
+        .chars()
+        .all(|c| c.is_whitespace() || unicode_normalization::char::is_combining_mark(c))
+    {
+        "must hold more than white space and combining marks"
     } else {
-        Err(Error::invalid(
-            field,
-            format!("{field} must be 8 to 128 characters"),
-        ))
-    }
+        return Ok(());
+    };
+    Err(Error::invalid(field, format!("{field} {why}")))
 }
 
-/// A new password: the length rule, then the policy (not common, not built from the account's
+/// A new password: the character rules, then the policy (not common, not built from the account's
 /// phone number or name), with the reason in the message.
 pub fn new_password(field: &str, v: &str, phone: &str, name: &str) -> Result<(), Error> {
     password(field, v)?;
@@ -131,7 +138,8 @@ pub fn code(v: &str) -> Result<(), Error> {
     }
 }
 
-/// A bounded free-text field (device ids, versions, tokens).
+/// A bounded technical field (device ids, versions, push tokens): no control characters.
+/// Text people read goes through [`free_text`].
 pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, Error> {
     let t = v.trim();
     if t.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
@@ -173,6 +181,10 @@ mod tests {
         assert!(dob("2026-11-22", today).is_err());
         assert!(dob("1990-1-31", today).is_err());
         assert!(dob("1990-02-30", today).is_err());
+        for old in ["0000-01-01", "-001-01-01", "1800-01-01", "1899-12-31"] {
+            assert!(dob(old, today).is_err(), "{old}");
+        }
+        assert_eq!(dob("1900-01-01", today).unwrap(), "1900-01-01");
         assert!(security_number("0123").is_ok());
         assert!(security_number("123").is_err());
         assert!(security_number("12a4").is_err());
@@ -180,6 +192,15 @@ mod tests {
         assert!(code("01234a").is_err());
         assert!(code("").is_err());
         assert!(password("password", "12345678").is_ok());
+        for bad in [
+            "        ",
+            "pass\u{0}word1",
+            &"\u{0301}".repeat(8),
+            " \u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}",
+            "tab\tinside!",
+        ] {
+            assert!(password("new_password", bad).is_err(), "{bad:?}");
+        }
         assert!(matches!(
             password("new_password", "1"),
             Err(Error::Invalid { field, .. }) if field == "new_password"
