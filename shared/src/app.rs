@@ -8,13 +8,14 @@ use crate::state::AppState;
 use axum::Router;
 
 /// Adds what every deployed router shares: JSON fallbacks, the body guard, `no-store` caching
-/// by default and request ids.
+/// by default, bearer challenges on 401s and request ids.
 pub fn finish(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .fallback(http::not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .layer(axum::middleware::from_fn(http::body_guard))
         .layer(axum::middleware::from_fn(http::no_store))
+        .layer(axum::middleware::from_fn(http::bearer_challenge))
         .layer(axum::middleware::from_fn(http::request_id))
         .with_state(state)
 }

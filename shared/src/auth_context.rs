@@ -19,6 +19,9 @@ pub struct AuthContext {
     pub claims: Claims,
 }
 
+pub const BEARER: &str = "Bearer";
+const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
+
 /// Resolves an access token to a live session.
 pub async fn authenticate(
     keys: &TokenKeys,
@@ -50,9 +53,17 @@ pub async fn authenticate(
 impl FromRequestParts<AppState> for AuthContext {
     type Rejection = ApiError;
 
+    /// A missing token is challenged with `Bearer`, a refused one with `invalid_token`
+    /// (RFC 6750 3); other 401s of bearer routes get theirs from [`crate::http::bearer_challenge`].
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        let token =
+            bearer(&parts.headers).ok_or_else(|| ApiError::unauthorized().challenging(BEARER))?;
         let stores = &s.stores;
-        Ok(authenticate(&s.keys, &*stores.sessions, &*stores.users, &*s.clock, token).await?)
+        authenticate(&s.keys, &*stores.sessions, &*stores.users, &*s.clock, token)
+            .await
+            .map_err(|e| match e {
+                Error::Unauthorized => ApiError::from(e).challenging(INVALID_TOKEN),
+                e => e.into(),
+            })
     }
 }

@@ -19,6 +19,8 @@ pub struct ApiError {
     pub details: Option<Value>,
     /// Seconds, sent as `Retry-After` (and `details.retry_after` for 429s).
     pub retry_after: Option<u64>,
+    /// Sent as `WWW-Authenticate` (a 401 on a bearer route, RFC 6750).
+    pub challenge: Option<&'static str>,
 }
 
 impl ApiError {
@@ -29,7 +31,14 @@ impl ApiError {
             message: message.into(),
             details: None,
             retry_after: None,
+            challenge: None,
         }
+    }
+
+    /// This error with a `WWW-Authenticate` challenge.
+    pub fn challenging(mut self, challenge: &'static str) -> Self {
+        self.challenge = Some(challenge);
+        self
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -248,6 +257,10 @@ impl IntoResponse for ApiError {
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if let Some(c) = self.challenge {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(c));
         }
         res
     }

@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -231,6 +231,24 @@ pub async fn no_store(req: Request, next: Next) -> Response {
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    }
+    res
+}
+
+/// A 401 answering a request that presented a bearer token says how to authenticate
+/// (`WWW-Authenticate: Bearer`, RFC 6750), whichever step refused it: the token, or the
+/// password or verification token a bearer route also asks for.
+pub async fn bearer_challenge(req: Request, next: Next) -> Response {
+    let presented = bearer(req.headers()).is_some();
+    let mut res = next.run(req).await;
+    if presented && res.status() == StatusCode::UNAUTHORIZED {
+        let h = res.headers_mut();
+        if !h.contains_key(header::WWW_AUTHENTICATE) {
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(crate::auth_context::BEARER),
+            );
+        }
     }
     res
 }

@@ -90,7 +90,8 @@ impl AppState {
                 );
                 TokenKeys::generate(iss, aud)?
             }
-        };
+        }
+        .with_max_lifetime(config.access_token_ttl_seconds);
         let secret = match (&config.secret_key, config.runtime) {
             (Some(k), _) => SecretKey::new(k),
             // In Lambda the settings check let this through only for a function that keys

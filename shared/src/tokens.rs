@@ -40,7 +40,14 @@ pub struct TokenKeys {
     kid: String,
     issuer: String,
     audience: String,
+    max_lifetime: i64,
 }
+
+/// What an access token may live when no lifetime is configured: the longest
+/// `ACCESS_TOKEN_TTL_SECONDS` allows.
+const DEFAULT_MAX_LIFETIME: i64 = 86_400;
+/// Clock skew tolerated between the issuing function and a verifying one.
+const SKEW: i64 = 60;
 
 impl std::fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -96,7 +103,16 @@ impl TokenKeys {
             kid,
             issuer: issuer.to_string(),
             audience: audience.to_string(),
+            max_lifetime: DEFAULT_MAX_LIFETIME,
         }
+    }
+
+    /// Refuses tokens meant to live longer than `seconds` (the configured access-token
+    /// lifetime): a token signed with the key but with a far `exp` is not one this service
+    /// issued.
+    pub fn with_max_lifetime(mut self, seconds: i64) -> Self {
+        self.max_lifetime = seconds;
+        self
     }
 
     /// The public key as published in the JWKS (`x`): what `JWT_PUBLIC_KEY` takes.
@@ -158,8 +174,12 @@ impl TokenKeys {
         jsonwebtoken::encode(&header, &claims, encoding)
     }
 
-    /// Verifies signature (EdDSA only), issuer, audience and expiry against `now`.
+    /// Verifies signature (EdDSA only), issuer, audience, expiry against `now` and lifetime;
+    /// a header with `crit` is refused (no JWS extension is understood, RFC 7515 4.1.11).
     pub fn verify(&self, token: &str, now: i64) -> Option<Claims> {
+        if names_critical_extensions(token) {
+            return None;
+        }
         let mut v = Validation::new(Algorithm::EdDSA);
         v.algorithms = vec![Algorithm::EdDSA];
         v.set_issuer(&[&self.issuer]);
@@ -167,8 +187,13 @@ impl TokenKeys {
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         // Expiry is checked against our clock below, so tests can move time.
         v.validate_exp = false;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).ok()?;
-        (data.claims.exp > now && data.claims.iat <= now + 60).then_some(data.claims)
+        let c = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .ok()?
+            .claims;
+        let live = c.exp > now && c.iat <= now + SKEW;
+        // With `iat` at most SKEW ahead, this also bounds `exp` to now + lifetime + SKEW.
+        let lifetime = c.exp - c.iat <= self.max_lifetime;
+        (live && lifetime).then_some(c)
     }
 
     /// The JWKS document publishing the verification key.
@@ -178,6 +203,17 @@ impl TokenKeys {
             "kid": self.kid, "alg": "EdDSA", "use": "sig",
         }]})
     }
+}
+
+/// Whether the token's header has a `crit` member (or cannot be read, which decoding refuses
+/// anyway).
+fn names_critical_extensions(token: &str) -> bool {
+    token
+        .split('.')
+        .next()
+        .and_then(b64url_decode)
+        .and_then(|h| serde_json::from_slice::<serde_json::Map<String, Value>>(&h).ok())
+        .is_none_or(|h| h.contains_key("crit"))
 }
 
 /// A parsed refresh token: `<user_id>.<session_id>.<generation>.<mac>`.
@@ -225,7 +261,7 @@ impl RefreshToken {
         Some(RefreshToken {
             user_id: user_id.to_string(),
             session_id: session_id.to_string(),
-            generation: generation.parse().ok()?,
+            generation: canonical_number(generation)?,
             mac: mac.to_string(),
         })
     }
@@ -245,6 +281,14 @@ impl RefreshToken {
             None => false,
         }
     }
+}
+
+/// A generation as [`RefreshToken::derive`] writes it: decimal digits without sign or leading
+/// zero, so one token has one spelling.
+fn canonical_number(s: &str) -> Option<u64> {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let canonical = digits && (s == "0" || !s.starts_with('0'));
+    canonical.then(|| s.parse().ok()).flatten()
 }
 
 #[cfg(test)]
@@ -308,6 +352,48 @@ mod tests {
         assert!(a.verify("not.a.jwt", 2).is_none());
     }
 
+    /// Signs `header` and `claims` as given with `k`'s key.
+    fn sign_raw(k: &TokenKeys, header: Value, claims: Value) -> String {
+        let msg = format!(
+            "{}.{}",
+            b64url(header.to_string().as_bytes()),
+            b64url(claims.to_string().as_bytes())
+        );
+        let sig = jsonwebtoken::crypto::sign(
+            msg.as_bytes(),
+            k.encoding.as_ref().unwrap(),
+            Algorithm::EdDSA,
+        )
+        .unwrap();
+        format!("{msg}.{sig}")
+    }
+
+    #[test]
+    fn refuses_lifetimes_beyond_the_configured_one_and_critical_headers() {
+        let k = keys().with_max_lifetime(900);
+        assert!(
+            k.verify(&k.issue("u", "s", Role::User, 1_000, 900).unwrap(), 1_001)
+                .is_some()
+        );
+        let long = k.issue("u", "s", Role::User, 1_000, 100_000).unwrap();
+        assert!(k.verify(&long, 1_001).is_none(), "exp - iat beyond 900");
+        let claims = json!({"iss":"iss","aud":"aud","sub":"u","sid":"s","role":"user","iat":1_000,"exp":1_900,"jti":"j"});
+        let plain = sign_raw(&k, json!({"alg":"EdDSA","typ":"JWT"}), claims.clone());
+        assert!(k.verify(&plain, 1_001).is_some(), "the raw signer works");
+        let crit = json!({"alg":"EdDSA","typ":"JWT","crit":["exp"],"exp":1});
+        assert!(
+            k.verify(&sign_raw(&k, crit, claims.clone()), 1_001)
+                .is_none()
+        );
+        let mut far = claims;
+        far["exp"] = json!(99_999_999_999i64);
+        let far = sign_raw(&k, json!({"alg":"EdDSA"}), far);
+        assert!(
+            k.verify(&far, 1_001).is_none(),
+            "a far exp with a valid signature"
+        );
+    }
+
     #[test]
     fn jwks_publishes_the_key_and_pem_escapes_work() {
         let pem = TokenKeys::generate_pem().unwrap();
@@ -342,6 +428,11 @@ mod tests {
         assert!(!RefreshToken::parse(&forged).unwrap().matches(&key, "seed"));
         assert!(RefreshToken::parse("a.b.c").is_none());
         assert!(RefreshToken::parse("a.b.x.d").is_none());
+        for spelling in [".03.", ".+3.", ". 3.", ".3 ."] {
+            let t = t.replace(".3.", spelling);
+            assert!(RefreshToken::parse(&t).is_none(), "{spelling}");
+        }
+        assert_eq!(RefreshToken::parse("a.b.0.d").unwrap().generation, 0);
         let mac_len = t.rsplit('.').next().unwrap().len();
         assert_eq!(mac_len, 43, "256-bit value in base64url");
     }

@@ -137,3 +137,32 @@ async fn strict_json_and_json_errors_for_paths() {
     .await;
     assert_error(&r, 404, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn a_401_on_a_bearer_route_says_bearer() {
+    let app = app();
+    let challenge = |r: &TestResponse| {
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{:?}", r.body);
+        r.headers
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let none = app.call(Method::GET, "/v1/auth/me", None, None).await;
+    assert_eq!(challenge(&none).as_deref(), Some("Bearer"));
+    let bad = get(&app, "/v1/auth/me", "not-a-token").await;
+    assert_eq!(
+        challenge(&bad).as_deref(),
+        Some("Bearer error=\"invalid_token\"")
+    );
+    let at = token(&app.register(PHONE, PW).await, "access_token");
+    let body = json!({"password": "wrong password"});
+    let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
+    assert_eq!(challenge(&r).as_deref(), Some("Bearer"));
+    let login = json!({"phone": PHONE, "password": "wrong password"});
+    let public = app.post("/v1/auth/login", login).await;
+    assert_eq!(
+        challenge(&public),
+        None,
+        "a public route has no bearer challenge"
+    );
+}
