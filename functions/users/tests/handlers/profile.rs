@@ -174,3 +174,19 @@ async fn bodies_must_be_json() {
         .unwrap();
     assert_error(&app.send(req).await, 415, "UNSUPPORTED_MEDIA_TYPE");
 }
+
+#[tokio::test]
+async fn integers_may_be_written_with_a_fraction_or_exponent() {
+    let (app, u) = app_and_user().await;
+    let body = json!({"family_size": 5.0, "annual_income": 2.5e5, "children": 1.5});
+    let r = send(&app, &u, Method::PATCH, "/v1/users/profile", body).await;
+    assert_invalid(&r, "children");
+    let body = json!({"family_size": 5.0, "annual_income": 2.5e5, "city": "2.0"});
+    let r = send(&app, &u, Method::PATCH, "/v1/users/profile", body).await;
+    let p = &assert_ok(&r, 200)["profile"];
+    assert_eq!(
+        (&p["family_size"], &p["annual_income"]),
+        (&json!(5), &json!(250000))
+    );
+    assert_eq!(p["city"], "2.0");
+}

@@ -11,6 +11,8 @@ use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
 use tracing::Instrument;
 
+mod numbers;
+
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
@@ -69,9 +71,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 /// Deserializes `bytes`, mapping errors to `VALIDATION_ERROR` with the field's path. Data
-/// after the JSON value and a key given twice are refused too.
+/// after the JSON value and a key given twice are refused too; an integral number written with
+/// a fraction or exponent (`2048.0`) is an integer, as JSON Schema's `integer` says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let bytes = numbers::integral_literals(bytes);
+    let de = &mut serde_json::Deserializer::from_slice(&bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(json_error)?;
     de.end()
         .map_err(|_| ApiError::validation("body", "request body has data after the JSON value"))?;
