@@ -86,7 +86,7 @@ async fn deleting_an_account_gives_back_its_seats() {
 
 /// Uploads an image through a ticket and submits an Aadhaar KYC with it.
 async fn submit_kyc(app: &TestApp, token: &str) {
-    let body = json!({"purpose": "front", "content_type": "image/jpeg", "content_length": 3});
+    let body = json!({"purpose": "front", "content_type": "image/jpeg", "content_length": 7});
     let r = app
         .call(
             Method::POST,
@@ -96,7 +96,8 @@ async fn submit_kyc(app: &TestApp, token: &str) {
         )
         .await;
     let ticket = r.data().clone();
-    app.upload(ticket["upload_url"].as_str().unwrap(), "image/jpeg", b"abc")
+    let image = shared::testing::jpeg(b"abc");
+    app.upload(ticket["upload_url"].as_str().unwrap(), "image/jpeg", &image)
         .unwrap();
     let body = json!({"document_type": "aadhaar", "document_number": "234567890124", "front_image_url": ticket["image_url"]});
     let r = app

@@ -120,6 +120,10 @@ async fn admin_flow(h: &Http) {
     let link = d["data"]["kyc"]["images"]["front"].as_str().unwrap();
     let image = h.client.get(link).send().await.unwrap();
     assert_eq!(image.status(), StatusCode::OK, "{link}");
+    if link.contains("/_dev/uploads/") {
+        let sniff = image.headers().get("x-content-type-options");
+        assert_eq!(sniff.and_then(|v| v.to_str().ok()), Some("nosniff"));
+    }
     assert_eq!(image.bytes().await.unwrap().as_ref(), IMAGE);
 
     let review = json!({"decision": "VERIFIED"});

@@ -66,7 +66,7 @@ async fn users_flow(h: &Http, phone: &str) -> (String, Seen) {
         "{b}"
     );
 
-    let image = vec![0xFFu8; 2048];
+    let image = shared::testing::jpeg(&[0xFF; 2044]);
     let ask =
         json!({"purpose": "front", "content_type": "image/jpeg", "content_length": image.len()});
     let (s, ticket) = h.post("/v1/users/kyc/uploads", ask, Some(&t)).await;

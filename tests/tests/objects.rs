@@ -196,7 +196,24 @@ async fn copy_delete_and_delete_by_prefix(store: Store) {
     assert_eq!(objects.delete_prefix("nothing/").await.unwrap(), 0);
 }
 
+async fn first_bytes_are_a_ranged_read(store: Store) {
+    let objects = store.0.clone();
+    let key = "uploads/u1/front/f.jpg";
+    assert_eq!(objects.first_bytes(key, 8).await.unwrap(), None);
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    assert!(upload(&store, key, "image/jpeg", &bytes).await);
+    let first = objects.first_bytes(key, 8).await.unwrap().unwrap();
+    assert_eq!(first, bytes[..8]);
+    assert!(upload(&store, "uploads/u1/front/s.jpg", "image/jpeg", b"ab").await);
+    let short = objects
+        .first_bytes("uploads/u1/front/s.jpg", 8)
+        .await
+        .unwrap();
+    assert_eq!(short.as_deref(), Some(&b"ab"[..]));
+}
+
 objects_conformance!(
+    first_bytes_are_a_ranged_read,
     presigned_uploads_land_with_their_metadata,
     the_signature_pins_type_and_length,
     copy_delete_and_delete_by_prefix,

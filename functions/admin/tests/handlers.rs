@@ -55,7 +55,7 @@ async fn audit_of(app: &TestApp, a: &TestAdmin, user: &TestUser) -> Vec<Value> {
 
 /// Submits a KYC for `u` through the users routes, with an uploaded front image.
 async fn submit_kyc(app: &TestApp, u: &TestUser, number: &str) {
-    let bytes = b"front-image-bytes";
+    let bytes = &shared::testing::jpeg(b"front-image-bytes");
     let ticket =
         json!({"purpose": "front", "content_type": "image/jpeg", "content_length": bytes.len()});
     let r = app

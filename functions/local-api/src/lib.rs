@@ -98,9 +98,15 @@ async fn dev_download(
 ) -> Response {
     use shared::objects::local::UploadRefused as R;
     match dev.uploads.serve_get(&key, &query.unwrap_or_default()) {
-        Ok((content_type, bytes)) => {
-            ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
-        }
+        // nosniff: a browser shows the bytes only as the declared type, never as a page.
+        Ok((content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
         Err(R::Missing) => (StatusCode::NOT_FOUND, "no such object").into_response(),
         Err(e) => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
     }

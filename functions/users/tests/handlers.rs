@@ -38,8 +38,9 @@ async fn send(
 const AADHAAR: &str = "2345 6789 0124";
 const AADHAAR_2: &str = "987654321012";
 
-/// Asks for an upload ticket and sends `bytes` to it; returns the `image_url`.
-async fn uploaded(app: &TestApp, u: &TestUser, purpose: &str, bytes: &[u8]) -> String {
+/// Asks for an upload ticket and sends a JPEG holding `tag` to it; returns the `image_url`.
+async fn uploaded(app: &TestApp, u: &TestUser, purpose: &str, tag: &[u8]) -> String {
+    let bytes = &shared::testing::jpeg(tag);
     let body =
         json!({"purpose": purpose, "content_type": "image/jpeg", "content_length": bytes.len()});
     let r = send(app, u, Method::POST, "/v1/users/kyc/uploads", body).await;

@@ -34,7 +34,23 @@ impl ImageType {
             ImageType::Png => "png",
         }
     }
+
+    /// The bytes every file of this type starts with.
+    pub fn signature(self) -> &'static [u8] {
+        match self {
+            ImageType::Jpeg => &[0xFF, 0xD8, 0xFF],
+            ImageType::Png => b"\x89PNG\r\n\x1a\n",
+        }
+    }
+
+    /// Whether `first_bytes` (the start of a file) are this type's.
+    pub fn starts(self, first_bytes: &[u8]) -> bool {
+        first_bytes.starts_with(self.signature())
+    }
 }
+
+/// Bytes read from an upload to tell its type.
+pub const SIGNATURE_BYTES: usize = 8;
 
 /// The largest accepted upload (5 MiB).
 pub const MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024;

@@ -20,8 +20,8 @@ pub use admin::{
 };
 pub use error::{Conflict, Error, Result};
 pub use kyc::{
-    DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, UploadPurpose,
-    mask_document_number,
+    DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
+    UploadPurpose, mask_document_number,
 };
 pub use lockout::{CheckOutcome, IN_FLIGHT_STALE_MS, LoginGuard};
 pub use otp::{

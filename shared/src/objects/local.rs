@@ -219,6 +219,13 @@ impl ObjectStore for LocalObjects {
         }))
     }
 
+    async fn first_bytes(&self, key: &str, n: usize) -> StoreResult<Option<Vec<u8>>> {
+        Ok(self
+            .objects()
+            .get(key)
+            .map(|s| s.bytes[..n.min(s.bytes.len())].to_vec()))
+    }
+
     async fn copy(&self, from: &str, to: &str) -> StoreResult<()> {
         let mut objects = self.objects();
         match objects.get(from).cloned() {

@@ -46,6 +46,9 @@ pub trait ObjectStore: Send + Sync {
     async fn presign_get(&self, key: &str, expires_in: Duration) -> StoreResult<String>;
     /// The object's metadata, or `None` when nothing is stored at `key`.
     async fn head(&self, key: &str) -> StoreResult<Option<ObjectInfo>>;
+    /// The object's first `n` bytes (fewer when it is shorter; a ranged read, never the whole
+    /// object), or `None` when nothing is stored at `key`.
+    async fn first_bytes(&self, key: &str, n: usize) -> StoreResult<Option<Vec<u8>>>;
     /// Copies the object at `from` to `to` (within the bucket).
     async fn copy(&self, from: &str, to: &str) -> StoreResult<()>;
     /// Deletes the object at `key` (nothing stored is not an error).
@@ -82,6 +85,9 @@ impl ObjectStore for NotLinked {
         not_linked()
     }
     async fn head(&self, _: &str) -> StoreResult<Option<ObjectInfo>> {
+        not_linked()
+    }
+    async fn first_bytes(&self, _: &str, _: usize) -> StoreResult<Option<Vec<u8>>> {
         not_linked()
     }
     async fn copy(&self, _: &str, _: &str) -> StoreResult<()> {

@@ -148,6 +148,30 @@ impl ObjectStore for S3Objects {
         }
     }
 
+    async fn first_bytes(&self, key: &str, n: usize) -> StoreResult<Option<Vec<u8>>> {
+        let res = self
+            .client()
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{}", n.saturating_sub(1)))
+            .send()
+            .await;
+        let object = match res {
+            Ok(o) => o,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(unavailable("GetObject", e)),
+        };
+        let body = object
+            .body
+            .collect()
+            .await
+            .map_err(|e| unavailable("GetObject body", e))?;
+        let mut bytes = body.to_vec();
+        bytes.truncate(n);
+        Ok(Some(bytes))
+    }
+
     async fn copy(&self, from: &str, to: &str) -> StoreResult<()> {
         self.client()
             .copy_object()

@@ -444,6 +444,11 @@ pub fn extract_code(body: &str) -> Option<String> {
 }
 
 /// `data.tokens.access_token` etc.
+/// A file that is a JPEG as far as its first bytes tell: the JPEG signature, then `tag`.
+pub fn jpeg(tag: &[u8]) -> Vec<u8> {
+    [&[0xFF, 0xD8, 0xFF, 0xE0][..], tag].concat()
+}
+
 pub fn token(data: &Value, which: &str) -> String {
     data["tokens"][which]
         .as_str()

@@ -108,7 +108,7 @@ async fn the_detail_shows_everything_for_review_and_no_secret() {
         .unwrap();
     assert_eq!(
         app.uploads.serve_get(key, query).unwrap().1,
-        b"front-image-bytes"
+        shared::testing::jpeg(b"front-image-bytes")
     );
     assert!(app.uploads.serve_get(key, "expires=1&signature=x").is_err());
     assert_eq!(d["wallet"]["balance"], 0);

@@ -256,6 +256,35 @@ async fn only_the_callers_uploads_for_that_purpose_are_accepted() {
     refused(&app, &u, cases).await;
 }
 
+/// Uploads `bytes` declared as `typ` for the front image; returns the `image_url`.
+async fn uploaded_as(app: &TestApp, u: &TestUser, typ: &str, bytes: &[u8]) -> String {
+    let ask = json!({"purpose": "front", "content_type": typ, "content_length": bytes.len()});
+    let r = send(app, u, Method::POST, "/v1/users/kyc/uploads", ask).await;
+    let t = assert_ok(&r, 201).clone();
+    app.upload(t["upload_url"].as_str().unwrap(), typ, bytes)
+        .expect("upload accepted");
+    t["image_url"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn uploads_must_be_the_image_type_they_declare() {
+    let (app, u) = app_and_user().await;
+    let html = uploaded_as(&app, &u, "image/jpeg", b"<html><script>x()</script>").await;
+    let jpeg_as_png = uploaded_as(&app, &u, "image/png", &shared::testing::jpeg(b"x")).await;
+    let short = uploaded_as(&app, &u, "image/jpeg", &[0xFF, 0xD8]).await;
+    let cases = vec![
+        (with_front(&html), "front_image_url"),
+        (with_front(&jpeg_as_png), "front_image_url"),
+        (with_front(&short), "front_image_url"),
+    ];
+    refused(&app, &u, cases).await;
+    let png = uploaded_as(&app, &u, "image/png", b"\x89PNG\r\n\x1a\n rest").await;
+    assert_ok(
+        &send(&app, &u, Method::POST, "/v1/users/kyc", with_front(&png)).await,
+        201,
+    );
+}
+
 #[tokio::test]
 async fn numbers_and_types_are_checked() {
     let (app, u) = app_and_user().await;

@@ -7,7 +7,7 @@ use crate::auth_context::AuthContext;
 use crate::crypto::random_bytes;
 use crate::domain::{
     Conflict, DocumentType, Error, ImageType, KycImages, KycRecord, KycStatus, MAX_UPLOAD_BYTES,
-    Result, UploadPurpose, mask_document_number,
+    Result, SIGNATURE_BYTES, UploadPurpose, mask_document_number,
 };
 use crate::objects::PresignedPut;
 use serde::Deserialize;
@@ -163,6 +163,18 @@ impl Users<'_> {
         let fits = info.content_length > 0 && info.content_length <= MAX_UPLOAD_BYTES;
         if !fits || info.content_type.as_deref() != Some(typ.as_str()) {
             return Err(bad());
+        }
+        // The declared type is only a header: the bytes must be that image type, or an HTML
+        // page uploaded as image/jpeg would reach the reviewers.
+        let start = self.objects.first_bytes(&upload, SIGNATURE_BYTES).await?;
+        if !start.is_some_and(|b| typ.starts(&b)) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{field} must be a {} image; the uploaded file is not",
+                    typ.extension().to_uppercase()
+                ),
+            ));
         }
         Ok(Image {
             upload: Some(upload),
