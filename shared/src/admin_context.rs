@@ -81,14 +81,35 @@ impl FromRequestParts<AppState> for AdminContext {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
-        if parts.headers.contains_key(header::AUTHORIZATION) {
+        check_cross_site(&parts.method, &parts.headers)?;
+        Ok(AdminContext(signed_in(parts, s).await?))
+    }
+}
+
+/// The admin of a sign-out (`POST /v1/admin/logout`), which takes no body and so needs no
+/// `Content-Type`: ending one's own session is nothing another site could gain from, and the
+/// cookie is `SameSite=Strict` anyway. A foreign `Origin` is still refused.
+#[derive(Debug, Clone)]
+pub struct AdminSignOut(pub AdminCaller);
+
+impl FromRequestParts<AppState> for AdminSignOut {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, ApiError> {
+        if !same_origin(&parts.headers) {
             return Err(Error::PermissionDenied.into());
         }
-        check_cross_site(&parts.method, &parts.headers)?;
-        let cookie = cookie_value(&parts.headers).ok_or(Error::Unauthorized)?;
-        let admin = s.admin();
-        Ok(AdminContext(admin.authenticate(cookie).await?))
+        Ok(AdminSignOut(signed_in(parts, s).await?))
     }
+}
+
+/// The admin behind the request's session cookie; a Bearer token is refused outright.
+async fn signed_in(parts: &Parts, s: &AppState) -> Result<AdminCaller, ApiError> {
+    if parts.headers.contains_key(header::AUTHORIZATION) {
+        return Err(Error::PermissionDenied.into());
+    }
+    let cookie = cookie_value(&parts.headers).ok_or(Error::Unauthorized)?;
+    Ok(s.admin().authenticate(cookie).await?)
 }
 
 #[cfg(test)]

@@ -252,8 +252,12 @@ fn pools_policy_is_least_privilege() {
         .collect();
     assert_eq!(
         actions,
-        ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
-        "users table: reads by key only"
+        [
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:ConditionCheckItem"
+        ],
+        "users table: reads by key, and a join's check that the account is active; no writes"
     );
 }
 
@@ -383,3 +387,6 @@ fn committed_openapi_json_is_generated_from_the_code() {
         panic!("openapi.json was stale and has been regenerated: review and commit it");
     }
 }
+
+#[path = "contract/document.rs"]
+mod document;

@@ -17,8 +17,12 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewRequest {
     pub decision: KycDecision,
-    /// Shown to the user with a rejection (up to 500 characters).
-    #[schema(max_length = 500)]
+    /// Shown to the user with a rejection (1 to 500 characters, not blank).
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub reason: Option<String>,
 }
 
@@ -30,7 +34,7 @@ pub struct KycOnly {
 /// Verifies or rejects a `PENDING` KYC submission (audited).
 #[utoipa::path(post, path = "/v1/admin/users/{user_id}/kyc/review", tag = "admin",
     security(("admin_session" = [])),
-    params(("user_id" = String, Path, format = Uuid)),
+    params(("user_id" = String, Path, description = "the user's id; an id that is malformed or unknown is 404")),
     request_body = ReviewRequest,
     responses(
         (status = 200, description = "the KYC after the review", body = Envelope<KycOnly>),
@@ -73,7 +77,7 @@ pub struct WalletOnly {
 /// Credits or debits the user's wallet once per `idempotency_key` (audited).
 #[utoipa::path(post, path = "/v1/admin/users/{user_id}/wallet/adjust", tag = "admin",
     security(("admin_session" = [])),
-    params(("user_id" = String, Path, format = Uuid)),
+    params(("user_id" = String, Path, description = "the user's id; an id that is malformed or unknown is 404")),
     request_body = AdjustBody,
     responses(
         (status = 200, description = "the wallet right after this adjustment (a replay returns the first result)", body = Envelope<WalletOnly>),

@@ -4,7 +4,7 @@ use super::svc;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use serde::Deserialize;
-use shared::admin_context::{AdminContext, cleared_cookie, same_origin, session_cookie};
+use shared::admin_context::{AdminSignOut, cleared_cookie, same_origin, session_cookie};
 use shared::domain::Error;
 use shared::error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, SourceIp};
@@ -30,15 +30,17 @@ pub struct AdminLogin {
 type WithCookie<T> = ([(header::HeaderName, String); 1], Success<T>);
 
 /// Signs an admin in with two factors and sets the `admin_session` cookie.
-#[utoipa::path(post, path = "/v1/admin/login", tag = "admin",
+#[utoipa::path(post, path = "/v1/admin/login", tag = "admin", operation_id = "admin_login",
     request_body = AdminLogin,
     responses(
         (status = 200, description = "signed in; `Set-Cookie: admin_session=...; HttpOnly; Secure; SameSite=Strict; Path=/v1/admin; Max-Age=28800`", body = Envelope<UserOnly>,
             headers(("Set-Cookie" = String, description = "the admin session cookie"))),
         (status = 401, description = "`INVALID_CREDENTIALS`: wrong password, a missing, used, expired or foreign verification token, or not an active admin (one answer for all)", body = ErrorBody),
         (status = 403, description = "`PERMISSION_DENIED`: an `Origin` other than the API's own", body = ErrorBody),
-        (status = 423, description = "`ACCOUNT_LOCKED`: too many failed sign-ins (any factor); `Retry-After`", body = ErrorBody),
-        (status = 429, description = "`RATE_LIMIT_EXCEEDED`: the source IP's password checks this hour are spent", body = ErrorBody),
+        (status = 423, description = "`ACCOUNT_LOCKED`: too many failed sign-ins (any factor)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until the lock ends"))),
+        (status = 429, description = "`RATE_LIMIT_EXCEEDED`: the source IP's password checks this hour are spent, or five checks for this phone are in flight", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds until a sign-in may be tried again"))),
     ))]
 pub async fn login(
     State(s): State<AppState>,
@@ -67,12 +69,12 @@ pub async fn login(
 }
 
 /// Ends the admin session at once and clears the cookie.
-#[utoipa::path(post, path = "/v1/admin/logout", tag = "admin",
+#[utoipa::path(post, path = "/v1/admin/logout", tag = "admin", operation_id = "admin_logout",
     security(("admin_session" = [])),
-    responses((status = 200, description = "signed out; the cookie is cleared", body = Envelope<Empty>)))]
+    responses((status = 200, description = "signed out; the cookie is cleared. No body and no `Content-Type` are needed.", body = Envelope<Empty>)))]
 pub async fn logout(
     State(s): State<AppState>,
-    AdminContext(caller): AdminContext,
+    AdminSignOut(caller): AdminSignOut,
 ) -> ApiResult<WithCookie<Empty>> {
     svc(&s).logout(&caller).await?;
     Ok(([(header::SET_COOKIE, cleared_cookie())], ok(Empty {})))

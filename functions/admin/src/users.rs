@@ -206,7 +206,7 @@ impl UserDetailView {
 /// Everything an admin reviews about one user.
 #[utoipa::path(get, path = "/v1/admin/users/{user_id}", tag = "admin",
     security(("admin_session" = [])),
-    params(("user_id" = String, Path, format = Uuid)),
+    params(("user_id" = String, Path, description = "the user's id; an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "the user's detail", body = Envelope<UserDetailView>),
         (status = 404, description = "`NOT_FOUND`: no such user", body = ErrorBody),
@@ -222,17 +222,21 @@ pub async fn user_detail(
     Ok(ok(UserDetailView::new(detail, role)))
 }
 
+/// At least one of the two.
 #[derive(Deserialize, ToSchema)]
+#[schema(min_properties = 1)]
 pub struct AccessPatch {
     /// `SUSPENDED` revokes every session of the user at once.
+    #[schema(nullable = false)]
     pub status: Option<UserStatus>,
+    #[schema(nullable = false)]
     pub role: Option<Role>,
 }
 
 /// Suspends or reactivates a user, grants or removes the admin role (audited).
 #[utoipa::path(patch, path = "/v1/admin/users/{user_id}", tag = "admin",
     security(("admin_session" = [])),
-    params(("user_id" = String, Path, format = Uuid)),
+    params(("user_id" = String, Path, description = "the user's id; an id that is malformed or unknown is 404")),
     request_body = AccessPatch,
     responses(
         (status = 200, description = "the user after the change", body = Envelope<UserOnly>),

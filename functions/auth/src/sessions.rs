@@ -73,7 +73,7 @@ pub async fn sessions(
 /// Revokes one of the caller's sessions at once.
 #[utoipa::path(delete, path = "/v1/auth/sessions/{session_id}", tag = "auth",
     security(("bearer" = [])),
-    params(("session_id" = String, Path, description = "a session id from `GET /v1/auth/sessions`")),
+    params(("session_id" = String, Path, description = "a session id from `GET /v1/auth/sessions`; an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "revoked", body = Envelope<Empty>),
         (status = 404, description = "`NOT_FOUND`: not one of the caller's live sessions", body = ErrorBody),
@@ -87,8 +87,8 @@ pub async fn revoke_session(
     Ok(ok(Empty {}))
 }
 
-/// A device as the app registers it (and as it is returned; fields not given are `null`).
-#[derive(Deserialize, Serialize, ToSchema)]
+/// A device as the app registers it.
+#[derive(Deserialize, ToSchema)]
 pub struct DeviceBody {
     #[schema(
         min_length = 1,
@@ -136,9 +136,20 @@ impl From<DeviceBody> for Device {
     }
 }
 
-impl From<Device> for DeviceBody {
+/// A device as stored; a field the app did not give is `null`.
+#[derive(Serialize, ToSchema)]
+pub struct DeviceView {
+    pub device_id: String,
+    pub platform: Platform,
+    pub push_token: Option<String>,
+    pub app_version: Option<String>,
+    pub os_version: Option<String>,
+    pub device_name: Option<String>,
+}
+
+impl From<Device> for DeviceView {
     fn from(d: Device) -> Self {
-        DeviceBody {
+        DeviceView {
             device_id: d.device_id,
             platform: d.platform,
             push_token: d.push_token,
@@ -151,7 +162,7 @@ impl From<Device> for DeviceBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct DeviceOnly {
-    pub device: DeviceBody,
+    pub device: DeviceView,
 }
 
 /// Registers or updates (by `device_id`) one of the caller's devices.

@@ -180,7 +180,7 @@ pub async fn list_mine(
 /// Reads a pool by id (any signed-in user: that is how a pool is found to be joined).
 #[utoipa::path(get, path = "/v1/pools/{pool_id}", tag = "pools",
     security(("bearer" = [])),
-    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    params(("pool_id" = String, Path, description = "the pool's id (8 hex digits); an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "the pool", body = Envelope<PoolOnly>),
         (status = 404, description = "`NOT_FOUND`", body = ErrorBody),
@@ -196,7 +196,7 @@ pub async fn get_pool(
 /// Takes a seat, atomically.
 #[utoipa::path(post, path = "/v1/pools/{pool_id}/join", tag = "pools",
     security(("bearer" = [])),
-    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    params(("pool_id" = String, Path, description = "the pool's id (8 hex digits); an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "joined", body = Envelope<PoolOnly>, links(
             ("LeavePool" = (operation_id = "leave", parameters(("pool_id" = "$response.body#/data/pool/pool_id")))),
@@ -215,7 +215,7 @@ pub async fn join(
 /// Gives the caller's seat back, atomically.
 #[utoipa::path(post, path = "/v1/pools/{pool_id}/leave", tag = "pools",
     security(("bearer" = [])),
-    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    params(("pool_id" = String, Path, description = "the pool's id (8 hex digits); an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "left", body = Envelope<PoolOnly>),
         (status = 404, description = "`NOT_FOUND`: no such pool, or the caller is not a member", body = ErrorBody),
@@ -248,7 +248,7 @@ pub struct MemberList {
 /// The pool's members in join order (owner or members only; phones masked).
 #[utoipa::path(get, path = "/v1/pools/{pool_id}/members", tag = "pools",
     security(("bearer" = [])),
-    params(("pool_id" = String, Path, pattern = "^[0-9a-f]{8}$")),
+    params(("pool_id" = String, Path, description = "the pool's id (8 hex digits); an id that is malformed or unknown is 404")),
     responses(
         (status = 200, description = "members", body = Envelope<MemberList>),
         (status = 403, description = "`PERMISSION_DENIED`: neither owner nor member", body = ErrorBody),

@@ -7,6 +7,8 @@
 //! Free-text fields declare the field rules' "not blank, no control characters" as the pattern
 //! `^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$`.
 
+mod tidy;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::AnyOfBuilder;
@@ -38,6 +40,7 @@ pub struct ErrorDetail {
     /// `field` for 400s, `retry_after` (seconds) for 423, 429 `RATE_LIMIT_EXCEEDED` and 503,
     /// `attempts_remaining` for `OTP_INVALID`.
     #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }
 
@@ -84,7 +87,7 @@ pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
     });
     components["securitySchemes"][ADMIN_SESSION] = json!({
         "type": "apiKey", "in": "cookie", "name": "admin_session",
-        "description": "Set by `POST /v1/admin/login` (phone, password and a verification token: two factors). HttpOnly, Secure, SameSite=Strict, Path=/v1/admin; 8 hours at most, 30 minutes idle. Admin routes refuse Bearer tokens (403 `PERMISSION_DENIED`); their writes also need `Content-Type: application/json` (even with no body) and, when `Origin` is sent, the API's own origin (else 403).",
+        "description": "Set by `POST /v1/admin/login` (phone, password and a verification token: two factors). HttpOnly, Secure, SameSite=Strict, Path=/v1/admin; 8 hours at most, 30 minutes idle. Admin routes refuse Bearer tokens (403 `PERMISSION_DENIED`); their writes also need `Content-Type: application/json` (even with no body; sign-out needs none) and, when `Origin` is sent, the API's own origin (else 403).",
     });
     components["headers"]["CacheControl"] = json!({
         "description": "`no-store` (with `Pragma: no-cache`) on every response that may carry a token or personal data; `no-cache` on health, `public, max-age=300` on the JWKS and this document.",
@@ -102,6 +105,7 @@ pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> Value {
             }
         }
     }
+    tidy::tidy(&mut v);
     v
 }
 
@@ -116,8 +120,10 @@ fn error_response(description: &str) -> Value {
 
 /// Adds the responses every route can give, and `x-request-id` on every response.
 fn add_shared_responses(op: &mut Value) {
-    let has_input = op.get("requestBody").is_some()
-        || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+    let params = op["parameters"].as_array().cloned().unwrap_or_default();
+    let in_path = |p: &Value| p["in"] == "path";
+    let has_input = op.get("requestBody").is_some() || params.iter().any(|p| !in_path(p));
+    let path_only = !has_input && params.iter().any(in_path);
     let scheme = |name: &str| {
         op["security"]
             .as_array()
@@ -138,6 +144,12 @@ fn add_shared_responses(op: &mut Value) {
     ];
     if has_input {
         shared.push(("400", "`VALIDATION_ERROR` naming `error.details.field`"));
+    }
+    if path_only {
+        shared.push((
+            "400",
+            "`VALIDATION_ERROR` with `error.details.field` `path`: the path is not valid UTF-8 once decoded",
+        ));
     }
     if secured {
         shared.push((

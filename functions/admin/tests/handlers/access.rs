@@ -199,9 +199,22 @@ async fn cross_site_writes_are_refused() {
     let (app, admin, user) = setup().await;
     let cookie = format!("admin_session={}", admin.cookie);
     let path = user_path(&user, "");
-    // No JSON content type (a form or a no-cors fetch): refused even with no body.
+    // No JSON content type (a form or a no-cors fetch): refused, with a body (415) or without.
+    let req = axum::http::Request::patch(path.as_str())
+        .header("cookie", &cookie)
+        .body(axum::body::Body::from(r#"{"status":"SUSPENDED"}"#))
+        .unwrap();
+    assert_error(&app.send(req).await, 415, "UNSUPPORTED_MEDIA_TYPE");
+    let req = axum::http::Request::patch(path.as_str())
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_error(&app.send(req).await, 403, "PERMISSION_DENIED");
+    // Signing out takes no body and no content type, but still only from the own origin.
     let req = axum::http::Request::post("/v1/admin/logout")
         .header("cookie", &cookie)
+        .header("host", "api.example.com")
+        .header("origin", "https://evil.example")
         .body(axum::body::Body::empty())
         .unwrap();
     assert_error(&app.send(req).await, 403, "PERMISSION_DENIED");
@@ -215,10 +228,9 @@ async fn cross_site_writes_are_refused() {
         .unwrap();
     assert_error(&app.send(req).await, 403, "PERMISSION_DENIED");
     assert_ok(&app.get("/v1/auth/me", &user.access_token).await, 200);
-    // The API's own origin passes.
+    // The API's own origin passes, without a body or a content type.
     let req = axum::http::Request::post("/v1/admin/logout")
         .header("cookie", &cookie)
-        .header("content-type", "application/json")
         .header("host", "api.example.com")
         .header("origin", "https://api.example.com")
         .body(axum::body::Body::empty())
