@@ -5,7 +5,7 @@
 use crate::clock::Clock;
 use crate::domain::{Error, Session, User};
 use crate::error::ApiError;
-use crate::http::bearer;
+use crate::http::{BEARER, bearer};
 use crate::state::AppState;
 use crate::store::{SessionStore, UserStore};
 use crate::tokens::{Claims, TokenKeys};
@@ -19,7 +19,6 @@ pub struct AuthContext {
     pub claims: Claims,
 }
 
-pub const BEARER: &str = "Bearer";
 const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
 
 /// Resolves an access token to a live session.

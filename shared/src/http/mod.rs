@@ -239,6 +239,9 @@ pub async fn no_store(req: Request, next: Next) -> Response {
     res
 }
 
+/// The challenge of a 401 on a route that takes a bearer token (RFC 6750).
+pub const BEARER: &str = "Bearer";
+
 /// A 401 answering a request that presented a bearer token says how to authenticate
 /// (`WWW-Authenticate: Bearer`, RFC 6750), whichever step refused it: the token, or the
 /// password or verification token a bearer route also asks for.
@@ -248,10 +251,7 @@ pub async fn bearer_challenge(req: Request, next: Next) -> Response {
     if presented && res.status() == StatusCode::UNAUTHORIZED {
         let h = res.headers_mut();
         if !h.contains_key(header::WWW_AUTHENTICATE) {
-            h.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(crate::auth_context::BEARER),
-            );
+            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(BEARER));
         }
     }
     res

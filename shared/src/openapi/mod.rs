@@ -118,12 +118,26 @@ fn error_response(description: &str) -> Value {
     })
 }
 
-/// Adds the responses every route can give, and `x-request-id` on every response.
-fn add_shared_responses(op: &mut Value) {
+/// The 400 an operation can give: for its body or query, or (path parameters only) for a path
+/// that does not decode.
+fn bad_input(op: &Value) -> Option<(&'static str, &'static str)> {
     let params = op["parameters"].as_array().cloned().unwrap_or_default();
     let in_path = |p: &Value| p["in"] == "path";
-    let has_input = op.get("requestBody").is_some() || params.iter().any(|p| !in_path(p));
-    let path_only = !has_input && params.iter().any(in_path);
+    if op.get("requestBody").is_some() || params.iter().any(|p| !in_path(p)) {
+        Some(("400", "`VALIDATION_ERROR` naming `error.details.field`"))
+    } else if params.iter().any(in_path) {
+        Some((
+            "400",
+            "`VALIDATION_ERROR` with `error.details.field` `path`: the path is not valid UTF-8 once decoded",
+        ))
+    } else {
+        None
+    }
+}
+
+/// Adds the responses every route can give, and `x-request-id` on every response.
+fn add_shared_responses(op: &mut Value) {
+    let input = bad_input(op);
     let scheme = |name: &str| {
         op["security"]
             .as_array()
@@ -142,15 +156,7 @@ fn add_shared_responses(op: &mut Value) {
             "`INTERNAL`: logged with the request id; nothing internal is returned",
         ),
     ];
-    if has_input {
-        shared.push(("400", "`VALIDATION_ERROR` naming `error.details.field`"));
-    }
-    if path_only {
-        shared.push((
-            "400",
-            "`VALIDATION_ERROR` with `error.details.field` `path`: the path is not valid UTF-8 once decoded",
-        ));
-    }
+    shared.extend(input);
     if secured {
         shared.push((
             "401",
