@@ -27,6 +27,8 @@ macro_rules! conformance {
 
 #[path = "conformance/admin.rs"]
 mod admin;
+#[path = "conformance/admin_lists.rs"]
+mod admin_lists;
 #[path = "conformance/budgets.rs"]
 mod budgets;
 #[path = "conformance/devices.rs"]

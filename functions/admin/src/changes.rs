@@ -1,13 +1,12 @@
-//! KYC review, wallet adjustment and the audit trail.
+//! KYC review and wallet adjustment.
 
 use super::svc;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use shared::admin_context::AdminContext;
-use shared::domain::{AuditAction, AuditRecord, from_ms};
 use shared::error::{ApiResult, Success, ok};
-use shared::http::{JsonBody, PathParam, limit_param, query_params};
+use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{AdjustRequest, KycDecision};
 use shared::state::AppState;
@@ -80,7 +79,8 @@ pub struct WalletOnly {
     params(("user_id" = String, Path, description = "the user's id; an id that is malformed or unknown is 404")),
     request_body = AdjustBody,
     responses(
-        (status = 200, description = "the wallet right after this adjustment (a replay returns the first result)", body = Envelope<WalletOnly>),
+        (status = 200, description = "the wallet right after this adjustment (a replay returns the first result and says so)", body = Envelope<WalletOnly>,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this key and body were applied before: nothing changed now"))),
         (status = 400, description = "`VALIDATION_ERROR` naming the field", body = ErrorBody),
         (status = 404, description = "`NOT_FOUND`: no such user", body = ErrorBody),
         (status = 409, description = "`INSUFFICIENT_FUNDS` (balance or points would go below 0), or `IDEMPOTENCY_KEY_REUSED` (same key, different body)", body = ErrorBody),
@@ -90,83 +90,19 @@ pub async fn adjust_wallet(
     AdminContext(caller): AdminContext,
     PathParam(user_id): PathParam,
     JsonBody(b): JsonBody<AdjustBody>,
-) -> ApiResult<Success<WalletOnly>> {
+) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<WalletOnly>)> {
     let req = AdjustRequest {
         amount: b.amount,
         points: b.points.unwrap_or(0),
         reason: b.reason,
         idempotency_key: b.idempotency_key,
     };
-    let w = svc(&s).adjust_wallet(&caller, &user_id, req).await?;
-    Ok(ok(WalletOnly {
-        wallet: WalletView::new(&w),
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AuditView {
-    #[schema(format = Uuid)]
-    pub audit_id: String,
-    #[schema(format = DateTime)]
-    pub at: String,
-    #[schema(format = Uuid)]
-    pub admin_id: String,
-    pub action: AuditAction,
-    #[schema(format = Uuid)]
-    pub target_user_id: String,
-    /// The changed values before (shape per action).
-    pub before: Value,
-    pub after: Value,
-}
-
-impl From<AuditRecord> for AuditView {
-    fn from(a: AuditRecord) -> Self {
-        AuditView {
-            at: from_ms(a.at_ms),
-            audit_id: a.audit_id,
-            admin_id: a.admin_id,
-            action: a.action,
-            target_user_id: a.target_user_id,
-            before: a.before,
-            after: a.after,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AuditList {
-    pub items: Vec<AuditView>,
-    /// Pass as `cursor` for the next (older) page; null on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// The audit trail, newest first (of one user with `user_id`).
-#[utoipa::path(get, path = "/v1/admin/audit", tag = "admin",
-    security(("admin_session" = [])),
-    params(
-        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "records per page (default 20)"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("user_id" = Option<String>, Query, format = Uuid, description = "only changes to this user"),
-    ),
-    responses(
-        (status = 200, description = "a page of the trail", body = Envelope<AuditList>),
-        (status = 400, description = "`VALIDATION_ERROR`: `limit`, `cursor` or `user_id`", body = ErrorBody),
-    ))]
-pub async fn audit(
-    State(s): State<AppState>,
-    AdminContext(_): AdminContext,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Success<AuditList>> {
-    let params = query_params(q.as_deref(), &["limit", "cursor", "user_id"])?;
-    let page = svc(&s)
-        .audit(
-            params.get("user_id").map(String::as_str),
-            limit_param(&params)?,
-            params.get("cursor").map(String::as_str),
-        )
-        .await?;
-    Ok(ok(AuditList {
-        items: page.items.into_iter().map(AuditView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    let done = svc(&s).adjust_wallet(&caller, &user_id, req).await?;
+    let replayed = HeaderValue::from_static(if done.replayed { "true" } else { "false" });
+    Ok((
+        [(HeaderName::from_static("idempotent-replayed"), replayed)],
+        ok(WalletOnly {
+            wallet: WalletView::new(&done.wallet),
+        }),
+    ))
 }

@@ -3,6 +3,7 @@
 //! The rules live in `shared::services::admin`; the cookie and cross-site checks in
 //! `shared::admin_context`.
 
+mod audit;
 mod changes;
 mod console;
 mod session;
@@ -22,7 +23,7 @@ shared::declare_routes!(
     users::update_user,
     changes::review_kyc,
     changes::adjust_wallet,
-    changes::audit,
+    audit::audit,
     console::page,
     console::script,
     console::styles,

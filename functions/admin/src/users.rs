@@ -8,15 +8,16 @@ use shared::domain::{
     Device, KycStatus, Platform, RiskBand, Role, Session, UploadPurpose, User, UserStatus, from_ms,
 };
 use shared::error::{ApiError, ApiResult, Success, ok};
-use shared::http::{JsonBody, PathParam, limit_param, query_params};
+use shared::http::{JsonBody, PathParam, decode_param, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;
-use shared::services::admin::UserDetail;
+use shared::services::admin::{UserDetail, UserSearch};
 use shared::state::AppState;
+use shared::store::ListOrder;
 use shared::views::{
     KycView, ProfileView, RiskView, TransactionView, UserOnly, UserView, WalletView,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 
 /// A user in a list: the `user` shape without the full phone (lists show `masked_phone` only).
@@ -33,12 +34,14 @@ pub struct ListedUser {
     pub kyc_status: KycStatus,
     pub risk_band: Option<RiskBand>,
     pub has_password: bool,
+    /// The wallet balance in minor units (paise).
+    pub balance: i64,
     #[schema(format = DateTime)]
     pub created_at: String,
 }
 
 impl ListedUser {
-    fn new(u: &User, role: Role) -> Self {
+    fn new(u: &User, role: Role, balance: i64) -> Self {
         ListedUser {
             user_id: u.user_id.clone(),
             masked_phone: mask(&u.phone),
@@ -49,6 +52,7 @@ impl ListedUser {
             kyc_status: u.kyc_status,
             risk_band: u.risk_band,
             has_password: u.password_hash.is_some(),
+            balance,
             created_at: from_ms(u.created_at_ms),
         }
     }
@@ -61,44 +65,93 @@ pub struct UserList {
     pub next_cursor: Option<String>,
 }
 
-/// Users, newest first, a page at a time (from an index; no scan).
+/// Users a page at a time (from an index; no scan), or the one account with a phone or id.
 #[utoipa::path(get, path = "/v1/admin/users", tag = "admin",
     security(("admin_session" = [])),
     params(
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "users per page (default 20)"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("status" = Option<UserStatus>, Query, description = "only users with this status"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page (same filters and order)"),
+        ("status" = Option<UserStatus>, Query, description = "only users with this status, by sign-up time"),
+        ("kyc_status" = Option<KycStatus>, Query, description = "only users whose KYC has this status, by submission time: `PENDING` is the review queue, oldest first (`NOT_SUBMITTED` is 400: no record orders them). Not with `status`."),
+        ("order" = Option<String>, Query, description = "`newest` or `oldest` first (default newest, oldest for `kyc_status=PENDING`)"),
+        ("phone" = Option<String>, Query, description = "the one account with this phone, in any accepted spelling (national, E.164, spaces); no other filter"),
+        ("user_id" = Option<String>, Query, format = Uuid, description = "the one account with this id; no other filter"),
     ),
     responses(
-        (status = 200, description = "a page of users", body = Envelope<UserList>),
-        (status = 400, description = "`VALIDATION_ERROR`: `limit`, `cursor` or `status`", body = ErrorBody),
+        (status = 200, description = "a page of users (with `phone` or `user_id`: that account, or none)", body = Envelope<UserList>),
+        (status = 400, description = "`VALIDATION_ERROR`: a malformed or disallowed filter, `limit` or `cursor`", body = ErrorBody),
     ))]
 pub async fn list_users(
     State(s): State<AppState>,
     AdminContext(_): AdminContext,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Success<UserList>> {
-    let params = query_params(q.as_deref(), &["limit", "cursor", "status"])?;
-    let status = params
-        .get("status")
-        .map(|v| {
-            v.parse::<UserStatus>()
-                .map_err(|_| ApiError::validation("status", "status must be ACTIVE or SUSPENDED"))
-        })
-        .transpose()?;
+    let names = [
+        "limit",
+        "cursor",
+        "status",
+        "kyc_status",
+        "order",
+        "phone",
+        "user_id",
+    ];
+    let params = query_params(q.as_deref(), &names)?;
+    let search = search_of(&params)?;
     let admin = svc(&s);
     let cursor = params.get("cursor").map(String::as_str);
     let page = admin
-        .list_users(status, limit_param(&params)?, cursor)
+        .list_users(&search, limit_param(&params)?, cursor)
         .await?;
     Ok(ok(UserList {
         items: page
             .items
             .iter()
-            .map(|u| ListedUser::new(u, admin.role_of(u)))
+            .zip(page.balances)
+            .map(|(u, balance)| ListedUser::new(u, admin.role_of(u), balance))
             .collect(),
         next_cursor: page.next_cursor,
     }))
+}
+
+fn search_of(params: &HashMap<&'static str, String>) -> Result<UserSearch, ApiError> {
+    fn parsed<T: std::str::FromStr>(
+        params: &HashMap<&'static str, String>,
+        name: &'static str,
+        allowed: &str,
+    ) -> Result<Option<T>, ApiError> {
+        params
+            .get(name)
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|_| ApiError::validation(name, format!("{name} must be {allowed}")))
+            })
+            .transpose()
+    }
+    let order = match params.get("order").map(String::as_str) {
+        None => None,
+        Some("newest") => Some(ListOrder::NewestFirst),
+        Some("oldest") => Some(ListOrder::OldestFirst),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "order",
+                "order must be newest or oldest",
+            ));
+        }
+    };
+    Ok(UserSearch {
+        status: parsed(params, "status", "ACTIVE or SUSPENDED")?,
+        kyc_status: parsed(params, "kyc_status", "PENDING, VERIFIED or REJECTED")?,
+        order,
+        phone: params
+            .get("phone")
+            .map(|v| {
+                decode_param(v).ok_or_else(|| {
+                    ApiError::validation("phone", "phone is not a valid phone number")
+                })
+            })
+            .transpose()?,
+        user_id: params.get("user_id").cloned(),
+    })
 }
 
 /// `kyc` for review: the user's view plus image links and duplicates.

@@ -115,3 +115,5 @@ async fn every_admin_route_needs_the_session_cookie() {
         assert_error(&r, 403, "PERMISSION_DENIED");
     }
 }
+#[path = "handlers/search.rs"]
+mod search;

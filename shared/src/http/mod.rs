@@ -144,6 +144,25 @@ pub fn query_params(
     Ok(out)
 }
 
+/// A query value with its `%XX` escapes decoded (a literal `+` stays `+`: it is how a phone
+/// number starts); `None` when the escapes are malformed or not UTF-8.
+pub fn decode_param(v: &str) -> Option<String> {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// `limit` from [`query_params`]' output, as a number (its range is the service's rule).
 pub fn limit_param(
     params: &std::collections::HashMap<&'static str, String>,
@@ -314,6 +333,15 @@ mod tests {
 
     fn field(e: ApiError) -> String {
         e.details.unwrap()["field"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn query_values_decode_escapes_but_keep_plus() {
+        assert_eq!(decode_param("%2B91%2098").as_deref(), Some("+91 98"));
+        assert_eq!(decode_param("+9198").as_deref(), Some("+9198"));
+        assert_eq!(decode_param("%E0%A4%85").as_deref(), Some("अ"));
+        assert_eq!(decode_param("%2"), None);
+        assert_eq!(decode_param("%FF"), None);
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! uses. Each port has one conformance suite (`tests/tests/conformance/`) run on both adapters.
 
 pub mod dynamo;
+mod lists;
 pub mod memory;
 pub mod tables;
+
+pub use lists::{AuditQuery, ListOrder, UserListing};
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,
@@ -260,14 +263,16 @@ pub trait WalletStore: Send + Sync {
 /// writes; each change carries its audit record into the same atomic write.
 #[async_trait]
 pub trait AdminStore: Send + Sync {
-    /// Up to `limit` users with `status` (any when `None`) whose sort key
-    /// ([`crate::domain::user_sort_key`]) is below `before`, newest first. By index, no scan.
+    /// Up to `limit` users of `listing` in `order`, each with its list sort key
+    /// ([`crate::domain::user_sort_key`] of the sign-up or KYC submission time), starting past
+    /// `past` (a sort key from a previous page). By index, no scan.
     async fn list_users(
         &self,
-        status: Option<UserStatus>,
-        before: Option<&str>,
+        listing: UserListing,
+        order: ListOrder,
+        past: Option<&str>,
         limit: usize,
-    ) -> StoreResult<Vec<User>>;
+    ) -> StoreResult<Vec<(String, User)>>;
     /// Sets status and role (and the new epoch, if any) and writes `audit`, atomically, if the
     /// user still has `from_status` and `from_role`. The user after; `None` when it changed
     /// meanwhile or is gone (then nothing is written).
@@ -283,12 +288,10 @@ pub trait AdminStore: Send + Sync {
         previous: &KycRecord,
         audit: &AuditRecord,
     ) -> StoreResult<bool>;
-    /// Up to `limit` audit records (of `target` only, when given) whose sort key is below
-    /// `before`, newest first. By key or index, no scan.
+    /// Up to `limit` audit records of `query`, newest first. By key or index, no scan.
     async fn list_audit(
         &self,
-        target: Option<&str>,
-        before: Option<&str>,
+        query: AuditQuery<'_>,
         limit: usize,
     ) -> StoreResult<Vec<AuditRecord>>;
 }

@@ -9,8 +9,10 @@
 //!        `USER#<id>`, `AUDIT`/`<at>#<audit_id>` (the admin audit trail, never deleted) and
 //!        `ADMIN#<hash>`/`SESSION` (admin console sessions, TTL).
 //!        Index `lists` (keys only): `list_pk`/`list_sk` = `USERS#<status>`/`<created>#<id>` on
-//!        profiles (the admin users list, newest first) and `AUDIT#<target>`/`<at>#<id>` on
-//!        audit records (one user's trail). Only these two kinds of item carry the attributes.
+//!        profiles (the admin users list), `KYC#<status>`/`<submitted>#<id>` on KYC records
+//!        (by KYC status; `KYC#PENDING` oldest first is the review queue) and
+//!        `AUDIT#<target>`/`<at>#<id>` on audit records (one user's trail). Only these three
+//!        kinds of item carry the attributes.
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `PREFIX#<prefix>`/`H#<hour>` (number prefix), `SMS#BUDGET`/`H#<hour>` and `D#<day>`

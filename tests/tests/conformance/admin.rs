@@ -7,7 +7,7 @@ use shared::domain::{
     AccessChange, AdminSession, AuditAction, AuditRecord, AuditStamp, DocumentType, KycImages,
     KycRecord, KycStatus, Role, UserStatus, WalletAdjustment, user_sort_key,
 };
-use shared::store::Stores;
+use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
 
 /// Creates user `id` created at `T0 + offset` ms.
 async fn user_at(s: &Stores, id: &str, phone: &str, offset: i64) {
@@ -45,40 +45,47 @@ fn suspend(uid: &str) -> AccessChange {
     }
 }
 
-fn ids(users: &[shared::domain::User]) -> Vec<&str> {
-    users.iter().map(|u| u.user_id.as_str()).collect()
+fn ids(users: &[(String, shared::domain::User)]) -> Vec<&str> {
+    users.iter().map(|(_, u)| u.user_id.as_str()).collect()
+}
+
+/// Accounts of `status` (any when `None`), newest first, below `past`.
+async fn accounts(
+    s: &Stores,
+    status: Option<UserStatus>,
+    past: Option<&String>,
+    limit: usize,
+) -> Vec<(String, shared::domain::User)> {
+    let listing = UserListing::Accounts(status);
+    let past = past.map(String::as_str);
+    s.admin
+        .list_users(listing, ListOrder::NewestFirst, past, limit)
+        .await
+        .unwrap()
 }
 
 async fn users_are_listed_newest_first_by_status(s: Stores) {
     for (i, id) in ["u1", "u2", "u3", "u4"].iter().enumerate() {
         user_at(&s, id, &format!("+91{i}"), i as i64 * 1000).await;
     }
-    let all = s.admin.list_users(None, None, 10).await.unwrap();
+    let all = accounts(&s, None, None, 10).await;
     assert_eq!(ids(&all), ["u4", "u3", "u2", "u1"]);
-    let first = s.admin.list_users(None, None, 2).await.unwrap();
+    let first = accounts(&s, None, None, 2).await;
     assert_eq!(ids(&first), ["u4", "u3"]);
     let after = user_sort_key(T0 + 2000, "u3");
-    let rest = s.admin.list_users(None, Some(&after), 2).await.unwrap();
+    let rest = accounts(&s, None, Some(&after), 2).await;
     assert_eq!(ids(&rest), ["u2", "u1"]);
     let changed = s
         .admin
         .change_access(&suspend("u2"), &audit("a1", "u2", T0))
         .await;
     assert!(changed.unwrap().is_some());
-    let suspended = s
-        .admin
-        .list_users(Some(UserStatus::Suspended), None, 10)
-        .await
-        .unwrap();
+    let suspended = accounts(&s, Some(UserStatus::Suspended), None, 10).await;
     assert_eq!(ids(&suspended), ["u2"]);
-    let active = s
-        .admin
-        .list_users(Some(UserStatus::Active), None, 10)
-        .await
-        .unwrap();
+    let active = accounts(&s, Some(UserStatus::Active), None, 10).await;
     assert_eq!(ids(&active), ["u4", "u3", "u1"]);
     assert_eq!(
-        ids(&s.admin.list_users(None, None, 10).await.unwrap()),
+        ids(&accounts(&s, None, None, 10).await),
         ["u4", "u3", "u2", "u1"]
     );
 }
@@ -109,7 +116,18 @@ async fn access_changes_follow_what_was_read_and_are_audited(s: Stores) {
         .change_access(&suspend("ghost"), &audit("a3", "ghost", T0 + 2))
         .await;
     assert!(ghost.unwrap().is_none());
-    let trail = s.admin.list_audit(None, None, 10).await.unwrap();
+    let trail = s
+        .admin
+        .list_audit(
+            AuditQuery {
+                target: None,
+                from: None,
+                before: None,
+            },
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(
         trail,
         [audit("a1", "u1", T0)],
@@ -131,7 +149,14 @@ async fn one_of_parallel_access_changes_wins(s: Stores) {
     assert_eq!(results.iter().filter(|r| r.is_some()).count(), 1);
     assert_eq!(
         s.admin
-            .list_audit(Some("u1"), None, 20)
+            .list_audit(
+                AuditQuery {
+                    target: Some("u1"),
+                    from: None,
+                    before: None
+                },
+                20
+            )
             .await
             .unwrap()
             .len(),
@@ -186,7 +211,17 @@ async fn reviews_follow_the_version_read_and_are_audited(s: Stores) {
             .unwrap()
     );
     assert_eq!(
-        s.admin.list_audit(Some("u1"), None, 10).await.unwrap(),
+        s.admin
+            .list_audit(
+                AuditQuery {
+                    target: Some("u1"),
+                    from: None,
+                    before: None
+                },
+                10
+            )
+            .await
+            .unwrap(),
         [first]
     );
     assert_eq!(s.kyc.document_holders("h1").await.unwrap(), ["u1"]);
@@ -222,7 +257,18 @@ async fn an_admin_adjustment_is_audited_once(s: Stores) {
         results.windows(2).all(|w| w[0] == w[1]),
         "every replay returns the first result"
     );
-    let trail = s.admin.list_audit(Some("u1"), None, 20).await.unwrap();
+    let trail = s
+        .admin
+        .list_audit(
+            AuditQuery {
+                target: Some("u1"),
+                from: None,
+                before: None,
+            },
+            20,
+        )
+        .await
+        .unwrap();
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].action, AuditAction::WalletAdjusted);
     assert_eq!(
@@ -261,26 +307,62 @@ async fn the_trail_pages_newest_first_by_key_and_by_target(s: Stores) {
         );
         roles.insert(target, to);
     }
-    let all = s.admin.list_audit(None, None, 4).await.unwrap();
+    let all = s
+        .admin
+        .list_audit(
+            AuditQuery {
+                target: None,
+                from: None,
+                before: None,
+            },
+            4,
+        )
+        .await
+        .unwrap();
     let got: Vec<_> = all.iter().map(|a| a.audit_id.as_str()).collect();
     assert_eq!(got, ["a5", "a4", "a3", "a2"]);
     let rest = s
         .admin
-        .list_audit(None, Some(&all[3].sort_key()), 4)
+        .list_audit(
+            AuditQuery {
+                target: None,
+                from: None,
+                before: Some(&all[3].sort_key()),
+            },
+            4,
+        )
         .await
         .unwrap();
     assert_eq!(
         rest.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a1", "a0"]
     );
-    let u1 = s.admin.list_audit(Some("u1"), None, 2).await.unwrap();
+    let u1 = s
+        .admin
+        .list_audit(
+            AuditQuery {
+                target: Some("u1"),
+                from: None,
+                before: None,
+            },
+            2,
+        )
+        .await
+        .unwrap();
     assert_eq!(
         u1.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a4", "a2"]
     );
     let more = s
         .admin
-        .list_audit(Some("u1"), Some(&u1[1].sort_key()), 2)
+        .list_audit(
+            AuditQuery {
+                target: Some("u1"),
+                from: None,
+                before: Some(&u1[1].sort_key()),
+            },
+            2,
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -2,11 +2,13 @@
 
 use super::{Admin, AdminCaller};
 use crate::domain::{
-    AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, LedgerEntry, Result, Role,
-    Session, UploadPurpose, User, UserStatus, Wallet, is_sort_key, user_sort_key,
+    AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, KycStatus, LedgerEntry,
+    Result, Role, Session, UploadPurpose, User, UserStatus, Wallet, is_sort_key,
 };
+use crate::phone::Phone;
 use crate::services::auth::new_epoch;
 use crate::services::paging::{decode_cursor, encode_cursor, finish_page, page_limit};
+use crate::store::{ListOrder, UserListing};
 use std::time::Duration;
 
 /// How long a KYC image link in the detail works.
@@ -17,8 +19,39 @@ const CURSOR: &str = "users";
 /// How often a status or role change re-reads a user that changed meanwhile.
 const ROUNDS: usize = 3;
 
+/// What `GET /v1/admin/users` looks for: one account by `phone` (any accepted spelling) or
+/// `user_id`, or a list by `status` (sign-up time, newest first) or by `kyc_status` (KYC
+/// submission time; `PENDING` oldest first, the review queue). `order` overrides the direction.
+#[derive(Debug, Clone, Default)]
+pub struct UserSearch {
+    pub phone: Option<String>,
+    pub user_id: Option<String>,
+    pub status: Option<UserStatus>,
+    pub kyc_status: Option<KycStatus>,
+    pub order: Option<ListOrder>,
+}
+
+impl UserSearch {
+    fn listing(&self) -> Result<UserListing> {
+        match (self.status, self.kyc_status) {
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "kyc_status",
+                "status and kyc_status cannot be combined",
+            )),
+            (_, Some(KycStatus::NotSubmitted)) => Err(Error::invalid(
+                "kyc_status",
+                "kyc_status must be PENDING, VERIFIED or REJECTED",
+            )),
+            (_, Some(k)) => Ok(UserListing::Kyc(k)),
+            (status, None) => Ok(UserListing::Accounts(status)),
+        }
+    }
+}
+
 pub struct UserPage {
     pub items: Vec<User>,
+    /// Each listed user's wallet balance (minor units), in the order of `items`.
+    pub balances: Vec<i64>,
     pub next_cursor: Option<String>,
 }
 
@@ -38,26 +71,86 @@ pub struct UserDetail {
 }
 
 impl Admin<'_> {
-    /// Users newest first, `limit` (1..=100, default 20) at a time, optionally of one status.
+    /// A page of users (`limit` 1..=100, default 20): the account with a phone or an id, or a
+    /// list from the index (see [`UserSearch`]).
     pub async fn list_users(
         &self,
-        status: Option<UserStatus>,
+        search: &UserSearch,
         limit: Option<i64>,
         cursor: Option<&str>,
     ) -> Result<UserPage> {
         let limit = page_limit(limit)?;
-        let before = cursor
+        if let Some(found) = self.find_one(search).await? {
+            let items: Vec<User> = found.into_iter().collect();
+            let balances = self.balances(&items).await?;
+            return Ok(UserPage {
+                items,
+                balances,
+                next_cursor: None,
+            });
+        }
+        let listing = search.listing()?;
+        let order = search.order.unwrap_or(match listing {
+            UserListing::Kyc(KycStatus::Pending) => ListOrder::OldestFirst,
+            _ => ListOrder::NewestFirst,
+        });
+        let past = cursor
             .map(|c| decode_cursor(CURSOR, c, is_sort_key))
             .transpose()?;
         let users = self
             .stores
             .admin
-            .list_users(status, before.as_deref(), limit + 1)
+            .list_users(listing, order, past.as_deref(), limit + 1)
             .await?;
-        let (items, next_cursor) = finish_page(users, limit, |u| {
-            encode_cursor(CURSOR, &user_sort_key(u.created_at_ms, &u.user_id))
-        });
-        Ok(UserPage { items, next_cursor })
+        let (items, next_cursor) = finish_page(users, limit, |(k, _)| encode_cursor(CURSOR, k));
+        let items: Vec<User> = items.into_iter().map(|(_, u)| u).collect();
+        let balances = self.balances(&items).await?;
+        Ok(UserPage {
+            items,
+            balances,
+            next_cursor,
+        })
+    }
+
+    /// The wallets' balances, read in parallel (one key read each).
+    async fn balances(&self, users: &[User]) -> Result<Vec<i64>> {
+        let reads = users
+            .iter()
+            .map(|u| self.stores.wallets.get_wallet(&u.user_id));
+        let wallets = futures::future::try_join_all(reads).await?;
+        Ok(wallets.iter().map(|w| w.balance).collect())
+    }
+
+    /// The one account a phone or user id names (`Some(None)`: none), or `None` for a list.
+    async fn find_one(&self, search: &UserSearch) -> Result<Option<Option<User>>> {
+        let filters = [
+            search.status.is_some(),
+            search.kyc_status.is_some(),
+            search.order.is_some(),
+        ];
+        let exact = search.phone.is_some() || search.user_id.is_some();
+        if exact && filters.iter().any(|f| *f) || search.phone.is_some() && search.user_id.is_some()
+        {
+            return Err(Error::invalid(
+                "phone",
+                "phone or user_id finds one account and takes no other filter",
+            ));
+        }
+        if let Some(raw) = &search.phone {
+            let phone = Phone::parse(raw, None, self.config.default_country)
+                .map_err(|_| Error::invalid("phone", "phone is not a valid phone number"))?;
+            let Some(id) = self.stores.users.user_id_by_phone(phone.e164()).await? else {
+                return Ok(Some(None));
+            };
+            return Ok(Some(self.stores.users.get_user(&id).await?));
+        }
+        if let Some(id) = &search.user_id {
+            if uuid::Uuid::parse_str(id).is_err() {
+                return Err(Error::invalid("user_id", "user_id must be a UUID"));
+            }
+            return Ok(Some(self.stores.users.get_user(id).await?));
+        }
+        Ok(None)
     }
 
     pub(super) async fn user(&self, user_id: &str) -> Result<User> {

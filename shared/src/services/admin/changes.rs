@@ -1,14 +1,11 @@
-//! KYC review, wallet adjustment and the audit trail that records them.
+//! KYC review and wallet adjustment, each written with its audit record.
 
 use super::{Admin, AdminCaller};
 use crate::domain::{
     AdjustDenied, AuditAction, AuditRecord, AuditStamp, Conflict, Error, KycRecord, KycStatus,
-    MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment, is_sort_key,
+    MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment,
 };
-use crate::services::paging::{decode_cursor, encode_cursor, finish_page, page_limit};
 use crate::validate;
-
-const CURSOR: &str = "audit";
 
 /// A review's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -19,6 +16,14 @@ pub enum KycDecision {
     Rejected,
 }
 
+/// An adjustment's result: the wallet after it, and whether it had been applied before (a
+/// replay with the same key and body changes nothing).
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub wallet: Wallet,
+    pub replayed: bool,
+}
+
 /// An admin's wallet adjustment as asked.
 #[derive(Debug, Clone)]
 pub struct AdjustRequest {
@@ -27,11 +32,6 @@ pub struct AdjustRequest {
     pub points: i64,
     pub reason: String,
     pub idempotency_key: String,
-}
-
-pub struct AuditPage {
-    pub items: Vec<AuditRecord>,
-    pub next_cursor: Option<String>,
 }
 
 impl Admin<'_> {
@@ -103,13 +103,13 @@ impl Admin<'_> {
     }
 
     /// Applies an adjustment once per `idempotency_key` (a repeat with the same body returns
-    /// the first result; with another body, 409). Never below zero.
+    /// the first result, marked replayed; with another body, 409). Never below zero.
     pub async fn adjust_wallet(
         &self,
         caller: &AdminCaller,
         user_id: &str,
         req: AdjustRequest,
-    ) -> Result<Wallet> {
+    ) -> Result<Adjustment> {
         let range = -MAX_ADJUSTMENT..=MAX_ADJUSTMENT;
         if !range.contains(&req.amount) {
             return Err(Error::invalid("amount", "amount is out of range"));
@@ -125,16 +125,7 @@ impl Admin<'_> {
         }
         let reason = validate::free_text("reason", &req.reason, 200)?;
         let key = &req.idempotency_key;
-        let key_ok = (8..=64).contains(&key.len())
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !key_ok {
-            return Err(Error::invalid(
-                "idempotency_key",
-                "idempotency_key must be 8 to 64 letters, digits, '-' or '_'",
-            ));
-        }
+        check_key(key)?;
         self.user(user_id).await?;
         let (amount, points) = (req.amount.to_string(), req.points.to_string());
         let fingerprint = self.secret.mac_hex(
@@ -155,7 +146,10 @@ impl Admin<'_> {
             audit: Some(stamp),
         };
         match self.stores.wallets.adjust_wallet(&adj).await? {
-            Ok(done) => Ok(done.wallet),
+            Ok(done) => Ok(Adjustment {
+                replayed: done.entry.transaction_id != adj.transaction_id,
+                wallet: done.wallet,
+            }),
             Err(AdjustDenied::InsufficientFunds) => {
                 Err(Error::Conflict(Conflict::InsufficientFunds))
             }
@@ -163,28 +157,19 @@ impl Admin<'_> {
             Err(AdjustDenied::NoUser) => Err(Error::NotFound("user")),
         }
     }
+}
 
-    /// The audit trail newest first (of one user when `user_id` is given).
-    pub async fn audit(
-        &self,
-        user_id: Option<&str>,
-        limit: Option<i64>,
-        cursor: Option<&str>,
-    ) -> Result<AuditPage> {
-        let limit = page_limit(limit)?;
-        if user_id.is_some_and(|u| uuid::Uuid::parse_str(u).is_err()) {
-            return Err(Error::invalid("user_id", "user_id must be a UUID"));
-        }
-        let before = cursor
-            .map(|c| decode_cursor(CURSOR, c, is_sort_key))
-            .transpose()?;
-        let records = self
-            .stores
-            .admin
-            .list_audit(user_id, before.as_deref(), limit + 1)
-            .await?;
-        let (items, next_cursor) =
-            finish_page(records, limit, |a| encode_cursor(CURSOR, &a.sort_key()));
-        Ok(AuditPage { items, next_cursor })
+/// 8 to 64 of `A-Z a-z 0-9 - _`.
+fn check_key(key: &str) -> Result<()> {
+    let ok = (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    match ok {
+        true => Ok(()),
+        false => Err(Error::invalid(
+            "idempotency_key",
+            "idempotency_key must be 8 to 64 letters, digits, '-' or '_'",
+        )),
     }
 }

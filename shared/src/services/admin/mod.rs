@@ -8,10 +8,12 @@
 //! account, a removed role or a new session epoch (password reset) ends it at once.
 
 mod accounts;
+mod audit;
 mod changes;
 
-pub use accounts::{UserDetail, UserPage};
-pub use changes::{AdjustRequest, AuditPage, KycDecision};
+pub use accounts::{UserDetail, UserPage, UserSearch};
+pub use audit::{AuditFilter, AuditPage};
+pub use changes::{AdjustRequest, Adjustment, KycDecision};
 
 use crate::clock::Clock;
 use crate::config::Config;

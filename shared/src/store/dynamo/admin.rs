@@ -4,7 +4,10 @@
 //! same transaction; admin sessions are single items with a TTL.
 
 use super::expr::{Cmp, Cond, Update};
-use super::keys::{ADMIN_SESSION_SK, AUDIT_PK, admin_session_pk, audit_list_pk, users_list_pk};
+use super::keys::{
+    ADMIN_SESSION_SK, AUDIT_PK, PROFILE_SK, admin_session_pk, audit_list_pk, kyc_list_pk, user_pk,
+    users_list_pk,
+};
 use super::kyc::Save;
 use super::tx::Transaction;
 use super::users::profile_key;
@@ -13,7 +16,9 @@ use crate::domain::{
     AccessChange, AdminSession, AuditRecord, KycRecord, User, UserStatus, user_sort_key,
 };
 use crate::store::tables::{LISTS_INDEX, PK, SK, Table};
-use crate::store::{AdminSessionStore, AdminStore, StoreError, StoreResult};
+use crate::store::{
+    AdminSessionStore, AdminStore, AuditQuery, ListOrder, StoreError, StoreResult, UserListing,
+};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
@@ -76,24 +81,40 @@ fn below(cond: Cond, attr: &'static str, before: Option<&str>) -> Cond {
 }
 
 impl DynamoStore {
-    /// Up to `limit` index entries of list `pk` below `before`, newest first, as table keys.
-    async fn list_keys(
+    /// Up to `limit` entries of list `pk` past `past` in `order`: (sort key, table key).
+    async fn list_entries(
         &self,
         pk: String,
-        before: Option<&str>,
+        order: ListOrder,
+        past: Option<&str>,
         limit: usize,
-    ) -> StoreResult<Vec<Item>> {
-        let cond = below(Cond::eq(LISTS_INDEX.pk, s(pk)), LISTS_INDEX.sk, before);
+    ) -> StoreResult<Vec<(String, Item)>> {
+        let (cmp, forward) = match order {
+            ListOrder::NewestFirst => (Cmp::Lt, false),
+            ListOrder::OldestFirst => (Cmp::Gt, true),
+        };
+        let mut cond = Cond::eq(LISTS_INDEX.pk, s(pk));
+        if let Some(p) = past {
+            cond = cond.and(Cond::cmp(LISTS_INDEX.sk, cmp, s(p)));
+        }
         let entries = self
             .query_in(
                 Table::Users,
                 Some(LISTS_INDEX.name),
                 cond,
                 Some(limit),
-                false,
+                forward,
             )
             .await?;
-        Ok(entries.iter().map(super::key_of).collect())
+        Ok(entries
+            .iter()
+            .map(|e| {
+                (
+                    string(e, LISTS_INDEX.sk).unwrap_or_default(),
+                    super::key_of(e),
+                )
+            })
+            .collect())
     }
 
     /// The items at `keys`, ordered by their list sort key, newest first.
@@ -108,21 +129,48 @@ impl DynamoStore {
 impl AdminStore for DynamoStore {
     async fn list_users(
         &self,
-        status: Option<UserStatus>,
-        before: Option<&str>,
+        listing: UserListing,
+        order: ListOrder,
+        past: Option<&str>,
         limit: usize,
-    ) -> StoreResult<Vec<User>> {
-        let statuses = status.map_or(UserStatus::ALL.to_vec(), |s| vec![s]);
-        let mut keys = Vec::new();
-        for st in statuses {
-            keys.extend(
-                self.list_keys(users_list_pk(st.as_str()), before, limit)
-                    .await?,
-            );
+    ) -> StoreResult<Vec<(String, User)>> {
+        let lists: Vec<String> = match listing {
+            UserListing::Accounts(status) => status
+                .map_or(UserStatus::ALL.to_vec(), |s| vec![s])
+                .iter()
+                .map(|st| users_list_pk(st.as_str()))
+                .collect(),
+            UserListing::Kyc(status) => vec![kyc_list_pk(status.as_str())],
+        };
+        let mut entries = Vec::new();
+        for pk in lists {
+            entries.extend(self.list_entries(pk, order, past, limit).await?);
         }
-        let mut items = self.fetch_listed(keys).await?;
-        items.truncate(limit);
-        items.into_iter().map(from_item).collect()
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if order == ListOrder::NewestFirst {
+            entries.reverse();
+        }
+        entries.truncate(limit);
+        // A KYC entry is the record's key; the listed item is the profile beside it.
+        let profiles = entries
+            .iter()
+            .filter_map(|(_, k)| string(k, PK))
+            .map(|pk| key(pk, PROFILE_SK))
+            .collect();
+        let mut users: Vec<User> = self
+            .batch_get(Table::Users, profiles)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<StoreResult<_>>()?;
+        let mut out = Vec::new();
+        for (sort, k) in entries {
+            let id = string(&k, PK).unwrap_or_default();
+            if let Some(at) = users.iter().position(|u| user_pk(&u.user_id) == id) {
+                out.push((sort, users.swap_remove(at)));
+            }
+        }
+        Ok(out)
     }
 
     async fn change_access(
@@ -173,23 +221,45 @@ impl AdminStore for DynamoStore {
         Ok(self.run(tx).await?.committed())
     }
 
-    async fn list_audit(
-        &self,
-        target: Option<&str>,
-        before: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<AuditRecord>> {
-        let items = match target {
+    async fn list_audit(&self, q: AuditQuery<'_>, limit: usize) -> StoreResult<Vec<AuditRecord>> {
+        // One key condition holds the range; `before` is exclusive, BETWEEN is not, so one
+        // more is read and the key equal to `before` dropped.
+        let range = |base: Cond, attr: &'static str| match (q.from, q.before) {
+            (None, before) => below(base, attr, before),
+            (Some(f), None) => base.and(Cond::cmp(attr, Cmp::Ge, s(f))),
+            (Some(f), Some(b)) => base.and(Cond::Between(attr, s(f), s(b))),
+        };
+        let items = match q.target {
             Some(uid) => {
-                let keys = self.list_keys(audit_list_pk(uid), before, limit).await?;
-                self.fetch_listed(keys).await?
+                let cond = range(
+                    Cond::eq(LISTS_INDEX.pk, s(audit_list_pk(uid))),
+                    LISTS_INDEX.sk,
+                );
+                let entries = self
+                    .query_in(
+                        Table::Users,
+                        Some(LISTS_INDEX.name),
+                        cond,
+                        Some(limit + 1),
+                        false,
+                    )
+                    .await?;
+                self.fetch_listed(entries.iter().map(super::key_of).collect())
+                    .await?
             }
             None => {
-                let cond = below(Cond::eq(PK, s(AUDIT_PK)), SK, before);
-                self.query(Table::Users, cond, Some(limit), false).await?
+                let cond = range(Cond::eq(PK, s(AUDIT_PK)), SK);
+                self.query(Table::Users, cond, Some(limit + 1), false)
+                    .await?
             }
         };
-        items.into_iter().map(audit_of).collect()
+        let mut records = items
+            .into_iter()
+            .map(audit_of)
+            .collect::<StoreResult<Vec<_>>>()?;
+        records.retain(|a| q.holds(&a.sort_key()));
+        records.truncate(limit);
+        Ok(records)
     }
 }
 

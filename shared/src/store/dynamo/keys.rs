@@ -99,6 +99,11 @@ pub fn audit_list_pk(user_id: &str) -> String {
 pub fn users_list_pk(status: &str) -> String {
     format!("USERS#{status}")
 }
+/// A KYC record's entry in the `lists` index: the users whose KYC has one status, by
+/// submission time (`PENDING` is the review queue).
+pub fn kyc_list_pk(status: &str) -> String {
+    format!("KYC#{status}")
+}
 pub fn admin_session_pk(id_hash: &str) -> String {
     format!("ADMIN#{id_hash}")
 }

@@ -2,11 +2,11 @@
 //! with the user's `kyc_status` in one transaction guarded by the record's version.
 
 use super::expr::{Cond, Update};
-use super::keys::{KYC_SK, PROFILE_SK, USER_PREFIX, document_pk, user_pk};
+use super::keys::{KYC_SK, PROFILE_SK, USER_PREFIX, document_pk, kyc_list_pk, user_pk};
 use super::tx::Transaction;
 use super::{DynamoStore, key, n, s, string, to_item};
-use crate::domain::KycRecord;
-use crate::store::tables::Table;
+use crate::domain::{KycRecord, user_sort_key};
+use crate::store::tables::{LISTS_INDEX, Table};
 use crate::store::{KycStore, StoreResult};
 use async_trait::async_trait;
 
@@ -64,7 +64,15 @@ impl DynamoStore {
             None => Cond::item_absent(),
             Some(p) => Cond::eq("version", n(p.version)),
         };
-        let item = to_item(record, kyc_key(uid))?;
+        let mut item = to_item(record, kyc_key(uid))?;
+        item.insert(
+            LISTS_INDEX.pk.into(),
+            s(kyc_list_pk(record.status.as_str())),
+        );
+        item.insert(
+            LISTS_INDEX.sk.into(),
+            s(user_sort_key(record.submitted_at_ms, uid)),
+        );
         let mut tx = Transaction::new().put(Save::Record, t, item, Some(unchanged))?;
         let old_hash = previous.map(|p| p.document_hash.as_str());
         if old_hash != Some(record.document_hash.as_str()) {

@@ -2,37 +2,48 @@
 //! changes with their audit record under the users lock, and admin sessions under their own.
 
 use super::{MemoryStore, kyc, lock};
-use crate::domain::{
-    AccessChange, AdminSession, AuditRecord, KycRecord, User, UserStatus, user_sort_key,
+use crate::domain::{AccessChange, AdminSession, AuditRecord, KycRecord, User, user_sort_key};
+use crate::store::{
+    AdminSessionStore, AdminStore, AuditQuery, ListOrder, StoreResult, UserListing,
 };
-use crate::store::{AdminSessionStore, AdminStore, StoreResult};
 use async_trait::async_trait;
-
-fn below(key: &str, before: Option<&str>) -> bool {
-    before.is_none_or(|b| key < b)
-}
 
 #[async_trait]
 impl AdminStore for MemoryStore {
     async fn list_users(
         &self,
-        status: Option<UserStatus>,
-        before: Option<&str>,
+        listing: UserListing,
+        order: ListOrder,
+        past: Option<&str>,
         limit: usize,
-    ) -> StoreResult<Vec<User>> {
+    ) -> StoreResult<Vec<(String, User)>> {
         let d = lock(&self.users);
-        let mut users: Vec<(String, &User)> = d
-            .users
-            .values()
-            .filter(|u| status.is_none_or(|s| u.status == s))
-            .map(|u| (user_sort_key(u.created_at_ms, &u.user_id), u))
-            .filter(|(k, _)| below(k, before))
-            .collect();
-        users.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut users: Vec<(String, &User)> = match listing {
+            UserListing::Accounts(status) => d
+                .users
+                .values()
+                .filter(|u| status.is_none_or(|s| u.status == s))
+                .map(|u| (user_sort_key(u.created_at_ms, &u.user_id), u))
+                .collect(),
+            UserListing::Kyc(status) => d
+                .kyc
+                .values()
+                .filter(|k| k.status == status)
+                .filter_map(|k| {
+                    let u = d.users.get(&k.user_id)?;
+                    Some((user_sort_key(k.submitted_at_ms, &k.user_id), u))
+                })
+                .collect(),
+        };
+        users.retain(|(k, _)| order.is_past(k, past));
+        users.sort_by(|a, b| a.0.cmp(&b.0));
+        if order == ListOrder::NewestFirst {
+            users.reverse();
+        }
         Ok(users
             .into_iter()
             .take(limit)
-            .map(|(_, u)| u.clone())
+            .map(|(k, u)| (k, u.clone()))
             .collect())
     }
 
@@ -73,17 +84,12 @@ impl AdminStore for MemoryStore {
         Ok(saved)
     }
 
-    async fn list_audit(
-        &self,
-        target: Option<&str>,
-        before: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<AuditRecord>> {
+    async fn list_audit(&self, q: AuditQuery<'_>, limit: usize) -> StoreResult<Vec<AuditRecord>> {
         let d = lock(&self.users);
         Ok(d.audit
             .iter()
             .rev()
-            .filter(|(k, a)| below(k, before) && target.is_none_or(|t| a.target_user_id == t))
+            .filter(|(k, a)| q.holds(k) && q.target.is_none_or(|t| a.target_user_id == t))
             .take(limit)
             .map(|(_, a)| a.clone())
             .collect())

@@ -1,0 +1,167 @@
+//! The admin lists beyond sign-up order: the KYC lists by submission time in both directions
+//! (`PENDING` is the review queue) and the audit trail over a time range.
+
+use super::fixtures::*;
+use shared::domain::{
+    AccessChange, AuditAction, AuditRecord, DocumentType, KycImages, KycRecord, KycStatus, Role,
+    UserStatus, audit_sort_key,
+};
+use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
+
+fn submitted(uid: &str, at: i64, hash: &str) -> KycRecord {
+    KycRecord {
+        user_id: uid.into(),
+        status: KycStatus::Pending,
+        document_type: DocumentType::Pan,
+        document_number_sealed: "sealed".into(),
+        document_hash: hash.into(),
+        masked_document_number: "******234F".into(),
+        images: KycImages {
+            front: format!("kyc/{uid}/front/a.jpg"),
+            back: None,
+            selfie: None,
+        },
+        submitted_at_ms: at,
+        reviewed_at_ms: None,
+        rejection_reason: None,
+        version: 1,
+    }
+}
+
+async fn listed(
+    s: &Stores,
+    listing: UserListing,
+    order: ListOrder,
+    past: Option<&str>,
+    limit: usize,
+) -> (Vec<String>, Vec<String>) {
+    let page = s
+        .admin
+        .list_users(listing, order, past, limit)
+        .await
+        .unwrap();
+    page.into_iter().map(|(k, u)| (u.user_id, k)).unzip()
+}
+
+async fn kyc_lists_order_by_submission_time(s: Stores) {
+    // Signed up in one order, submitted in another.
+    for (uid, phone, at) in [("u1", "+91a", 30), ("u2", "+91b", 10), ("u3", "+91c", 20)] {
+        make_user(&s, uid, phone).await;
+        let record = submitted(uid, T0 + at, &format!("h-{uid}"));
+        assert!(s.kyc.save_kyc(&record, None).await.unwrap());
+    }
+    let queue = UserListing::Kyc(KycStatus::Pending);
+    let (oldest, keys) = listed(&s, queue, ListOrder::OldestFirst, None, 2).await;
+    assert_eq!(oldest, ["u2", "u3"]);
+    let (rest, _) = listed(&s, queue, ListOrder::OldestFirst, Some(&keys[1]), 2).await;
+    assert_eq!(rest, ["u1"]);
+    let (newest, _) = listed(&s, queue, ListOrder::NewestFirst, None, 5).await;
+    assert_eq!(newest, ["u1", "u3", "u2"]);
+    // A review moves the record to its new list.
+    let pending = s.kyc.get_kyc("u3").await.unwrap().unwrap();
+    let verified = KycRecord {
+        status: KycStatus::Verified,
+        version: 2,
+        ..pending.clone()
+    };
+    assert!(s.kyc.save_kyc(&verified, Some(&pending)).await.unwrap());
+    let (left, _) = listed(&s, queue, ListOrder::OldestFirst, None, 5).await;
+    assert_eq!(left, ["u2", "u1"]);
+    let done = UserListing::Kyc(KycStatus::Verified);
+    assert_eq!(
+        listed(&s, done, ListOrder::OldestFirst, None, 5).await.0,
+        ["u3"]
+    );
+    let none = UserListing::Kyc(KycStatus::Rejected);
+    assert!(
+        listed(&s, none, ListOrder::OldestFirst, None, 5)
+            .await
+            .0
+            .is_empty()
+    );
+    let all = UserListing::Accounts(None);
+    assert_eq!(
+        listed(&s, all, ListOrder::OldestFirst, None, 5)
+            .await
+            .0
+            .len(),
+        3
+    );
+}
+
+fn role_change(target: &str, from: Role, to: Role, at: i64) -> AccessChange {
+    AccessChange {
+        user_id: target.into(),
+        from_status: UserStatus::Active,
+        from_role: from,
+        status: UserStatus::Active,
+        role: to,
+        new_epoch: None,
+        now_ms: at,
+    }
+}
+
+async fn the_trail_takes_a_time_range(s: Stores) {
+    make_user(&s, "u1", "+91a").await;
+    make_user(&s, "u2", "+91b").await;
+    let mut role = [Role::User, Role::User];
+    for i in 0..6i64 {
+        let (target, slot) = if i % 2 == 0 { ("u1", 0) } else { ("u2", 1) };
+        let to = if role[slot] == Role::User {
+            Role::Admin
+        } else {
+            Role::User
+        };
+        let a = AuditRecord {
+            audit_id: format!("a{i}"),
+            at_ms: T0 + i * 1000,
+            admin_id: "admin".into(),
+            action: AuditAction::RoleChanged,
+            target_user_id: target.into(),
+            before: serde_json::json!({}),
+            after: serde_json::json!({}),
+        };
+        let change = role_change(target, role[slot], to, T0 + i);
+        assert!(s.admin.change_access(&change, &a).await.unwrap().is_some());
+        role[slot] = to;
+    }
+    let from = audit_sort_key(T0 + 1000, "");
+    let before = audit_sort_key(T0 + 4000, "");
+    let ids = |v: Vec<AuditRecord>| v.into_iter().map(|a| a.audit_id).collect::<Vec<_>>();
+    let q = AuditQuery {
+        target: None,
+        from: Some(&from),
+        before: Some(&before),
+    };
+    assert_eq!(
+        ids(s.admin.list_audit(q, 10).await.unwrap()),
+        ["a3", "a2", "a1"]
+    );
+    assert_eq!(ids(s.admin.list_audit(q, 2).await.unwrap()), ["a3", "a2"]);
+    let q = AuditQuery {
+        target: Some("u1"),
+        ..q
+    };
+    assert_eq!(ids(s.admin.list_audit(q, 10).await.unwrap()), ["a2"]);
+    let open = AuditQuery {
+        target: None,
+        from: Some(&from),
+        before: None,
+    };
+    assert_eq!(ids(s.admin.list_audit(open, 10).await.unwrap()).len(), 5);
+    let third = audit_sort_key(T0 + 3000, "a3");
+    let paged = AuditQuery {
+        target: None,
+        from: Some(&from),
+        before: Some(&third),
+    };
+    assert_eq!(
+        ids(s.admin.list_audit(paged, 10).await.unwrap()),
+        ["a2", "a1"]
+    );
+}
+
+conformance!(
+    kyc_lists_order_by_submission_time,
+    the_trail_takes_a_time_range
+);
