@@ -1,28 +1,36 @@
 """The admin console in a real browser (headless Chromium from Debian, driven by Selenium),
-against the local server: sign in as an admin (code + password), find a user, review its KYC,
-adjust its wallet twice with one idempotency key (the balance moves once), suspend it, see the
-audit entries, sign out. Screenshots of the users list and of a user detail go to target/.
+against the local server, the way an operator works: sign in (code + password), find a user by
+phone, work the KYC queue, open rows with the keyboard, reload and go back, review with the
+forms of one user never carried to the next, confirm what cannot be undone, read the outcome
+beside the button, page through lists, read the audit trail with names and diffs, see the idle
+warning, sign out leaving nothing behind. Every view is checked with axe-core (0 violations)
+at 1440 and 390 px wide, and at 390 px nothing scrolls sideways. Screenshots go to target/.
 
 Usage: console_test.py <base_url> <screenshot_dir>   (tests/browser/run.sh starts the server)
 """
 
 import json
+import pathlib
 import struct
 import sys
 import urllib.error
 import urllib.request
 import zlib
 
+import axe_core_python
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, SHOTS = sys.argv[1], sys.argv[2]
-ADMIN, USER = "+919816456580", "+919816456581"
+ADMIN, RAVI, MEERA = "+919816456580", "+919816456581", "+919816456582"
 PASSWORD = "Console-Pass-2026"
+AXE = (pathlib.Path(axe_core_python.__file__).parent / "axe.min.js").read_text()
 
 
 def call(method, path, body=None, token=None, expect=200):
@@ -79,91 +87,272 @@ def submit_kyc(token):
                                   "front_image_url": ticket["image_url"]}, token=token, expect=201)
 
 
+class Console:
+    """The browser and the checks every step uses."""
+
+    def __init__(self):
+        options = Options()
+        for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000"]:
+            options.add_argument(arg)
+        options.binary_location = "/usr/bin/chromium"
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.set_script_timeout(60)
+        self.wait = WebDriverWait(self.driver, 15, ignored_exceptions=[StaleElementReferenceException])
+
+    def by_id(self, i):
+        return self.driver.find_element(By.ID, i)
+
+    def visible(self, i):
+        return self.wait.until(EC.visibility_of_element_located((By.ID, i)))
+
+    def text(self, i, text):
+        self.wait.until(EC.text_to_be_present_in_element((By.ID, i), text))
+
+    def rows(self, table):
+        return self.driver.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")
+
+    def row_ids(self):
+        return [r.get_attribute("data-user-id") for r in self.rows("users-table")]
+
+    def wait_rows(self, table, count):
+        self.wait.until(lambda d: len(self.rows(table)) == count)
+
+    def confirm(self, expect_in_text, accept):
+        dialog = self.visible("confirm")
+        text = self.by_id("confirm-text").text + " " + self.by_id("confirm-title").text
+        for part in expect_in_text:
+            assert part in text, f"{part!r} not in the confirmation {text!r}"
+        self.by_id("confirm-ok" if accept else "confirm-cancel").click()
+        self.wait.until(lambda d: not dialog.is_displayed())
+
+    def axe(self, view):
+        self.driver.execute_script(AXE)
+        found = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(' | '))))"
+            ".catch(e => done(['axe failed: ' + e]));")
+        assert found == [], f"axe on {view}: {found}"
+
+    def no_sideways_scroll(self, view):
+        width = self.driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{view} scrolls sideways at 390 px: {width}"
+
+    def shot(self, name):
+        self.driver.save_screenshot(f"{SHOTS}/console-{name}.png")
+
+    def fetch_status(self, path):
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {credentials: 'same-origin'}).then(r => done(r.status));",
+            path)
+
+
+def sign_in(c):
+    c.driver.get(BASE + "/admin")
+    c.visible("signin")
+    c.axe("sign-in")
+    c.by_id("phone").send_keys(ADMIN)
+    c.by_id("send-code").click()
+    c.visible("signin-form")
+    c.by_id("code").send_keys(last_code(ADMIN))
+    c.by_id("password").send_keys(PASSWORD)
+    c.by_id("sign-in").click()
+    c.visible("users")
+    c.text("whoami", "Asha Admin")
+
+
+def lists_search_queue_and_pages(c, ravi_id, meera_id):
+    c.wait.until(lambda d: len(c.rows("users-table")) == 20)
+    assert "******" in c.rows("users-table")[0].text and RAVI not in c.driver.page_source
+    assert "₹" in c.rows("users-table")[0].text, "balances in rupees"
+    c.axe("users")
+    c.shot("users-1440")
+    first_page = c.row_ids()
+    c.by_id("next-page").click()
+    c.wait.until(lambda d: c.row_ids() and c.row_ids() != first_page)
+    assert "cursor=" in c.driver.current_url
+    c.by_id("prev-page").click()
+    c.wait.until(lambda d: c.row_ids() == first_page)
+    assert c.by_id("prev-page").get_attribute("disabled") is not None
+
+    c.by_id("search").send_keys("98164 56581" + Keys.ENTER)
+    c.wait.until(lambda d: c.row_ids() == [ravi_id])
+    assert "phone=" in c.driver.current_url
+
+    c.by_id("nav-queue").click()
+    c.wait.until(lambda d: c.row_ids() == [ravi_id, meera_id])
+    assert "Review queue" in c.by_id("users-caption").text
+    assert Select(c.by_id("kyc-filter")).first_selected_option.get_attribute("value") == "PENDING"
+
+
+def keyboard_url_and_reload(c, ravi_id):
+    row = c.rows("users-table")[0]
+    c.driver.execute_script("arguments[0].focus()", row)
+    row.send_keys(Keys.ENTER)
+    c.visible("detail")
+    c.text("detail-name", "Ravi Kumar")
+    assert c.driver.current_url.endswith("#/users/" + ravi_id), c.driver.current_url
+    assert c.driver.switch_to.active_element.get_attribute("id") == "detail-name", "the heading has focus"
+    img = c.by_id("kyc-images").find_element(By.TAG_NAME, "img")
+    c.wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) == 96)
+    c.driver.refresh()
+    c.visible("detail")
+    c.text("detail-name", "Ravi Kumar")
+    c.text("whoami", "Asha Admin")
+    c.axe("user detail")
+    c.shot("user-1440")
+
+
+def forms_start_empty(c, meera_id):
+    c.by_id("kyc-reason").send_keys("Blurred photo")
+    c.by_id("adjust-amount").send_keys("12.50")
+    c.by_id("adjust-reason").send_keys("Not for Meera")
+    key = c.by_id("adjust-key").get_attribute("value")
+    c.driver.back()
+    c.visible("users")
+    c.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'tr[data-user-id="{meera_id}"]'))).click()
+    c.text("detail-name", "Meera Shah")
+    for field in ["kyc-reason", "adjust-amount", "adjust-reason"]:
+        assert c.by_id(field).get_attribute("value") == "", f"{field} carried over"
+    assert c.by_id("adjust-key").get_attribute("value") != key, "a new idempotency key"
+    # Rejecting asks first, naming the user and quoting the reason; cancelling changes nothing.
+    c.by_id("kyc-reason").send_keys("Photo is blurred")
+    c.by_id("kyc-reject").click()
+    c.visible("confirm")
+    c.axe("confirmation dialog")
+    c.confirm(["Meera Shah", "Photo is blurred"], accept=False)
+    c.text("kyc-feedback", "Nothing was changed")
+    assert c.by_id("kyc-review").is_displayed(), "still pending"
+
+
+def act_on_ravi(c, ravi_id, ravi_token):
+    c.driver.get(BASE + "/admin#/users/" + ravi_id)
+    c.text("detail-name", "Ravi Kumar")
+    c.by_id("kyc-verify").click()
+    c.text("kyc-feedback", "KYC verified")
+    same_column = c.driver.execute_script(
+        "const col = (id) => document.getElementById(id).closest('.columns > div');"
+        "return col('kyc-feedback') === col('kyc-verify');")
+    assert same_column, "the outcome is shown beside the button"
+    assert not c.by_id("kyc-review").is_displayed()
+
+    c.by_id("adjust-amount").send_keys("5")
+    c.by_id("adjust-reason").send_keys("Welcome bonus")
+    c.by_id("adjust-submit").click()
+    c.text("adjust-feedback", "Applied")
+    c.text("wallet-balance", "₹5.00")
+    c.by_id("adjust-submit").click()
+    c.text("adjust-feedback", "Already applied")
+    assert c.by_id("wallet-balance").text == "₹5.00"
+    assert len(c.rows("transactions")) == 1
+
+    c.by_id("adjust-new-key").click()
+    c.by_id("adjust-amount").clear()
+    c.by_id("adjust-amount").send_keys("-2.50")
+    c.by_id("adjust-reason").clear()
+    c.by_id("adjust-reason").send_keys("Correction")
+    c.by_id("adjust-submit").click()
+    c.confirm(["₹2.50", "Ravi Kumar"], accept=True)
+    c.text("adjust-feedback", "Applied: balance ₹2.50")
+
+    c.by_id("toggle-role").click()
+    c.confirm(["Ravi Kumar", "admin"], accept=False)
+    c.text("access-feedback", "Nothing was changed")
+    c.by_id("toggle-status").click()
+    c.confirm(["Ravi Kumar", RAVI], accept=True)
+    c.text("access-feedback", "Suspended")
+    c.text("toggle-status", "Reactivate")
+    call("GET", "/v1/auth/me", token=ravi_token, expect=401)
+
+
+def audit_trail(c):
+    c.by_id("history-link").click()
+    c.visible("audit")
+    c.wait_rows("audit-table", 4)
+    actions = [r.get_attribute("data-action") for r in c.rows("audit-table")]
+    assert actions == ["user.status", "wallet.adjust", "wallet.adjust", "kyc.review"], actions
+    first = c.rows("audit-table")[0].text
+    assert "Asha Admin" in first and "Ravi Kumar" in first and "→" in first, first
+    c.axe("audit trail")
+    c.shot("audit-1440")
+    Select(c.by_id("audit-action")).select_by_value("wallet.adjust")
+    c.by_id("audit-filter").click()
+    c.wait.until(lambda d: "action=wallet.adjust" in d.current_url)
+    c.wait_rows("audit-table", 2)
+    c.driver.refresh()
+    c.wait_rows("audit-table", 2)
+    assert "₹" in c.rows("audit-table")[0].text, "amounts in rupees"
+
+
+def phones(c, ravi_id):
+    c.driver.set_window_size(390, 900)
+    for view, url, ready in [("users", "#/users", "users"), ("user detail", "#/users/" + ravi_id, "detail"),
+                             ("audit trail", "#/audit", "audit")]:
+        c.driver.get(BASE + "/admin" + url)
+        c.visible(ready)
+        c.wait.until(lambda d: c.rows({"users": "users-table", "detail": "transactions", "audit": "audit-table"}[ready]))
+        c.no_sideways_scroll(view)
+        c.axe(view + " at 390 px")
+        c.shot(view.replace(" ", "-") + "-390")
+    c.driver.set_window_size(1440, 1000)
+
+
+def small_things(c):
+    # The idle warning, before the session's 30 idle minutes end.
+    c.driver.execute_script("sessionStorage.setItem('admin-activity', String(Date.now() - 26 * 60 * 1000))")
+    c.visible("idle-warning")
+    c.text("idle-text", "ends in")
+    c.by_id("stay").click()
+    c.wait.until(lambda d: not c.by_id("idle-warning").is_displayed())
+    assert c.fetch_status("/admin/favicon.svg") == 200
+    key = c.by_id("adjust-key")
+    valid = c.driver.execute_script(
+        "const k = arguments[0]; k.value = 'no spaces allowed'; const bad = k.checkValidity();"
+        "k.value = 'key_ok-12345'; return [bad, k.checkValidity()];", key)
+    assert valid == [False, True], f"the idempotency key pattern applies: {valid}"
+    logs = " ".join(e["message"] for e in c.driver.get_log("browser"))
+    assert "regular expression" not in logs, logs
+
+
+def sign_out(c, ravi_id):
+    c.by_id("signout").click()
+    c.visible("signin")
+    c.text("message", "Signed out")
+    page = c.driver.page_source
+    assert "Ravi Kumar" not in page and ravi_id not in page, "nothing of the last user stays"
+    assert c.fetch_status("/v1/admin/users") == 401
+
+
 def main():
     register(ADMIN, "Asha Admin", PASSWORD)
-    user = register(USER, "Ravi Kumar")
-    token, user_id = user["tokens"]["access_token"], user["user"]["user_id"]
-    submit_kyc(token)
-    for i in range(3):
-        register(f"+91981645659{i}", f"Customer {i}")
+    ravi = register(RAVI, "Ravi Kumar")
+    meera = register(MEERA, "Meera Shah")
+    submit_kyc(ravi["tokens"]["access_token"])
+    submit_kyc(meera["tokens"]["access_token"])
+    for i in range(20):
+        register(f"+9198164566{i:02d}", f"Customer {i}")
+    ravi_id, meera_id = ravi["user"]["user_id"], meera["user"]["user_id"]
 
-    options = Options()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 15)
-    by_id = lambda i: driver.find_element(By.ID, i)
-    message = lambda text: wait.until(EC.text_to_be_present_in_element((By.ID, "message"), text))
+    c = Console()
     try:
-        driver.get(BASE + "/admin")
-        wait.until(EC.visibility_of_element_located((By.ID, "signin")))
-        by_id("phone").send_keys(ADMIN)
-        by_id("send-code").click()
-        wait.until(EC.visibility_of_element_located((By.ID, "signin-form")))
-        by_id("code").send_keys(last_code(ADMIN))
-        by_id("password").send_keys(PASSWORD)
-        by_id("sign-in").click()
-
-        row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'tr[data-user-id="{user_id}"]')))
-        assert "******" in row.text and USER not in driver.page_source, "the list shows masked phones"
-        Select(by_id("status-filter")).select_by_value("ACTIVE")
-        row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'tr[data-user-id="{user_id}"]')))
-        driver.save_screenshot(f"{SHOTS}/console-users.png")
-        row.click()
-
-        wait.until(EC.visibility_of_element_located((By.ID, "detail")))
-        wait.until(EC.visibility_of_element_located((By.ID, "kyc-review")))
-        img = by_id("kyc-images").find_element(By.TAG_NAME, "img")
-        wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) == 96)
-        by_id("kyc-verify").click()
-        message("KYC verified")
-        assert not by_id("kyc-review").is_displayed()
-
-        by_id("adjust-amount").send_keys("500")
-        by_id("adjust-reason").send_keys("Welcome bonus")
-        key = by_id("adjust-key").get_attribute("value")
-        assert len(key) >= 8
-        by_id("adjust-submit").click()
-        message("Applied")
-        wait.until(EC.text_to_be_present_in_element((By.ID, "wallet-balance"), "500"))
-        # The same request again (a double click, a retry): applied once.
-        by_id("adjust-amount").clear()
-        by_id("adjust-amount").send_keys("500")
-        by_id("adjust-reason").clear()
-        by_id("adjust-reason").send_keys("Welcome bonus")
-        assert by_id("adjust-key").get_attribute("value") == key
-        driver.execute_script("document.getElementById('message').textContent = ''")
-        by_id("adjust-submit").click()
-        message("Applied")
-        assert by_id("wallet-balance").text == "500", by_id("wallet-balance").text
-        assert len(by_id("transactions").find_elements(By.CSS_SELECTOR, "tbody tr")) == 1
-        driver.save_screenshot(f"{SHOTS}/console-user.png")
-
-        by_id("toggle-status").click()
-        message("Suspended")
-        wait.until(EC.text_to_be_present_in_element((By.ID, "toggle-status"), "Reactivate"))
-        call("GET", "/v1/auth/me", token=token, expect=401)
-
-        by_id("nav-audit").click()
-        wait.until(EC.visibility_of_element_located((By.ID, "audit")))
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr"))
-        actions = [r.get_attribute("data-action") for r in driver.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")]
-        assert actions == ["user.status", "wallet.adjust", "kyc.review"], actions
-
-        by_id("signout").click()
-        message("Signed out")
-        wait.until(EC.visibility_of_element_located((By.ID, "signin")))
-        status = driver.execute_async_script(
-            "const done = arguments[0]; fetch('/v1/admin/users', {credentials: 'same-origin'}).then(r => done(r.status));")
-        assert status == 401, status
+        sign_in(c)
+        lists_search_queue_and_pages(c, ravi_id, meera_id)
+        keyboard_url_and_reload(c, ravi_id)
+        forms_start_empty(c, meera_id)
+        act_on_ravi(c, ravi_id, ravi["tokens"]["access_token"])
+        audit_trail(c)
+        phones(c, ravi_id)
+        small_things(c)
+        sign_out(c, ravi_id)
         print("console test passed; screenshots in", SHOTS)
     except Exception:
-        driver.save_screenshot(f"{SHOTS}/console-failure.png")
-        print(driver.find_element(By.ID, "message").text, file=sys.stderr)
+        c.shot("failure")
+        print(c.by_id("message").text, file=sys.stderr)
         raise
     finally:
-        driver.quit()
+        c.driver.quit()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The admin console test in a real browser (called by tests/run.sh): starts the local server
-# (memory store, console SMS, one admin phone, no resend cooldown), runs
+# (memory store, console SMS, one admin phone, no resend cooldown, send caps raised for the
+# two dozen accounts it registers), runs
 # tests/browser/console_test.py with Selenium and the system Chromium, and stops the server.
 # Screenshots land in target/console-*.png.
 set -euo pipefail
@@ -11,6 +12,7 @@ BASE="http://127.0.0.1:$PORT"
 mkdir -p "$ROOT/target"
 unset DYNAMODB_ENDPOINT SNS_ENDPOINT S3_ENDPOINT
 PORT="$PORT" RUST_LOG=info ADMIN_PHONES=+919816456580 OTP_RESEND_SECONDS=0 STORE=memory \
+  OTP_MAX_PER_IP_HOUR=1000 OTP_MAX_PER_PREFIX_HOUR=1000 \
   "$BIN" > "$ROOT/target/browser-server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM

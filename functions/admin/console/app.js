@@ -1,147 +1,244 @@
-// The admin console. Talks only to this origin's API: /v1/auth/otp/* for the code, then
-// /v1/admin/* with the HttpOnly admin_session cookie. Every value from the API is written with
-// textContent (never as HTML), and every write sends JSON, as the API requires of cookie calls.
-"use strict";
+// The admin console: every view has a URL (#/users, #/users/<id>, #/audit, with their filters
+// and page), so Back, reload and shared links work. A view is rebuilt from the API each time
+// it is opened, with empty forms; actions that cannot be undone ask first, and their outcome
+// is announced beside the button that caused it.
+import {
+  $, ApiError, act, api, call, confirmAction, describe, el, feedback, inr, link, row, watchSession, when,
+} from "/admin/lib.js";
 
-const $ = (id) => document.getElementById(id);
-const state = { phone: "", cursor: null, cursors: [], user: null, auditCursor: null, me: null };
+const IDLE_MS = 30 * 60 * 1000;
+const WARN_MS = 25 * 60 * 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title" };
+const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment" };
+const state = { user: null, next: null, back: [], backKey: "" };
 
 function say(text, isError) {
   $("message").textContent = text || "";
   $("message").className = isError ? "error" : "";
 }
 
-async function api(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: {} };
-  if (method !== "GET") {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body || {});
-  }
-  const res = await fetch(path, init);
-  const json = await res.json().catch(() => ({}));
-  if (res.status === 401 && path.startsWith("/v1/admin/") && path !== "/v1/admin/login") {
-    show("signin");
-    throw new Error("Your session has ended. Sign in again.");
-  }
-  if (!json.success) {
-    const e = json.error || {};
-    throw new Error((e.message || "request failed") + (e.code ? " (" + e.code + ")" : ""));
-  }
-  return json.data;
-}
-
-function el(tag, text, attrs) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  return node;
-}
-
-function row(cells, attrs) {
-  const tr = el("tr", null, attrs);
-  for (const c of cells) {
-    const td = el("td");
-    if (c instanceof Node) td.appendChild(c); else td.textContent = c === null || c === undefined ? "" : String(c);
-    tr.appendChild(td);
-  }
-  return tr;
-}
-
-function list(dl, pairs) {
-  dl.replaceChildren();
-  for (const [k, v] of pairs) {
-    dl.appendChild(el("dt", k));
-    dl.appendChild(el("dd", v === null || v === undefined ? "—" : v));
-  }
-}
-
-function when(t) {
-  return t ? new Date(t).toLocaleString() : "—";
-}
-
 function show(section) {
-  for (const id of ["signin", "users", "detail", "audit"]) $(id).hidden = id !== section;
+  for (const id of Object.keys(SECTIONS)) $(id).hidden = id !== section;
   $("nav").hidden = section === "signin";
+  window.scrollTo(0, 0);
+  $(SECTIONS[section]).focus();
 }
 
-function newKey() {
-  $("adjust-key").value = crypto.randomUUID();
+// ---- session: the operator's name survives a reload; idle sessions warn, then end.
+const me = () => sessionStorage.getItem("admin-name");
+const touch = () => { sessionStorage.setItem("admin-activity", String(Date.now())); $("idle-warning").hidden = true; };
+
+function clearPage() {
+  sessionStorage.clear();
+  state.user = null;
+  state.back = [];
+  $("whoami").textContent = "";
+  $("detail-name").textContent = "";
+  for (const id of ["detail-user", "detail-kyc", "kyc-images", "kyc-duplicates", "detail-sessions", "detail-devices"]) $(id).replaceChildren();
+  for (const id of ["users-table", "transactions", "audit-table"]) $(id).tBodies[0].replaceChildren();
+  for (const id of ["wallet-balance", "wallet-points", "detail-risk", "users-caption"]) $(id).textContent = "";
+  for (const id of ["search-form", "kyc-review", "adjust-form", "audit-form"]) $(id).reset();
+  for (const id of ["access-feedback", "kyc-feedback", "adjust-feedback"]) feedback(id, "");
+  $("history-link").href = "#/audit";
 }
 
-// Sign-in: code to the phone, then code + password.
+function expired() {
+  if (!me() && !$("signin").hidden) return;
+  clearPage();
+  show("signin");
+  say("Your session has ended. Sign in again.", true);
+}
+
+watchSession(expired, touch);
+
+setInterval(() => {
+  if (!me()) return;
+  const idle = Date.now() - Number(sessionStorage.getItem("admin-activity") || Date.now());
+  if (idle >= IDLE_MS) return expired();
+  if (idle >= WARN_MS) {
+    $("idle-text").textContent = "Your session ends in " + Math.max(1, Math.ceil((IDLE_MS - idle) / 60000)) + " minutes without activity.";
+    $("idle-warning").hidden = false;
+  }
+}, 5000);
+
+$("stay").addEventListener("click", () => api("GET", "/v1/admin/users?limit=1").catch(() => {}));
+
+// ---- sign-in: code to the phone, then code + password.
+let signinPhone = "";
 $("code-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  state.phone = $("phone").value.trim();
+  signinPhone = $("phone").value.trim();
   try {
-    await api("POST", "/v1/auth/otp/request", { phone: state.phone });
+    await api("POST", "/v1/auth/otp/request", { phone: signinPhone });
     $("signin-form").hidden = false;
     $("code").focus();
     say("Code sent.");
-  } catch (e) { say(e.message, true); }
+  } catch (e) { say(e.explain ? e.explain() : e.message, true); }
 });
 
 $("signin-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
-    const v = await api("POST", "/v1/auth/otp/verify", { phone: state.phone, code: $("code").value.trim() });
+    const v = await api("POST", "/v1/auth/otp/verify", { phone: signinPhone, code: $("code").value.trim() });
     const data = await api("POST", "/v1/admin/login", {
-      phone: state.phone, password: $("password").value, verification_token: v.verification_token,
+      phone: signinPhone, password: $("password").value, verification_token: v.verification_token,
     });
-    $("password").value = "";
-    $("code").value = "";
+    $("code-form").reset();
+    $("signin-form").reset();
     $("signin-form").hidden = true;
-    state.me = data.user;
+    sessionStorage.setItem("admin-name", data.user.name);
+    touch();
     $("whoami").textContent = data.user.name;
     say("Signed in.");
-    await loadUsers(null);
-  } catch (e) { say(e.message, true); }
+    await route();
+  } catch (e) { say(e.explain ? e.explain() : e.message, true); }
 });
 
 $("signout").addEventListener("click", async () => {
-  try { await api("POST", "/v1/admin/logout"); } catch (e) { /* signed out either way */ }
-  state.me = null;
+  try { await call("POST", "/v1/admin/logout"); } catch (e) { /* signed out either way */ }
+  clearPage();
+  history.replaceState(null, "", location.pathname);
   show("signin");
   say("Signed out.");
 });
 
-// Users list.
-async function loadUsers(cursor) {
+// ---- routing
+function current() {
+  const [path, query] = (location.hash.replace(/^#/, "") || "/users").split("?");
+  return { path, params: new URLSearchParams(query || "") };
+}
+
+function go(path, params) {
+  const q = params ? params.toString() : "";
+  location.hash = "#" + path + (q ? "?" + q : "");
+}
+
+async function route() {
+  if (!me()) { show("signin"); return; }
+  $("whoami").textContent = me();
+  const { path, params } = current();
+  try {
+    if (path === "/users") await showUsers(params);
+    else if (path.startsWith("/users/")) await showUser(decodeURIComponent(path.slice("/users/".length)));
+    else if (path === "/audit") await showAudit(params);
+    else go("/users");
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return;
+    say(e instanceof ApiError ? e.explain() : e.message, true);
+  }
+}
+
+window.addEventListener("hashchange", () => { say(""); route(); });
+
+/** Previous/Next over cursors: `back` holds the cursors of the pages before this one. */
+function pager(kind, params, nextCursor, prevId, nextId) {
+  const key = kind + "?" + [...params].filter(([k]) => k !== "cursor").join("&");
+  if (state.backKey !== key) { state.backKey = key; state.back = []; }
+  state.next = nextCursor;
+  $(prevId).disabled = !params.get("cursor");
+  $(nextId).disabled = !nextCursor;
+}
+
+function turn(path, forward) {
+  const { params } = current();
+  if (forward) {
+    state.back.push(params.get("cursor") || "");
+    params.set("cursor", state.next);
+  } else {
+    const previous = state.back.pop();
+    if (previous) params.set("cursor", previous); else params.delete("cursor");
+  }
+  go(path, params);
+}
+
+// ---- users
+async function showUsers(params) {
   const q = new URLSearchParams({ limit: "20" });
-  if ($("status-filter").value) q.set("status", $("status-filter").value);
-  if (cursor) q.set("cursor", cursor);
+  for (const k of ["status", "kyc_status", "order", "phone", "user_id", "cursor"]) if (params.get(k)) q.set(k, params.get(k));
+  $("status-filter").value = params.get("status") || "";
+  $("kyc-filter").value = params.get("kyc_status") || "";
+  $("search").value = params.get("phone") || params.get("user_id") || "";
   const page = await api("GET", "/v1/admin/users?" + q);
-  const body = $("users-table").tBodies[0];
+  const table = $("users-table");
+  const body = table.tBodies[0];
   body.replaceChildren();
   for (const u of page.items) {
-    const tr = row([u.name, u.masked_phone, u.status, u.role, u.kyc_status, when(u.created_at)],
-      { class: "link", "data-user-id": u.user_id, tabindex: "0" });
-    tr.addEventListener("click", () => openUser(u.user_id).catch((e) => say(e.message, true)));
+    const tr = row(table, [link(u.name, "#/users/" + encodeURIComponent(u.user_id)), u.masked_phone, u.status, u.role,
+      u.kyc_status, inr(u.balance), u.risk_band, when(u.created_at)],
+    { class: "link", "data-user-id": u.user_id, tabindex: "0" });
+    const open = () => go("/users/" + encodeURIComponent(u.user_id));
+    tr.addEventListener("click", (ev) => { if (!ev.target.closest("a")) open(); });
+    tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter" && ev.target === tr) open(); });
     body.appendChild(tr);
   }
-  state.cursor = page.next_cursor;
-  $("next-page").disabled = !page.next_cursor;
+  const queue = params.get("kyc_status") === "PENDING";
+  const oldest = (params.get("order") || (queue ? "oldest" : "newest")) === "oldest";
+  const by = params.get("kyc_status") ? "KYC submission" : "sign-up";
+  $("users-caption").textContent = params.get("phone") || params.get("user_id") ? "Search result"
+    : (queue ? "Review queue: " : "") + "by " + by + ", " + (oldest ? "oldest" : "newest") + " first";
+  $("order-header").setAttribute("aria-sort", oldest ? "ascending" : "descending");
+  $("order-toggle").textContent = (params.get("kyc_status") ? "Submitted" : "Joined") + (oldest ? " ▲" : " ▼");
+  $("users-empty").hidden = page.items.length > 0;
+  pager("users", params, page.next_cursor, "prev-page", "next-page");
   show("users");
 }
 
-$("status-filter").addEventListener("change", () => loadUsers(null).catch((e) => say(e.message, true)));
-$("first-page").addEventListener("click", () => loadUsers(null).catch((e) => say(e.message, true)));
-$("next-page").addEventListener("click", () => loadUsers(state.cursor).catch((e) => say(e.message, true)));
-$("nav-users").addEventListener("click", () => loadUsers(null).catch((e) => say(e.message, true)));
-$("back").addEventListener("click", () => loadUsers(null).catch((e) => say(e.message, true)));
+$("search-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const v = $("search").value.trim();
+  if (!v) return go("/users");
+  go("/users", new URLSearchParams(UUID.test(v) ? { user_id: v } : { phone: v }));
+});
 
-// One user.
-async function openUser(userId) {
-  const d = await api("GET", "/v1/admin/users/" + encodeURIComponent(userId));
-  state.user = d;
-  renderUser(d);
+function filtersChanged(changed) {
+  const params = new URLSearchParams();
+  if (changed === "status" && $("status-filter").value) params.set("status", $("status-filter").value);
+  if (changed === "kyc" && $("kyc-filter").value) params.set("kyc_status", $("kyc-filter").value);
+  go("/users", params);
+}
+
+$("status-filter").addEventListener("change", () => filtersChanged("status"));
+$("kyc-filter").addEventListener("change", () => filtersChanged("kyc"));
+$("order-toggle").addEventListener("click", () => {
+  const { params } = current();
+  const queue = params.get("kyc_status") === "PENDING";
+  const oldest = (params.get("order") || (queue ? "oldest" : "newest")) === "oldest";
+  params.delete("cursor");
+  params.set("order", oldest ? "newest" : "oldest");
+  go("/users", params);
+});
+$("prev-page").addEventListener("click", () => turn("/users", false));
+$("next-page").addEventListener("click", () => turn("/users", true));
+
+// ---- one user
+function newKey() {
+  $("adjust-key").value = crypto.randomUUID();
+}
+
+async function showUser(id) {
+  // A fresh view: nothing typed for another user survives.
+  for (const f of ["kyc-review", "adjust-form"]) $(f).reset();
+  for (const f of ["access-feedback", "kyc-feedback", "adjust-feedback"]) feedback(f, "");
   newKey();
+  await loadUser(id);
   show("detail");
 }
+
+async function loadUser(id) {
+  const d = await api("GET", "/v1/admin/users/" + encodeURIComponent(id));
+  state.user = d;
+  renderUser(d);
+}
+
+const who = () => state.user.user.name + " (" + state.user.user.phone + ")";
+const userPath = (rest) => "/v1/admin/users/" + encodeURIComponent(state.user.user.user_id) + rest;
 
 function renderUser(d) {
   const u = d.user;
   $("detail-name").textContent = u.name;
-  list($("detail-user"), [
+  $("history-link").href = "#/audit?user_id=" + encodeURIComponent(u.user_id);
+  describe($("detail-user"), [
     ["User id", u.user_id], ["Phone", u.phone], ["Status", u.status], ["Role", u.role],
     ["Email", u.email], ["City", u.city], ["State", u.state], ["Date of birth", u.dob],
     ["Profile complete", u.is_profile_complete ? "yes" : "no"], ["Joined", when(u.created_at)],
@@ -150,27 +247,12 @@ function renderUser(d) {
   $("toggle-status").textContent = suspended ? "Reactivate" : "Suspend";
   $("toggle-status").className = suspended ? "" : "danger";
   $("toggle-role").textContent = u.role === "admin" ? "Remove admin role" : "Make admin";
-
-  const k = d.kyc;
-  list($("detail-kyc"), [
-    ["Status", k.status], ["Document", k.document_type], ["Number", k.masked_document_number],
-    ["Submitted", when(k.submitted_at)], ["Reviewed", when(k.reviewed_at)], ["Rejection reason", k.rejection_reason],
-  ]);
-  const images = $("kyc-images");
-  images.replaceChildren();
-  for (const [purpose, url] of Object.entries(k.images || {})) {
-    images.appendChild(el("img", null, { src: url, alt: "KYC " + purpose, "data-purpose": purpose }));
-  }
-  $("kyc-duplicates").textContent = (k.duplicate_of || []).length
-    ? "Same document on: " + k.duplicate_of.join(", ") : "";
-  $("kyc-review").hidden = k.status !== "PENDING";
-
-  $("wallet-balance").textContent = d.wallet.balance;
+  renderKyc(d.kyc);
+  $("wallet-balance").textContent = inr(d.wallet.balance);
   $("wallet-points").textContent = d.wallet.points;
-  const tx = $("transactions").tBodies[0];
-  tx.replaceChildren();
-  for (const t of d.transactions) tx.appendChild(row([when(t.created_at), t.amount, t.points, t.balance_after, t.reason]));
-
+  const table = $("transactions");
+  table.tBodies[0].replaceChildren(...d.transactions.map((t) =>
+    row(table, [when(t.created_at), inr(t.amount), t.points, inr(t.balance_after), t.reason])));
   $("detail-risk").textContent = d.risk ? d.risk.score + " (" + d.risk.band + ")" : "not taken";
   $("detail-sessions").replaceChildren(...d.sessions.map((s) =>
     el("li", (s.platform || "unknown") + " since " + when(s.created_at) + ", last used " + when(s.last_used_at))));
@@ -178,76 +260,132 @@ function renderUser(d) {
     el("li", x.platform + " " + (x.device_name || x.device_id) + (x.app_version ? " app " + x.app_version : ""))));
 }
 
-async function change(body, done) {
-  try {
-    await api("PATCH", "/v1/admin/users/" + encodeURIComponent(state.user.user.user_id), body);
-    await openUser(state.user.user.user_id);
-    say(done);
-  } catch (e) { say(e.message, true); }
+function renderKyc(k) {
+  describe($("detail-kyc"), [
+    ["Status", k.status], ["Document", k.document_type], ["Number", k.masked_document_number],
+    ["Submitted", when(k.submitted_at)], ["Reviewed", when(k.reviewed_at)], ["Rejection reason", k.rejection_reason],
+  ]);
+  $("kyc-images").replaceChildren(...Object.entries(k.images || {}).map(([purpose, url]) => {
+    const figure = el("figure");
+    const full = el("a", null, { href: url, target: "_blank", rel: "noopener noreferrer" });
+    full.appendChild(el("img", null, { src: url, alt: "KYC " + purpose + " image", "data-purpose": purpose }));
+    const caption = el("figcaption", purpose[0].toUpperCase() + purpose.slice(1) + " · ");
+    caption.appendChild(el("a", "Full size", { href: url, target: "_blank", rel: "noopener noreferrer" }));
+    figure.append(full, caption);
+    return figure;
+  }));
+  const dups = k.duplicate_of || [];
+  $("kyc-duplicates").replaceChildren();
+  if (dups.length) {
+    const p = el("p", "The same document is on " + dups.length + " other account(s): ");
+    dups.forEach((id, i) => p.append(link(id, "#/users/" + encodeURIComponent(id)), i + 1 < dups.length ? ", " : ""));
+    $("kyc-duplicates").appendChild(p);
+  }
+  $("kyc-review").hidden = k.status !== "PENDING";
 }
 
-$("toggle-status").addEventListener("click", () => {
+$("toggle-status").addEventListener("click", () => act("access-feedback", async () => {
   const suspend = state.user.user.status !== "SUSPENDED";
-  change({ status: suspend ? "SUSPENDED" : "ACTIVE" }, suspend ? "Suspended; every session of the user ended." : "Reactivated.");
-});
+  if (suspend && !await confirmAction("Suspend " + state.user.user.name + "?",
+    who() + " is signed out everywhere and cannot sign in until reactivated.", "Suspend")) return "Nothing was changed.";
+  await api("PATCH", userPath(""), { status: suspend ? "SUSPENDED" : "ACTIVE" });
+  await loadUser(state.user.user.user_id);
+  return suspend ? "Suspended; every session of the user ended." : "Reactivated.";
+}));
 
-$("toggle-role").addEventListener("click", () => {
+$("toggle-role").addEventListener("click", () => act("access-feedback", async () => {
   const grant = state.user.user.role !== "admin";
-  change({ role: grant ? "admin" : "user" }, grant ? "Admin role granted." : "Admin role removed.");
-});
+  const question = grant ? "Make " + state.user.user.name + " an admin?" : "Remove the admin role from " + state.user.user.name + "?";
+  const consequence = grant ? who() + " will be able to use this console." : who() + " will no longer be able to use this console.";
+  if (!await confirmAction(question, consequence, grant ? "Make admin" : "Remove role")) return "Nothing was changed.";
+  await api("PATCH", userPath(""), { role: grant ? "admin" : "user" });
+  await loadUser(state.user.user.user_id);
+  return grant ? "Admin role granted." : "Admin role removed.";
+}));
 
 async function review(decision) {
-  try {
-    const reason = $("kyc-reason").value.trim();
-    const body = reason ? { decision, reason } : { decision };
-    await api("POST", "/v1/admin/users/" + encodeURIComponent(state.user.user.user_id) + "/kyc/review", body);
-    await openUser(state.user.user.user_id);
-    say("KYC " + decision.toLowerCase() + ".");
-  } catch (e) { say(e.message, true); }
+  const reason = $("kyc-reason").value.trim();
+  if (decision === "REJECTED" && !await confirmAction("Reject the KYC of " + state.user.user.name + "?",
+    reason ? "They will see this reason: “" + reason + "”." : "No reason will be shown to them.", "Reject")) return "Nothing was changed.";
+  await api("POST", userPath("/kyc/review"), reason ? { decision, reason } : { decision });
+  await loadUser(state.user.user.user_id);
+  return decision === "VERIFIED" ? "KYC verified." : "KYC rejected.";
 }
 
-$("kyc-verify").addEventListener("click", () => review("VERIFIED"));
-$("kyc-reject").addEventListener("click", () => review("REJECTED"));
+$("kyc-verify").addEventListener("click", () => act("kyc-feedback", () => review("VERIFIED")));
+$("kyc-reject").addEventListener("click", () => act("kyc-feedback", () => review("REJECTED")));
 
-$("adjust-new-key").addEventListener("click", newKey);
-$("adjust-form").addEventListener("submit", async (ev) => {
+$("adjust-new-key").addEventListener("click", () => { newKey(); feedback("adjust-feedback", "A new key: the next Apply is a new adjustment."); });
+$("adjust-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
-  const uid = state.user.user.user_id;
-  const key = $("adjust-key").value;
-  try {
-    const data = await api("POST", "/v1/admin/users/" + encodeURIComponent(uid) + "/wallet/adjust", {
-      amount: Number($("adjust-amount").value),
-      points: Number($("adjust-points").value || 0),
-      reason: $("adjust-reason").value,
-      idempotency_key: key,
+  act("adjust-feedback", async () => {
+    const rupees = $("adjust-amount").value.trim();
+    if (!/^-?\d+(\.\d{1,2})?$/.test(rupees)) throw new Error("Enter the amount in rupees, with at most two decimals.");
+    const amount = Math.round(Number(rupees) * 100);
+    if (amount < 0 && !await confirmAction("Debit " + inr(-amount) + " from " + state.user.user.name + "?",
+      inr(-amount) + " leaves the wallet of " + who() + ". Reason: “" + $("adjust-reason").value + "”.", "Debit")) return "Nothing was changed.";
+    const res = await call("POST", userPath("/wallet/adjust"), {
+      amount, points: Number($("adjust-points").value || 0), reason: $("adjust-reason").value, idempotency_key: $("adjust-key").value,
     });
-    await openUser(uid);
-    $("adjust-key").value = key;
-    say("Applied: balance " + data.wallet.balance + ". Sending again with this key changes nothing; press New key for another adjustment.");
-  } catch (e) { say(e.message, true); }
+    await loadUser(state.user.user.user_id);
+    if (res.headers.get("Idempotent-Replayed") === "true") {
+      return "Already applied with this key; nothing changed. Balance " + inr(res.data.wallet.balance) + ".";
+    }
+    return "Applied: balance " + inr(res.data.wallet.balance) + ". Sending again with this key changes nothing; press New key for another adjustment.";
+  });
 });
 
-// Audit trail.
-async function loadAudit(cursor) {
-  const q = new URLSearchParams({ limit: "50" });
-  const uid = $("audit-user").value.trim();
-  if (uid) q.set("user_id", uid);
-  if (cursor) q.set("cursor", cursor);
-  const page = await api("GET", "/v1/admin/audit?" + q);
-  const body = $("audit-table").tBodies[0];
-  if (!cursor) body.replaceChildren();
-  for (const a of page.items) {
-    body.appendChild(row([when(a.at), a.admin_id, a.action, a.target_user_id,
-      el("code", JSON.stringify(a.before)), el("code", JSON.stringify(a.after))], { "data-action": a.action }));
+// ---- audit trail
+function shown(key, v) {
+  if (v === undefined || v === null) return "—";
+  if (["balance", "amount", "balance_after"].includes(key) && typeof v === "number") return inr(v);
+  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+}
+
+function diff(before, after) {
+  const list = el("ul", null, { class: "diff" });
+  const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
+  for (const k of keys) {
+    const [b, a] = [shown(k, (before || {})[k]), shown(k, (after || {})[k])];
+    if (b === a) continue;
+    const li = el("li");
+    li.append(el("code", k), ": ");
+    if (before && k in before) li.append(el("del", b), " → ");
+    li.append(el("ins", a));
+    list.appendChild(li);
   }
-  state.auditCursor = page.next_cursor;
-  $("audit-next").disabled = !page.next_cursor;
+  return list;
+}
+
+const person = (name, id) => link(name || id, "#/users/" + encodeURIComponent(id));
+
+async function showAudit(params) {
+  const fields = { user_id: "audit-user", action: "audit-action", from: "audit-from", to: "audit-to" };
+  const q = new URLSearchParams({ limit: "20" });
+  for (const [k, id] of Object.entries(fields)) {
+    $(id).value = params.get(k) || "";
+    if (params.get(k)) q.set(k, params.get(k));
+  }
+  if (params.get("cursor")) q.set("cursor", params.get("cursor"));
+  const page = await api("GET", "/v1/admin/audit?" + q);
+  const table = $("audit-table");
+  table.tBodies[0].replaceChildren(...page.items.map((a) => row(table, [when(a.at), person(a.admin_name, a.admin_id),
+    ACTIONS[a.action] || a.action, person(a.target_name, a.target_user_id), diff(a.before, a.after)], { "data-action": a.action })));
+  $("audit-empty").hidden = page.items.length > 0;
+  pager("audit", params, page.next_cursor, "audit-prev", "audit-next");
   show("audit");
 }
 
-$("nav-audit").addEventListener("click", () => loadAudit(null).catch((e) => say(e.message, true)));
-$("audit-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadAudit(null).catch((e) => say(e.message, true)); });
-$("audit-next").addEventListener("click", () => loadAudit(state.auditCursor).catch((e) => say(e.message, true)));
+$("audit-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const params = new URLSearchParams();
+  for (const [k, id] of [["user_id", "audit-user"], ["action", "audit-action"], ["from", "audit-from"], ["to", "audit-to"]]) {
+    if ($(id).value.trim()) params.set(k, $(id).value.trim());
+  }
+  go("/audit", params);
+});
+$("audit-prev").addEventListener("click", () => turn("/audit", false));
+$("audit-next").addEventListener("click", () => turn("/audit", true));
 
-// Start: the users list when a session is live, else the sign-in form.
-loadUsers(null).catch(() => { show("signin"); });
+// Start: the view in the URL when a session is live, else the sign-in form.
+route();

@@ -1,4 +1,5 @@
-//! The admin console: one HTML page, one script and one stylesheet, compiled into the binary
+//! The admin console: one HTML page, two script modules, a stylesheet and an icon, compiled
+//! into the binary
 //! (no build step, nothing fetched at run time). The page talks only to the admin API with its
 //! cookie. A strict Content-Security-Policy allows no inline script and no other origin but
 //! the documents bucket's (KYC images); the page cannot be framed.
@@ -9,6 +10,8 @@ use shared::state::AppState;
 
 const PAGE: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/app.js");
+const LIBRARY: &str = include_str!("../console/lib.js");
+const ICON: &str = include_str!("../console/favicon.svg");
 const STYLES: &str = include_str!("../console/app.css");
 
 type Static = ([(HeaderName, String); 6], &'static str);
@@ -64,4 +67,18 @@ pub async fn script(State(s): State<AppState>) -> Static {
     responses((status = 200, description = "the console's stylesheet", content_type = "text/css", body = String)))]
 pub async fn styles(State(s): State<AppState>) -> Static {
     serve(&s, "text/css; charset=utf-8", STYLES)
+}
+
+/// The console's helpers (a module the script imports).
+#[utoipa::path(get, path = "/admin/lib.js", tag = "admin",
+    responses((status = 200, description = "the console's helper module", content_type = "text/javascript", body = String)))]
+pub async fn library(State(s): State<AppState>) -> Static {
+    serve(&s, "text/javascript; charset=utf-8", LIBRARY)
+}
+
+/// The console's icon.
+#[utoipa::path(get, path = "/admin/favicon.svg", tag = "admin",
+    responses((status = 200, description = "the console's icon", content_type = "image/svg+xml", body = String)))]
+pub async fn icon(State(s): State<AppState>) -> Static {
+    serve(&s, "image/svg+xml", ICON)
 }

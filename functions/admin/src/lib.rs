@@ -27,6 +27,8 @@ shared::declare_routes!(
     console::page,
     console::script,
     console::styles,
+    console::library,
+    console::icon,
 );
 
 /// The routes (without the shared layers; the local server merges several) and their spec.

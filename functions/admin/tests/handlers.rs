@@ -82,6 +82,8 @@ mod access;
 mod changes;
 #[path = "handlers/console.rs"]
 mod console;
+#[path = "handlers/search.rs"]
+mod search;
 #[path = "handlers/sign_in.rs"]
 mod sign_in;
 #[path = "handlers/users.rs"]
@@ -96,6 +98,8 @@ async fn every_admin_route_needs_the_session_cookie() {
         "/admin",
         "/admin/app.js",
         "/admin/app.css",
+        "/admin/lib.js",
+        "/admin/favicon.svg",
     ];
     for (method, path) in shared::openapi::route_list(&admin_fn::routes().1) {
         if open.contains(&path.as_str()) {
@@ -115,5 +119,3 @@ async fn every_admin_route_needs_the_session_cookie() {
         assert_error(&r, 403, "PERMISSION_DENIED");
     }
 }
-#[path = "handlers/search.rs"]
-mod search;

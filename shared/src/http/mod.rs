@@ -144,8 +144,8 @@ pub fn query_params(
     Ok(out)
 }
 
-/// A query value with its `%XX` escapes decoded (a literal `+` stays `+`: it is how a phone
-/// number starts); `None` when the escapes are malformed or not UTF-8.
+/// A query value decoded as browsers encode it (`application/x-www-form-urlencoded`: `%XX`
+/// escapes, `+` for a space); `None` when the escapes are malformed or not UTF-8.
 pub fn decode_param(v: &str) -> Option<String> {
     let bytes = v.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -155,6 +155,9 @@ pub fn decode_param(v: &str) -> Option<String> {
             let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
+        } else if bytes[i] == b'+' {
+            out.push(b' ');
+            i += 1;
         } else {
             out.push(bytes[i]);
             i += 1;
@@ -336,9 +339,9 @@ mod tests {
     }
 
     #[test]
-    fn query_values_decode_escapes_but_keep_plus() {
+    fn query_values_decode_as_forms_encode_them() {
         assert_eq!(decode_param("%2B91%2098").as_deref(), Some("+91 98"));
-        assert_eq!(decode_param("+9198").as_deref(), Some("+9198"));
+        assert_eq!(decode_param("98164+56581").as_deref(), Some("98164 56581"));
         assert_eq!(decode_param("%E0%A4%85").as_deref(), Some("अ"));
         assert_eq!(decode_param("%2"), None);
         assert_eq!(decode_param("%FF"), None);

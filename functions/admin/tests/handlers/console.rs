@@ -8,6 +8,8 @@ async fn the_console_is_served_with_strict_headers() {
         ("/admin", "text/html"),
         ("/admin/app.js", "text/javascript"),
         ("/admin/app.css", "text/css"),
+        ("/admin/lib.js", "text/javascript"),
+        ("/admin/favicon.svg", "image/svg+xml"),
     ] {
         let r = app
             .send(Request::get(path).body(axum::body::Body::empty()).unwrap())
@@ -30,10 +32,15 @@ async fn the_console_is_served_with_strict_headers() {
 fn the_page_has_no_inline_script_or_style() {
     let page = include_str!("../../console/index.html");
     assert!(!page.contains("<script>") && !page.contains("onclick") && !page.contains("style="));
-    assert!(page.contains(r#"<script src="/admin/app.js" defer></script>"#));
-    let script = include_str!("../../console/app.js");
-    assert!(
-        !script.contains("innerHTML"),
-        "values are written with textContent only"
-    );
+    assert!(page.contains(r#"<script type="module" src="/admin/app.js"></script>"#));
+    assert!(page.contains(r#"<link rel="icon" href="/admin/favicon.svg""#));
+    for script in [
+        include_str!("../../console/app.js"),
+        include_str!("../../console/lib.js"),
+    ] {
+        assert!(
+            !script.contains("innerHTML") && !script.contains("insertAdjacentHTML"),
+            "values are written with textContent only"
+        );
+    }
 }

@@ -20,6 +20,8 @@ async fn a_user_is_found_by_phone_in_any_spelling_or_by_id() {
         "%2B919816456591",
         "98164%2056591",
         "%2B91%2098164%2056591",
+        "98164+56591",
+        "+919816456591",
     ] {
         let r = get(&app, &admin, &format!("/v1/admin/users?phone={phone}")).await;
         assert_eq!(ids(&r), [user.user_id.as_str()], "{phone}");
