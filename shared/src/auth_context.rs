@@ -3,21 +3,17 @@
 //! deletion take effect at once.
 
 use crate::clock::Clock;
-use crate::domain::{Error, Session, User};
+use crate::domain::{Caller, Error};
 use crate::error::ApiError;
 use crate::http::{BEARER, bearer};
 use crate::state::AppState;
 use crate::store::{SessionStore, UserStore};
-use crate::tokens::{Claims, TokenKeys};
+use crate::tokens::TokenKeys;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-#[derive(Debug, Clone)]
-pub struct AuthContext {
-    pub user: User,
-    pub session: Session,
-    pub claims: Claims,
-}
+/// The extractor's name at the edge for [`Caller`], what services take.
+pub type AuthContext = Caller;
 
 const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
 
@@ -39,11 +35,7 @@ pub async fn authenticate(
     )?;
     match (session, user) {
         (Some(session), Some(user)) if session.is_live(&user, now.timestamp_millis()) => {
-            Ok(AuthContext {
-                user,
-                session,
-                claims,
-            })
+            Ok(Caller { user, session })
         }
         _ => Err(Error::Unauthorized),
     }

@@ -1,8 +1,9 @@
-//! The code's shape, checked: no module of `shared` uses another that uses it back, and no
-//! source file under `shared/src` or `functions/` is over 500 lines or holds a function over
-//! 60 lines (rustfmt layout assumed: a body ends at the closing brace at the `fn`'s indent).
+//! The code's shape, checked: no import cycle in `shared`, between files or between top-level
+//! modules, however long (strongly connected components); the inner layers (domain, store,
+//! services) never name the HTTP edge or the composition root; and no source file under
+//! `shared/src` or `functions/` is over 500 lines or holds a function over 60 lines (rustfmt
+//! layout assumed: a body ends at the closing brace at the `fn`'s indent).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -37,40 +38,99 @@ fn code_of(path: &Path) -> String {
         .join("\n")
 }
 
-#[test]
-fn no_shared_module_uses_one_that_uses_it_back() {
+#[path = "architecture/graph.rs"]
+mod graph;
+
+fn shared_graph() -> graph::Graph {
     let src = root().join("shared/src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().to_string();
-        let top = rel
-            .split('/')
-            .next()
-            .unwrap()
-            .trim_end_matches(".rs")
-            .to_string();
-        let code = code_of(&f);
-        for part in code.split("crate::").skip(1) {
-            let used: String = part
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !used.is_empty() && used != top {
-                uses.entry(top.clone()).or_default().insert(used);
+    graph::build(&src, &files, code_of)
+}
+
+#[test]
+fn no_import_cycles_between_files_or_top_level_modules() {
+    let files = shared_graph();
+    let file_cycles = graph::cycles(&files);
+    assert!(
+        file_cycles.is_empty(),
+        "import cycles between files: {file_cycles:?}"
+    );
+    let modules = graph::cycles(&graph::top_level(&files));
+    assert!(
+        modules.is_empty(),
+        "import cycles between modules: {modules:?}"
+    );
+}
+
+/// The inner layers never name the HTTP edge or the composition root.
+const INNER: [&str; 3] = ["domain", "store", "services"];
+const EDGE: [&str; 6] = [
+    "http",
+    "state",
+    "app",
+    "auth_context",
+    "admin_context",
+    "error",
+];
+
+fn layer_violations(graph: &graph::Graph) -> Vec<String> {
+    let top = |m: &str| m.split("::").next().unwrap_or("").to_string();
+    let mut found = Vec::new();
+    for (from, tos) in graph {
+        for to in tos {
+            if INNER.contains(&top(from).as_str()) && EDGE.contains(&top(to).as_str()) {
+                found.push(format!("{from} -> {to}"));
             }
         }
     }
-    let mut cycles = Vec::new();
-    for (a, targets) in &uses {
-        for b in targets {
-            if a < b && uses.get(b).is_some_and(|t| t.contains(a)) {
-                cycles.push(format!("{a} <-> {b}"));
-            }
+    found
+}
+
+#[test]
+fn inner_layers_never_name_the_edge() {
+    let found = layer_violations(&shared_graph());
+    assert!(found.is_empty(), "layer violations: {found:#?}");
+}
+
+#[test]
+fn the_checks_catch_a_planted_cycle_and_layer_violation() {
+    let mut g = graph::Graph::new();
+    for (a, b) in [
+        ("state", "services::auth"),
+        ("services::auth", "auth_context"),
+        ("auth_context", "state"),
+    ] {
+        g.entry(a.to_string()).or_default().insert(b.to_string());
+    }
+    g.entry("domain::user".into())
+        .or_default()
+        .insert("domain::risk".into());
+    assert_eq!(graph::cycles(&g).len(), 1, "the 3-cycle is found");
+    assert_eq!(layer_violations(&g), ["services::auth -> auth_context"]);
+    assert!(graph::cycles(&graph::top_level(&g)).len() == 1);
+}
+
+/// Whether `line` starts a function: any visibility, then any of `const`, `async`, `unsafe`,
+/// `extern "C"`, then `fn`.
+fn is_fn(line: &str) -> bool {
+    let mut rest = line;
+    for vis in ["pub(crate) ", "pub(super) ", "pub(self) ", "pub "] {
+        if let Some(r) = rest.strip_prefix(vis) {
+            rest = r;
+            break;
         }
     }
-    assert!(cycles.is_empty(), "module cycles: {cycles:?}");
+    loop {
+        let before = rest;
+        for q in ["const ", "async ", "unsafe ", "extern \"C\" "] {
+            rest = rest.strip_prefix(q).unwrap_or(rest);
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.starts_with("fn ")
 }
 
 #[test]
@@ -86,17 +146,7 @@ fn files_and_functions_stay_small() {
         for (i, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
             let indent = &line[..line.len() - trimmed.len()];
-            let is_fn = [
-                "fn ",
-                "pub fn ",
-                "async fn ",
-                "pub async fn ",
-                "pub(crate) fn ",
-            ]
-            .iter()
-            .any(|p| trimmed.starts_with(p))
-                || trimmed.starts_with("pub(super) ");
-            if !is_fn || !trimmed.contains("fn ") {
+            if !is_fn(trimmed) {
                 continue;
             }
             let close = format!("{indent}}}");

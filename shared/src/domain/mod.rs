@@ -3,6 +3,7 @@
 //! renders RFC 3339 at the edge.
 
 mod admin;
+mod caller;
 mod error;
 mod kyc;
 mod lockout;
@@ -18,6 +19,7 @@ pub use admin::{
     ADMIN_SESSION_IDLE_MS, ADMIN_SESSION_MAX_MS, AccessChange, AdminSession, AuditAction,
     AuditRecord, AuditStamp, audit_sort_key, is_sort_key, user_sort_key,
 };
+pub use caller::Caller;
 pub use error::{Conflict, Error, Result};
 pub use kyc::{
     DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
@@ -37,11 +39,11 @@ pub use profile::{
     Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,
 };
 pub use risk::{
-    AgeBracket, Family, JobAge, Living, Loans, RiskAnswers, RiskAssessment, RiskFactor, Saving,
-    band_of,
+    AgeBracket, Family, JobAge, Living, Loans, RiskAnswers, RiskAssessment, RiskBand, RiskFactor,
+    Saving, band_of,
 };
 pub use session::{Device, MAX_DEVICES, MAX_SESSIONS, Platform, Session};
-pub use user::{KycStatus, RiskBand, Role, User, UserStatus};
+pub use user::{KycStatus, Role, User, UserStatus};
 pub use wallet::{
     AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, MAX_ADJUSTMENT, WALLET_CURRENCY, Wallet,
     WalletAdjustment,

@@ -2,7 +2,6 @@
 //! auth `user` object and the profile are always one read and never disagree.
 
 use super::state_enum;
-use super::user::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -112,35 +111,10 @@ impl ProfileEdit {
     }
 }
 
-impl User {
-    /// True when name, email, dob, state, city, family size, annual income and business
-    /// location are all set (the contract's rule).
-    pub fn is_profile_complete(&self) -> bool {
-        let d = &self.details;
-        !self.name.is_empty()
-            && self.email.is_some()
-            && self.dob.is_some()
-            && self.state.is_some()
-            && self.city.is_some()
-            && d.family_size.is_some()
-            && d.annual_income.is_some()
-            && d.business_location.is_some()
-    }
-
-    /// This user with `edit` applied (what the store writes, for an adapter that holds
-    /// records whole).
-    pub fn with_edit(&self, edit: &ProfileEdit) -> serde_json::Result<User> {
-        let mut v = serde_json::to_value(self)?;
-        for (field, value) in edit.changes()? {
-            v[field.as_str()] = value.unwrap_or(serde_json::Value::Null);
-        }
-        serde_json::from_value(v)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::User;
 
     #[test]
     fn every_field_is_a_stored_attribute() {

@@ -2,8 +2,12 @@
 //! most 100) gives the band. Answers are enums, so any other value is refused at the edge.
 
 use super::state_enum;
-use super::user::RiskBand;
 use serde::{Deserialize, Serialize};
+
+state_enum!(
+    /// The band of the latest risk score.
+    RiskBand { Low => "LOW", Medium => "MEDIUM", High => "HIGH" }
+);
 use utoipa::ToSchema;
 
 state_enum!(

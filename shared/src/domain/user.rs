@@ -1,7 +1,7 @@
 //! Accounts.
 
-use super::profile::ProfileDetails;
-use super::risk::RiskAssessment;
+use super::profile::{ProfileDetails, ProfileEdit};
+use super::risk::{RiskAssessment, RiskBand};
 use super::state_enum;
 use serde::{Deserialize, Serialize};
 
@@ -23,11 +23,6 @@ state_enum!(
         Verified => "VERIFIED",
         Rejected => "REJECTED",
     }
-);
-
-state_enum!(
-    /// The band of the latest risk score.
-    RiskBand { Low => "LOW", Medium => "MEDIUM", High => "HIGH" }
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,5 +94,31 @@ impl User {
     /// Active and not being deleted: may take a seat in a pool.
     pub fn may_join(&self) -> bool {
         self.is_active() && self.deleting_since_ms.is_none()
+    }
+}
+
+impl User {
+    /// True when name, email, dob, state, city, family size, annual income and business
+    /// location are all set (the contract's rule).
+    pub fn is_profile_complete(&self) -> bool {
+        let d = &self.details;
+        !self.name.is_empty()
+            && self.email.is_some()
+            && self.dob.is_some()
+            && self.state.is_some()
+            && self.city.is_some()
+            && d.family_size.is_some()
+            && d.annual_income.is_some()
+            && d.business_location.is_some()
+    }
+
+    /// This user with `edit` applied (what the store writes, for an adapter that holds
+    /// records whole).
+    pub fn with_edit(&self, edit: &ProfileEdit) -> serde_json::Result<User> {
+        let mut v = serde_json::to_value(self)?;
+        for (field, value) in edit.changes()? {
+            v[field.as_str()] = value.unwrap_or(serde_json::Value::Null);
+        }
+        serde_json::from_value(v)
     }
 }

@@ -1,8 +1,8 @@
 //! Savings pools: create, read, list mine, join, leave, members.
 
-use crate::auth_context::AuthContext;
 use crate::clock::Clock;
 use crate::crypto::random_hex8;
+use crate::domain::Caller;
 use crate::domain::{
     CURRENCY, Conflict, CreatePoolDenied, Error, JoinDenied, LeaveDenied, MAX_CONTRIBUTION,
     MAX_MEMBERS, MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolType, Result, User,
@@ -141,7 +141,7 @@ impl<'a> Pools<'a> {
 
     /// Creates a pool owned by the caller, within the cap on open pools owned; ids are random
     /// and a collision retries.
-    pub async fn create(&self, ctx: &AuthContext, req: NewPool) -> Result<Pool> {
+    pub async fn create(&self, ctx: &Caller, req: NewPool) -> Result<Pool> {
         let (name, total_members, deadline) = self.validate(&req)?;
         let cap = OpenPoolCap {
             max_open: self.max_open_owned,
@@ -185,7 +185,7 @@ impl<'a> Pools<'a> {
     /// joining). `limit` is 1..=100 (default 50).
     pub async fn list_mine(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         role: PoolRole,
         limit: Option<i64>,
         cursor: Option<&str>,
@@ -216,7 +216,7 @@ impl<'a> Pools<'a> {
         })
     }
 
-    pub async fn join(&self, ctx: &AuthContext, pool_id: &str) -> Result<Pool> {
+    pub async fn join(&self, ctx: &Caller, pool_id: &str) -> Result<Pool> {
         check_id(pool_id)?;
         let now_ms = self.clock.now().timestamp_millis();
         let res = self
@@ -232,7 +232,7 @@ impl<'a> Pools<'a> {
         })
     }
 
-    pub async fn leave(&self, ctx: &AuthContext, pool_id: &str) -> Result<Pool> {
+    pub async fn leave(&self, ctx: &Caller, pool_id: &str) -> Result<Pool> {
         check_id(pool_id)?;
         let res = self
             .pools
@@ -245,7 +245,7 @@ impl<'a> Pools<'a> {
     }
 
     /// The pool's members in join order: the owner or a member only.
-    pub async fn members(&self, ctx: &AuthContext, pool_id: &str) -> Result<Vec<Member>> {
+    pub async fn members(&self, ctx: &Caller, pool_id: &str) -> Result<Vec<Member>> {
         let pool = self.get_pool(pool_id).await?;
         let uid = &ctx.user.user_id;
         if pool.owner_id != *uid && !self.pools.is_member(pool_id, uid).await? {

@@ -1,7 +1,7 @@
 //! Opening an account, password reset and change, and deleting an account.
 
 use super::{Auth, SignedIn, hash_password, new_epoch};
-use crate::auth_context::AuthContext;
+use crate::domain::Caller;
 use crate::domain::{Conflict, Error, Result, User};
 use crate::services::users::document_prefixes;
 use crate::store::{CreateUserDenied, PasswordChange};
@@ -119,7 +119,7 @@ impl Auth<'_> {
     /// Replaces the caller's password; every other session ends.
     pub async fn change_password(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         current_password: String,
         new_password: String,
     ) -> Result<()> {
@@ -151,7 +151,7 @@ impl Auth<'_> {
 
     /// Deletes the caller's account: seats given back, personal data, sessions and devices
     /// removed; the phone can register again.
-    pub async fn delete_account(&self, ctx: &AuthContext, proof: DeletionProof) -> Result<()> {
+    pub async fn delete_account(&self, ctx: &Caller, proof: DeletionProof) -> Result<()> {
         let user = &ctx.user;
         match proof {
             DeletionProof::Password(pw) => {

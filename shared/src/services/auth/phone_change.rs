@@ -2,7 +2,7 @@
 //! written in one atomic step, announced to the old number.
 
 use super::{Auth, new_epoch};
-use crate::auth_context::AuthContext;
+use crate::domain::Caller;
 use crate::domain::{Conflict, Error, Result, User, Window, budget_counters};
 use crate::phone::mask;
 use crate::sms::{Sms, SmsPurpose};
@@ -12,7 +12,7 @@ impl Auth<'_> {
     /// Moves the caller's account to the verified number of `verification_token`; every other
     /// session ends and the old number is told by SMS. The old number works until the change
     /// commits; a refused change writes nothing (the token stays usable).
-    pub async fn change_phone(&self, ctx: &AuthContext, verification_token: &str) -> Result<User> {
+    pub async fn change_phone(&self, ctx: &Caller, verification_token: &str) -> Result<User> {
         let (hash, v) = self.live_verification(verification_token).await?;
         let old_phone = ctx.user.phone.clone();
         if v.phone == old_phone {

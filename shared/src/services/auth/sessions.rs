@@ -3,8 +3,8 @@
 
 use super::Auth;
 use super::login::validate_device;
-use crate::auth_context::AuthContext;
 use crate::crypto::random_token;
+use crate::domain::Caller;
 use crate::domain::{Device, Error, MAX_DEVICES, MAX_SESSIONS, Result, Session, User};
 use crate::tokens::RefreshToken;
 
@@ -126,7 +126,7 @@ impl Auth<'_> {
     }
 
     /// Ends the caller's session at once.
-    pub async fn logout(&self, ctx: &AuthContext) -> Result<()> {
+    pub async fn logout(&self, ctx: &Caller) -> Result<()> {
         self.sessions
             .delete_session(&ctx.user.user_id, &ctx.session.session_id)
             .await?;
@@ -134,7 +134,7 @@ impl Auth<'_> {
     }
 
     /// The caller's live sessions, oldest first.
-    pub async fn sessions(&self, ctx: &AuthContext) -> Result<Vec<Session>> {
+    pub async fn sessions(&self, ctx: &Caller) -> Result<Vec<Session>> {
         let now_ms = self.now_ms();
         let mut live: Vec<Session> = self
             .sessions
@@ -148,7 +148,7 @@ impl Auth<'_> {
     }
 
     /// Revokes one of the caller's live sessions.
-    pub async fn revoke_session(&self, ctx: &AuthContext, session_id: &str) -> Result<()> {
+    pub async fn revoke_session(&self, ctx: &Caller, session_id: &str) -> Result<()> {
         // Session ids are UUIDs: anything else is no session (and never reaches the store).
         if uuid::Uuid::try_parse(session_id).is_err() {
             return Err(Error::NotFound("session"));
@@ -165,7 +165,7 @@ impl Auth<'_> {
     }
 
     /// Inserts or replaces one of the caller's devices by `device_id`.
-    pub async fn upsert_device(&self, ctx: &AuthContext, device: Device) -> Result<Device> {
+    pub async fn upsert_device(&self, ctx: &Caller, device: Device) -> Result<Device> {
         let device = validate_device(device, "")?;
         self.devices
             .put_device(&ctx.user.user_id, &device, self.now_ms(), MAX_DEVICES)

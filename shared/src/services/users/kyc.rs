@@ -3,8 +3,8 @@
 //! are then copied out of the upload prefix (which expires) into the caller's KYC prefix.
 
 use super::Users;
-use crate::auth_context::AuthContext;
 use crate::crypto::random_bytes;
+use crate::domain::Caller;
 use crate::domain::{
     Conflict, DocumentType, Error, ImageType, KycImages, KycRecord, KycStatus, MAX_UPLOAD_BYTES,
     Result, SIGNATURE_BYTES, UploadPurpose, mask_document_number,
@@ -97,7 +97,7 @@ impl Users<'_> {
     /// A presigned `PUT` for one image of the caller's KYC.
     pub async fn create_upload(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         purpose: UploadPurpose,
         content_type: ImageType,
         content_length: i64,
@@ -126,7 +126,7 @@ impl Users<'_> {
     /// purpose and present in the bucket, or (on a correction) the image already attached.
     async fn image(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         field: &str,
         purpose: UploadPurpose,
         url: &str,
@@ -254,7 +254,7 @@ impl Users<'_> {
         (sealed, hash, mask_document_number(normalized))
     }
 
-    pub async fn get_kyc(&self, ctx: &AuthContext) -> Result<Option<KycRecord>> {
+    pub async fn get_kyc(&self, ctx: &Caller) -> Result<Option<KycRecord>> {
         Ok(self.kyc.get_kyc(&ctx.user.user_id).await?)
     }
 
@@ -262,7 +262,7 @@ impl Users<'_> {
     /// correction may name again.
     async fn images(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         given: [(UploadPurpose, Option<&String>); 3],
         current: Option<&KycImages>,
     ) -> Result<Vec<(UploadPurpose, Image)>> {
@@ -320,7 +320,7 @@ impl Users<'_> {
     }
 
     /// A first submission, or a new one after a rejection.
-    pub async fn submit_kyc(&self, ctx: &AuthContext, input: KycInput) -> Result<KycRecord> {
+    pub async fn submit_kyc(&self, ctx: &Caller, input: KycInput) -> Result<KycRecord> {
         let uid = &ctx.user.user_id;
         let number = normalized(input.document_type, &input.document_number)?;
         let current = self.kyc.get_kyc(uid).await?;
@@ -341,7 +341,7 @@ impl Users<'_> {
     }
 
     /// A correction while the record is pending or rejected; it goes (back) to `PENDING`.
-    pub async fn patch_kyc(&self, ctx: &AuthContext, patch: KycPatch) -> Result<KycRecord> {
+    pub async fn patch_kyc(&self, ctx: &Caller, patch: KycPatch) -> Result<KycRecord> {
         let uid = &ctx.user.user_id;
         let current = self.kyc.get_kyc(uid).await?.ok_or(Error::NotFound("kyc"))?;
         if current.status == KycStatus::Verified {

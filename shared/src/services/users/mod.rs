@@ -12,9 +12,9 @@ pub use kyc::{
 pub use profile::{Given, ProfileInput};
 pub use wallet::LedgerPage;
 
-use crate::auth_context::AuthContext;
 use crate::clock::Clock;
 use crate::crypto::SecretKey;
+use crate::domain::Caller;
 use crate::domain::{Result, RiskAnswers, RiskAssessment};
 use crate::objects::ObjectStore;
 use crate::store::{
@@ -71,7 +71,7 @@ impl<'a> Users<'a> {
     }
 
     /// Sign-ins, live sessions, devices and pools of the caller.
-    pub async fn usage_stats(&self, ctx: &AuthContext) -> Result<UsageStats> {
+    pub async fn usage_stats(&self, ctx: &Caller) -> Result<UsageStats> {
         let u = &ctx.user;
         let (sessions, devices, pools) = tokio::try_join!(
             self.sessions.list_sessions(&u.user_id),
@@ -92,11 +92,7 @@ impl<'a> Users<'a> {
 
     /// Scores the questionnaire and keeps it as the caller's latest (its band shows on the
     /// user).
-    pub async fn assess_risk(
-        &self,
-        ctx: &AuthContext,
-        answers: RiskAnswers,
-    ) -> Result<RiskAssessment> {
+    pub async fn assess_risk(&self, ctx: &Caller, answers: RiskAnswers) -> Result<RiskAssessment> {
         let assessment = answers.assess(self.now_ms());
         if !self
             .profiles

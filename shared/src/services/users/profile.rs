@@ -3,7 +3,7 @@
 //! write, so a rejected request changes nothing.
 
 use super::Users;
-use crate::auth_context::AuthContext;
+use crate::domain::Caller;
 use crate::domain::{
     Address, Error, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField,
     ProfileValues, Result, User,
@@ -235,7 +235,7 @@ impl ProfileInput {
 impl Users<'_> {
     async fn edit_profile(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         input: &ProfileInput,
         replace: bool,
     ) -> Result<User> {
@@ -254,12 +254,12 @@ impl Users<'_> {
     }
 
     /// PUT: every editable field replaced; omitted ones become null.
-    pub async fn replace_profile(&self, ctx: &AuthContext, input: &ProfileInput) -> Result<User> {
+    pub async fn replace_profile(&self, ctx: &Caller, input: &ProfileInput) -> Result<User> {
         self.edit_profile(ctx, input, true).await
     }
 
     /// PATCH: only the fields given are written.
-    pub async fn patch_profile(&self, ctx: &AuthContext, input: &ProfileInput) -> Result<User> {
+    pub async fn patch_profile(&self, ctx: &Caller, input: &ProfileInput) -> Result<User> {
         self.edit_profile(ctx, input, false).await
     }
 }

@@ -2,7 +2,7 @@
 //! app: the number of the last entry shown, encoded.
 
 use super::Users;
-use crate::auth_context::AuthContext;
+use crate::domain::Caller;
 use crate::domain::{LedgerEntry, Result, Wallet};
 use crate::services::paging::{decode_cursor, encode_cursor, finish_page, page_limit};
 
@@ -17,14 +17,14 @@ pub struct LedgerPage {
 const CURSOR: &str = "ledger";
 
 impl Users<'_> {
-    pub async fn wallet(&self, ctx: &AuthContext) -> Result<Wallet> {
+    pub async fn wallet(&self, ctx: &Caller) -> Result<Wallet> {
         Ok(self.wallets.get_wallet(&ctx.user.user_id).await?)
     }
 
     /// Up to `limit` (1..=100, default 20) entries older than `cursor`, newest first.
     pub async fn transactions(
         &self,
-        ctx: &AuthContext,
+        ctx: &Caller,
         limit: Option<i64>,
         cursor: Option<&str>,
     ) -> Result<LedgerPage> {

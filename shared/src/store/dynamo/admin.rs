@@ -4,17 +4,15 @@
 //! same transaction; admin sessions are single items with a TTL.
 
 use super::expr::{Cmp, Cond, Update};
+use super::items::{audit_item, profile_key};
 use super::keys::{
     ADMIN_SESSION_SK, AUDIT_PK, PROFILE_SK, admin_session_pk, audit_list_pk, kyc_list_pk, user_pk,
     users_list_pk,
 };
 use super::kyc::Save;
 use super::tx::Transaction;
-use super::users::profile_key;
-use super::{DynamoStore, Item, from_item, key, n, s, string, to_item, to_item_expiring};
-use crate::domain::{
-    AccessChange, AdminSession, AuditRecord, KycRecord, User, UserStatus, user_sort_key,
-};
+use super::{DynamoStore, Item, from_item, key, n, s, string, to_item_expiring};
+use crate::domain::{AccessChange, AdminSession, AuditRecord, KycRecord, User, UserStatus};
 use crate::store::tables::{LISTS_INDEX, PK, SK, Table};
 use crate::store::{
     AdminSessionStore, AdminStore, AuditQuery, ListOrder, StoreError, StoreResult, UserListing,
@@ -27,34 +25,6 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 enum Access {
     Profile,
     Audit,
-}
-
-/// The `lists` index entry of a profile with `status`.
-pub(super) fn list_entry(
-    status: UserStatus,
-    created_at_ms: i64,
-    user_id: &str,
-) -> [(String, AttributeValue); 2] {
-    [
-        (LISTS_INDEX.pk.into(), s(users_list_pk(status.as_str()))),
-        (
-            LISTS_INDEX.sk.into(),
-            s(user_sort_key(created_at_ms, user_id)),
-        ),
-    ]
-}
-
-/// An audit record as stored: under `AUDIT`, in its target's list, with `before` and `after`
-/// kept as JSON text (their shape is the action's, not the table's).
-pub(super) fn audit_item(a: &AuditRecord) -> StoreResult<Item> {
-    let sort = a.sort_key();
-    let mut item = to_item(a, key(AUDIT_PK, sort.clone()))?;
-    let json = |v: &serde_json::Value| s(v.to_string());
-    item.insert("before".into(), json(&a.before));
-    item.insert("after".into(), json(&a.after));
-    item.insert(LISTS_INDEX.pk.into(), s(audit_list_pk(&a.target_user_id)));
-    item.insert(LISTS_INDEX.sk.into(), s(sort));
-    Ok(item)
 }
 
 fn audit_of(mut item: Item) -> StoreResult<AuditRecord> {

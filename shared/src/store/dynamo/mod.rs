@@ -5,6 +5,7 @@
 mod admin;
 mod devices;
 mod expr;
+mod items;
 mod keys;
 mod kyc;
 mod otp;

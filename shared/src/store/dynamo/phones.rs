@@ -2,9 +2,9 @@
 //! session, each conditional on what the change was decided from.
 
 use super::expr::{Cond, Update};
+use super::items::profile_key;
 use super::keys::{PHONE_SK, phone_pk, session_sk, user_pk};
 use super::tx::Transaction;
-use super::users::profile_key;
 use super::{DynamoStore, key, n, s, to_item};
 use crate::store::tables::Table;
 use crate::store::{PhoneChange, PhoneChangeDenied, PhoneStore, StoreResult};

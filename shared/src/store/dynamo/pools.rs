@@ -4,12 +4,12 @@
 //! a creation and the owner's open-pools list (the cap) are one transaction.
 
 use super::expr::{Cmp, Cond, Update};
+use super::items::profile_key;
 use super::keys::{
     JOINED_PREFIX, MEMBER_PREFIX, OPEN_POOLS_SK, OWNED_PREFIX, POOL_SK, joined_sk, member_sk,
     owned_sk, pool_pk, user_pk,
 };
 use super::tx::Transaction;
-use super::users::profile_key;
 use super::{DynamoStore, Item, from_item, key, key_of, n, s, string, to_item};
 use crate::domain::{
     CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool,

@@ -1,14 +1,14 @@
 //! Accounts, phone claims (the `users` table) and the password lockout (the `otps` table).
 
 use super::expr::{Cmp, Cond, Update};
+use super::items::{closed_key, list_entry, profile_key, wallet_key};
 use super::keys::{
     KYC_SK, LOGIN_SK, PHONE_SK, PROFILE_SK, WALLET_SK, ip_pk, login_hour_sk, login_pk, phone_pk,
     session_sk, user_pk,
 };
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
-use super::wallet::{closed_key, wallet_key};
-use super::{DynamoStore, Item, from_item, key, key_of, n, s, string, to_item, ttl_after};
+use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item, ttl_after};
 use crate::domain::{
     CheckDenied, CheckOutcome, ClosedWallet, LoginGuard, PasswordCheck, User, UserStatus,
 };
@@ -159,10 +159,6 @@ impl DynamoStore {
     }
 }
 
-pub(super) fn profile_key(user_id: &str) -> Item {
-    key(user_pk(user_id), PROFILE_SK)
-}
-
 #[async_trait]
 impl UserStore for DynamoStore {
     async fn create_user(
@@ -177,11 +173,7 @@ impl UserStore for DynamoStore {
             key(phone_pk(&user.phone), PHONE_SK),
         )?;
         let mut profile = to_item(user, profile_key(&user.user_id))?;
-        profile.extend(super::admin::list_entry(
-            user.status,
-            user.created_at_ms,
-            &user.user_id,
-        ));
+        profile.extend(list_entry(user.status, user.created_at_ms, &user.user_id));
         let tx = self.token_delete(
             Transaction::new(),
             Register::Token,

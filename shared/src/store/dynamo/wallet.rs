@@ -6,9 +6,10 @@
 //! user existing). A concurrent adjustment makes that condition fail; the loser reads again.
 
 use super::expr::Cond;
-use super::keys::{PROFILE_SK, WALLET_SK, closed_wallet_pk, idempotency_sk, ledger_sk, user_pk};
+use super::items::{audit_item, closed_key, wallet_key};
+use super::keys::{PROFILE_SK, idempotency_sk, ledger_sk, user_pk};
 use super::tx::Transaction;
-use super::{DynamoStore, Item, from_item, key, s, to_item};
+use super::{DynamoStore, from_item, key, s, to_item};
 use crate::domain::{AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, Wallet, WalletAdjustment};
 use crate::store::tables::{PK, SK, Table};
 use crate::store::{StoreError, StoreResult, WalletStore};
@@ -34,14 +35,6 @@ enum Adjust {
 struct Applied {
     fingerprint: String,
     result: Adjusted,
-}
-
-pub(super) fn wallet_key(user_id: &str) -> Item {
-    key(user_pk(user_id), WALLET_SK)
-}
-
-pub(super) fn closed_key(user_id: &str) -> Item {
-    key(closed_wallet_pk(user_id), WALLET_SK)
 }
 
 impl DynamoStore {
@@ -136,7 +129,7 @@ impl DynamoStore {
             )?
             .check(Adjust::User, t, key(pk, PROFILE_SK), Cond::item_exists())?;
         if let Some(audit) = adj.audit_record(&stored.cloned().unwrap_or_default(), result) {
-            let item = super::admin::audit_item(&audit)?;
+            let item = audit_item(&audit)?;
             tx = tx.put(Adjust::Audit, t, item, Some(Cond::item_absent()))?;
         }
         Ok(tx)
