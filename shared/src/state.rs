@@ -79,7 +79,7 @@ impl AppState {
     ) -> Result<Self, StartupError> {
         let (iss, aud) = (&config.jwt_issuer, &config.jwt_audience);
         let keys = match (&config.jwt_signing_key_pem, &config.jwt_public_key) {
-            (Some(pem), _) => TokenKeys::from_pem(pem, iss, aud)?,
+            (Some(pem), _) => TokenKeys::from_pem(pem.expose(), iss, aud)?,
             (None, Some(x)) => TokenKeys::verify_only(x, iss, aud)?,
             // In Lambda only for a function that neither signs nor verifies tokens
             // (`config::TokenUse::Neither`): an unused key.
@@ -93,7 +93,7 @@ impl AppState {
         }
         .with_max_lifetime(config.access_token_ttl_seconds);
         let secret = match (&config.secret_key, config.runtime) {
-            (Some(k), _) => SecretKey::new(k),
+            (Some(k), _) => SecretKey::new(k.expose()),
             // In Lambda the settings check let this through only for a function that keys
             // nothing with the secret (see `config::Needs`): an unused random key.
             (None, Runtime::Lambda) => SecretKey::new(&random_bytes::<32>()),

@@ -3,8 +3,10 @@
 //! Locally every setting has a safe default (keys are generated per start). In Lambda
 //! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
 
+mod secret;
 mod sms;
 
+pub use secret::Secret;
 pub use sms::{SmsSettings, TestNumbers};
 
 use crate::domain::{Role, User};
@@ -82,11 +84,11 @@ pub struct Config {
     /// A session's absolute lifetime: refresh rotation never extends it past this.
     pub session_max_age_seconds: i64,
     /// Ed25519 private key, PKCS#8 PEM. `None` locally means "generate one".
-    pub jwt_signing_key_pem: Option<String>,
+    pub jwt_signing_key_pem: Option<Secret<String>>,
     /// Ed25519 public key (JWKS `x`, base64url): what functions that only verify tokens get.
     pub jwt_public_key: Option<String>,
     /// Keyed-hash secret. `None` locally means "generate one".
-    pub secret_key: Option<Vec<u8>>,
+    pub secret_key: Option<Secret<Vec<u8>>>,
     pub admin_phones: Vec<String>,
     /// Pools one user may own that are still open (deadline today or later).
     pub pools_max_open_owned: u32,
@@ -201,7 +203,7 @@ impl Config {
                 300,
                 31_536_000,
             )?,
-            jwt_signing_key_pem: env.get("JWT_SIGNING_KEY"),
+            jwt_signing_key_pem: env.get("JWT_SIGNING_KEY").map(Secret::new),
             jwt_public_key: env.get("JWT_PUBLIC_KEY"),
             secret_key: env.secret_key()?,
             admin_phones: env.list("ADMIN_PHONES"),
@@ -353,12 +355,12 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
-    fn secret_key(&self) -> Result<Option<Vec<u8>>, ConfigError> {
+    fn secret_key(&self) -> Result<Option<Secret<Vec<u8>>>, ConfigError> {
         match self.get("SECRET_KEY").map(String::into_bytes) {
             Some(k) if k.len() < MIN_SECRET_KEY_LEN => Err(ConfigError(format!(
                 "SECRET_KEY must be at least {MIN_SECRET_KEY_LEN} bytes"
             ))),
-            k => Ok(k),
+            k => Ok(k.map(Secret::new)),
         }
     }
 

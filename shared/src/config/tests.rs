@@ -124,3 +124,18 @@ fn lambda_starts_with_full_production_settings() {
     assert_eq!(c.tables.get(crate::store::tables::Table::Users), "u");
     assert_eq!(c.documents_bucket, "docs");
 }
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    let key = "k".repeat(40);
+    let pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPrivateKeyBytes\n-----END PRIVATE KEY-----";
+    let c = Config::from_lookup(
+        Runtime::Local,
+        lookup(&[("SECRET_KEY", &key), ("JWT_SIGNING_KEY", pem)]),
+    )
+    .unwrap();
+    let shown = format!("{c:?}");
+    assert!(!shown.contains(&key) && !shown.contains("PrivateKeyBytes"), "{shown}");
+    assert!(shown.contains("Secret(<redacted>)"));
+    assert_eq!(c.secret_key.unwrap().expose(), key.as_bytes());
+}
