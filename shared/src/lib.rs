@@ -2,6 +2,8 @@
 //! and SMS ports with their adapters, tokens, passwords, phone numbers, and the HTTP edge
 //! (envelope, extractors, OpenAPI pieces). See ARCHITECTURE.md for the map.
 
+#![warn(unreachable_pub)]
+
 pub mod admin_context;
 pub mod app;
 pub mod auth_context;

@@ -135,7 +135,10 @@ fn secrets_never_show_in_debug_output() {
     )
     .unwrap();
     let shown = format!("{c:?}");
-    assert!(!shown.contains(&key) && !shown.contains("PrivateKeyBytes"), "{shown}");
+    assert!(
+        !shown.contains(&key) && !shown.contains("PrivateKeyBytes"),
+        "{shown}"
+    );
     assert!(shown.contains("Secret(<redacted>)"));
     assert_eq!(c.secret_key.unwrap().expose(), key.as_bytes());
 }

@@ -184,7 +184,7 @@ mod tests {
     use super::*;
 
     /// A well-formed (Verhoeff-valid) Aadhaar number used across the tests.
-    pub const AADHAAR: &str = "2345 6789 0124";
+    pub(crate) const AADHAAR: &str = "2345 6789 0124";
 
     #[test]
     fn numbers_are_checked_per_type() {

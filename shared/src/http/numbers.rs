@@ -10,7 +10,7 @@ use std::borrow::Cow;
 const MAX_DIGITS: usize = 40;
 
 /// `body` with integral non-integer literals written as integers (borrowed when none is).
-pub fn integral_literals(body: &[u8]) -> Cow<'_, [u8]> {
+pub(super) fn integral_literals(body: &[u8]) -> Cow<'_, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
     let mut i = 0;

@@ -16,7 +16,7 @@ const SCHEMAS: &str = "#/components/schemas/";
 const OMITTED_WHEN_EMPTY: [(&str, &str); 1] = [("ErrorDetail", "details")];
 
 /// Applies every pass to `doc`.
-pub fn tidy(doc: &mut Value) {
+pub(super) fn tidy(doc: &mut Value) {
     declare_public_operations(doc);
     refer_to_envelope_payloads(doc);
     drop_unreferenced_schemas(doc);

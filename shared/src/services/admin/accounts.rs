@@ -12,7 +12,7 @@ use crate::store::{ListOrder, UserListing};
 use std::time::Duration;
 
 /// How long a KYC image link in the detail works.
-pub const IMAGE_LINK_TTL: Duration = Duration::from_secs(300);
+pub(super) const IMAGE_LINK_TTL: Duration = Duration::from_secs(300);
 /// Ledger entries shown in the detail.
 const DETAIL_TRANSACTIONS: usize = 10;
 const CURSOR: &str = "users";

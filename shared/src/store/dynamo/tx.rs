@@ -131,7 +131,7 @@ impl<R: Copy + PartialEq + std::fmt::Debug> Transaction<R> {
 
     /// Runs the transaction. A cancellation with a failed condition is an outcome; any other
     /// failure (or conflicts that persist) is an error.
-    pub async fn run(self, client: &Client) -> StoreResult<TxOutcome<R>> {
+    pub(super) async fn run(self, client: &Client) -> StoreResult<TxOutcome<R>> {
         let mut delay_ms = 10u64;
         for _ in 0..6 {
             let res = client
