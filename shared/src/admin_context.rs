@@ -4,8 +4,8 @@
 //! browser sends an `Origin`, the API's own origin. A cross-site form or `no-cors` request
 //! cannot do both, so `SameSite=Strict` is not the only guard.
 
+use crate::api_error::ApiError;
 use crate::domain::Error;
-use crate::error::ApiError;
 use crate::http::is_json;
 use crate::services::admin::AdminCaller;
 use crate::state::AppState;

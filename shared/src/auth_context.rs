@@ -2,9 +2,9 @@
 //! authenticated request loads its session and user, so logout, revocation, suspension and
 //! deletion take effect at once.
 
+use crate::api_error::ApiError;
 use crate::clock::Clock;
 use crate::domain::{Caller, Error};
-use crate::error::ApiError;
 use crate::http::{BEARER, bearer};
 use crate::state::AppState;
 use crate::store::{SessionStore, UserStore};

@@ -5,6 +5,7 @@
 #![warn(unreachable_pub)]
 
 pub mod admin_context;
+pub mod api_error;
 pub mod app;
 pub mod auth_context;
 pub mod aws;
@@ -12,7 +13,6 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
-pub mod error;
 pub mod http;
 pub mod metrics;
 pub mod objects;

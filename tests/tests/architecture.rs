@@ -71,7 +71,7 @@ const EDGE: [&str; 6] = [
     "app",
     "auth_context",
     "admin_context",
-    "error",
+    "api_error",
 ];
 
 fn layer_violations(graph: &graph::Graph) -> Vec<String> {

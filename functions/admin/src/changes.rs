@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
-use shared::error::{ApiResult, Success, ok};
+use shared::api_error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{AdjustRequest, KycDecision};

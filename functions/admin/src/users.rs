@@ -4,10 +4,10 @@ use super::svc;
 use axum::extract::{RawQuery, State};
 use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
+use shared::api_error::{ApiError, ApiResult, Success, ok};
 use shared::domain::{
     Device, KycStatus, Platform, RiskBand, Role, Session, UploadPurpose, User, UserStatus, from_ms,
 };
-use shared::error::{ApiError, ApiResult, Success, ok};
 use shared::http::{JsonBody, PathParam, decode_param, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;

@@ -3,10 +3,10 @@
 //! shapes the answer.
 
 mod account;
+mod discovery;
 mod login;
-mod meta;
 mod otp;
-mod phone;
+mod phone_change;
 mod sessions;
 
 use axum::Router;
@@ -16,9 +16,9 @@ use shared::state::AppState;
 use utoipa::openapi::OpenApi;
 
 shared::declare_routes!(
-    meta::health,
-    meta::jwks,
-    meta::openapi,
+    discovery::health,
+    discovery::jwks,
+    discovery::openapi,
     otp::request_otp,
     otp::verify_otp,
     account::register,
@@ -32,7 +32,7 @@ shared::declare_routes!(
     sessions::revoke_session,
     sessions::upsert_device,
     account::delete_account,
-    phone::change_phone,
+    phone_change::change_phone,
 );
 
 /// The routes (without the shared layers; the local server merges several) and their spec.

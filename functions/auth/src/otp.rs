@@ -3,7 +3,7 @@
 use super::svc;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use shared::error::{ApiResult, Success, ok};
+use shared::api_error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, SourceIp};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;

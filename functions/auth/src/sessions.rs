@@ -3,9 +3,9 @@
 use super::svc;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::{Device, Platform, from_ms};
-use shared::error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Empty, Envelope, ErrorBody};
 use shared::state::AppState;

@@ -3,9 +3,9 @@
 use super::svc;
 use axum::extract::{RawQuery, State};
 use serde::{Deserialize, Serialize};
+use shared::api_error::{ApiError, ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
-use shared::error::{ApiError, ApiResult, Success, created, ok};
 use shared::http::{JsonBody, PathParam, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;
@@ -276,7 +276,7 @@ pub async fn members(
 #[cfg(test)]
 mod tests {
     use super::{LIST_PARAMS, PoolRole};
-    use shared::error::ApiResult;
+    use shared::api_error::ApiResult;
     use shared::http::query_params;
 
     fn role_param(query: Option<&str>) -> ApiResult<PoolRole> {

@@ -3,9 +3,9 @@
 use super::svc;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use shared::api_error::{ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::{ImageType, KycRecord, UploadPurpose};
-use shared::error::{ApiResult, Success, created, ok};
 use shared::http::JsonBody;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::users::{KycInput, KycPatch};

@@ -2,9 +2,9 @@
 //! The rules live in `shared::services::users`. Every route needs a bearer access token and
 //! acts on the caller.
 
-mod insights;
 mod kyc;
 mod profile;
+mod stats_and_risk;
 mod wallet;
 
 use axum::Router;
@@ -23,8 +23,8 @@ shared::declare_routes!(
     kyc::status,
     wallet::wallet,
     wallet::transactions,
-    insights::usage_stats,
-    insights::risk_score,
+    stats_and_risk::usage_stats,
+    stats_and_risk::risk_score,
 );
 
 /// The routes (without the shared layers; the local server merges several) and their spec.

@@ -3,9 +3,9 @@
 use super::svc;
 use axum::extract::State;
 use serde::Serialize;
+use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::User;
-use shared::error::{ApiResult, Success, ok};
 use shared::http::JsonBody;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::users::ProfileInput;

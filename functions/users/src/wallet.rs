@@ -3,8 +3,8 @@
 use super::svc;
 use axum::extract::{RawQuery, State};
 use serde::Serialize;
+use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
-use shared::error::{ApiResult, Success, ok};
 use shared::http::{limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;

@@ -3,14 +3,14 @@
 //! records; the function crate shapes both for HTTP.
 
 mod account;
-mod admin;
+mod admin_sign_in;
 mod login;
 mod otp;
 mod phone_change;
 mod sessions;
 
 pub use account::{DeletionProof, NewAccount};
-pub use admin::AdminCredentials;
+pub use admin_sign_in::AdminCredentials;
 pub use login::{Credentials, SignedIn};
 pub use otp::{CodeSent, PhoneVerified};
 pub use sessions::IssuedTokens;

@@ -3,6 +3,7 @@
 //! ([`tx`]); reads on decision paths are strongly consistent. One file per port.
 
 mod admin;
+mod create_tables;
 mod devices;
 mod expr;
 mod items;
@@ -13,12 +14,11 @@ mod phones;
 mod pools;
 mod profile;
 mod sessions;
-mod tables;
 mod tx;
 mod users;
 mod wallet;
 
-pub use tables::create_tables;
+pub use create_tables::create_tables;
 
 use super::tables::{PK, SK, TTL_ATTRIBUTE, Table, TableNames};
 use super::{StoreError, StoreResult};

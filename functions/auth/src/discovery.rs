@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use shared::error::ok;
+use shared::api_error::ok;
 use shared::openapi::Envelope;
 use shared::state::AppState;
 use utoipa::ToSchema;

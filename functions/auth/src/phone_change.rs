@@ -3,8 +3,8 @@
 use super::svc;
 use axum::extract::State;
 use serde::Deserialize;
+use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
-use shared::error::{ApiResult, Success, ok};
 use shared::http::JsonBody;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;
