@@ -139,7 +139,7 @@ pub trait PhoneStore: Send + Sync {
     ) -> StoreResult<Result<(), PhoneChangeDenied>>;
 }
 
-/// Accounts, their phone claims (one account per phone) and the password lockout.
+/// Accounts and their phone claims (one account per phone).
 ///
 /// Registration and password writes also consume a verification token, and deletion removes
 /// the account's sessions and devices: those writes span aggregates and stay atomic.
@@ -157,23 +157,6 @@ pub trait UserStore: Send + Sync {
     /// (one `BatchGetItem` per 100 on DynamoDB).
     async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>>;
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
-    /// Reserves one password check for `check.phone` (known or not, so both cost the same)
-    /// before it runs, in one atomic write: the phone's [`LoginGuard`](crate::domain::LoginGuard) as
-    /// [`reserve`](crate::domain::LoginGuard::reserve) moves it (refused while locked, or while failures and checks in
-    /// flight fill the budget), after one unit of the source IP's hourly budget (refused when
-    /// spent).
-    async fn reserve_password_check(
-        &self,
-        check: &PasswordCheck,
-    ) -> StoreResult<Result<(), CheckDenied>>;
-    /// Records how a reserved check ended ([`resolve`](crate::domain::LoginGuard::resolve)), atomically.
-    async fn finish_password_check(
-        &self,
-        check: &PasswordCheck,
-        outcome: CheckOutcome,
-    ) -> StoreResult<()>;
-    /// Forgets the phone's failures and any lock (a code sign-in, a reset).
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
     /// Counts a sign-in on the user (usage statistics).
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()>;
     /// Sets the password and the new session epoch (and consumes a token) atomically.
@@ -202,6 +185,30 @@ pub trait UserStore: Send + Sync {
         phone_ref: &str,
         now_ms: i64,
     ) -> StoreResult<Option<ClosedWallet>>;
+}
+
+/// The password lockout of each phone ([`LoginGuard`](crate::domain::LoginGuard)): every
+/// password check is reserved before it runs and resolved after, so however many guesses
+/// arrive at once the budget holds. Kept per phone, known or not.
+#[async_trait]
+pub trait LoginGuardStore: Send + Sync {
+    /// Reserves one password check for `check.phone` (known or not, so both cost the same)
+    /// before it runs, in one atomic write: the phone's [`LoginGuard`](crate::domain::LoginGuard) as
+    /// [`reserve`](crate::domain::LoginGuard::reserve) moves it (refused while locked, or while failures and checks in
+    /// flight fill the budget), after one unit of the source IP's hourly budget (refused when
+    /// spent).
+    async fn reserve_password_check(
+        &self,
+        check: &PasswordCheck,
+    ) -> StoreResult<Result<(), CheckDenied>>;
+    /// Records how a reserved check ended ([`resolve`](crate::domain::LoginGuard::resolve)), atomically.
+    async fn finish_password_check(
+        &self,
+        check: &PasswordCheck,
+        outcome: CheckOutcome,
+    ) -> StoreResult<()>;
+    /// Forgets the phone's failures and any lock (a code sign-in, a reset).
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
 }
 
 /// The profile side of the user record (the users function's writes to it).
@@ -413,6 +420,7 @@ pub struct Stores {
     pub otps: Arc<dyn OtpStore>,
     pub verifications: Arc<dyn VerificationStore>,
     pub users: Arc<dyn UserStore>,
+    pub login_guards: Arc<dyn LoginGuardStore>,
     pub phones: Arc<dyn PhoneStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub devices: Arc<dyn DeviceStore>,
@@ -431,6 +439,7 @@ impl Stores {
         A: OtpStore
             + VerificationStore
             + UserStore
+            + LoginGuardStore
             + PhoneStore
             + SessionStore
             + DeviceStore
@@ -447,6 +456,7 @@ impl Stores {
             otps: a.clone(),
             verifications: a.clone(),
             users: a.clone(),
+            login_guards: a.clone(),
             phones: a.clone(),
             sessions: a.clone(),
             devices: a.clone(),

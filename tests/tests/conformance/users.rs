@@ -86,12 +86,18 @@ fn check(phone: &str, ip: Option<&str>, now_ms: i64) -> PasswordCheck {
 /// Reserves a check for `phone` at `now` and resolves it with `outcome`.
 async fn checked(s: &Stores, phone: &str, now: i64, outcome: CheckOutcome) {
     let c = check(phone, None, now);
-    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
-    s.users.finish_password_check(&c, outcome).await.unwrap();
+    assert_eq!(
+        s.login_guards.reserve_password_check(&c).await.unwrap(),
+        Ok(())
+    );
+    s.login_guards
+        .finish_password_check(&c, outcome)
+        .await
+        .unwrap();
 }
 
 async fn login_lockout(s: Stores) {
-    let u = &s.users;
+    let u = &s.login_guards;
     for n in 1..=3 {
         checked(&s, "+91a", T0 + n, CheckOutcome::Failed).await;
     }
@@ -133,15 +139,21 @@ async fn login_lockout(s: Stores) {
 async fn ip_budget_spans_phones(s: Stores) {
     let mut c = check("+91b", Some("9.9.9.9"), T0);
     c.max_per_ip_hour = 2;
-    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
+    assert_eq!(
+        s.login_guards.reserve_password_check(&c).await.unwrap(),
+        Ok(())
+    );
     c.phone = "+91c".into();
-    assert_eq!(s.users.reserve_password_check(&c).await.unwrap(), Ok(()));
+    assert_eq!(
+        s.login_guards.reserve_password_check(&c).await.unwrap(),
+        Ok(())
+    );
     c.phone = "+91d".into();
-    let r = s.users.reserve_password_check(&c).await.unwrap();
+    let r = s.login_guards.reserve_password_check(&c).await.unwrap();
     assert_eq!(r, Err(CheckDenied::IpHour));
     c.hour_window += 1;
     assert_eq!(
-        s.users.reserve_password_check(&c).await.unwrap(),
+        s.login_guards.reserve_password_check(&c).await.unwrap(),
         Ok(()),
         "next hour"
     );
@@ -153,7 +165,7 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
         let s = s.clone();
         async move {
             let c = check("+91e", Some("8.8.8.8"), T0);
-            s.users.reserve_password_check(&c).await.unwrap()
+            s.login_guards.reserve_password_check(&c).await.unwrap()
         }
     })
     .await;
@@ -169,7 +181,7 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
         let s = s.clone();
         async move {
             let c = check("+91e", None, T0 + 5);
-            s.users
+            s.login_guards
                 .finish_password_check(&c, CheckOutcome::Failed)
                 .await
                 .unwrap()
@@ -177,7 +189,7 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
     })
     .await;
     let r = s
-        .users
+        .login_guards
         .reserve_password_check(&check("+91e", None, T0 + 6))
         .await;
     assert_eq!(

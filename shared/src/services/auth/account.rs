@@ -110,7 +110,7 @@ impl Auth<'_> {
         if !self.users.set_password(&change).await? {
             return Err(Error::VerificationTokenInvalid);
         }
-        self.users.clear_login_failures(&v.phone).await?;
+        self.login_guards.clear_login_failures(&v.phone).await?;
         self.sweep_sessions(&user_id, None).await;
         tracing::info!(phone = %crate::phone::mask(&v.phone), "password reset; all sessions revoked");
         Ok(())

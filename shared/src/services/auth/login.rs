@@ -105,7 +105,7 @@ impl Auth<'_> {
             return Err(Error::VerificationTokenInvalid);
         }
         // Proving the phone again also lifts a password lock.
-        self.users.clear_login_failures(&v.phone).await?;
+        self.login_guards.clear_login_failures(&v.phone).await?;
         tracing::info!(phone = %crate::phone::mask(&v.phone), "signed in with code");
         self.sign_in(user, device).await
     }

@@ -26,7 +26,8 @@ use crate::phone::{Phone, PhoneError};
 use crate::services::Deps;
 use crate::sms::SmsSender;
 use crate::store::{
-    DeviceStore, OtpStore, PhoneStore, PoolStore, SessionStore, UserStore, VerificationStore,
+    DeviceStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, SessionStore, UserStore,
+    VerificationStore,
 };
 use crate::tokens::TokenKeys;
 use std::sync::LazyLock;
@@ -40,6 +41,8 @@ pub struct Auth<'a> {
     otps: &'a dyn OtpStore,
     verifications: &'a dyn VerificationStore,
     users: &'a dyn UserStore,
+    /// Every password check is reserved and resolved against the phone's lockout.
+    login_guards: &'a dyn LoginGuardStore,
     sessions: &'a dyn SessionStore,
     devices: &'a dyn DeviceStore,
     /// Account deletion gives back the account's pool seats and deletes its documents.
@@ -62,6 +65,7 @@ impl<'a> Auth<'a> {
             otps: &*stores.otps,
             verifications: &*stores.verifications,
             users: &*stores.users,
+            login_guards: &*stores.login_guards,
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,
@@ -188,7 +192,7 @@ impl Auth<'_> {
             hour_window: now_ms.div_euclid(3_600_000),
             max_per_ip_hour: self.config.login_max_per_ip_hour,
         };
-        match self.users.reserve_password_check(&check).await? {
+        match self.login_guards.reserve_password_check(&check).await? {
             Ok(()) => {}
             Err(CheckDenied::Locked { until_ms }) => {
                 let retry_after = secs_until(until_ms, now_ms);
@@ -205,7 +209,9 @@ impl Auth<'_> {
             Ok(ok) => ok,
             Err(e) => {
                 let abandoned = CheckOutcome::Abandoned;
-                self.users.finish_password_check(&check, abandoned).await?;
+                self.login_guards
+                    .finish_password_check(&check, abandoned)
+                    .await?;
                 return Err(e);
             }
         };
@@ -213,7 +219,9 @@ impl Auth<'_> {
             true => CheckOutcome::Passed,
             false => CheckOutcome::Failed,
         };
-        self.users.finish_password_check(&check, outcome).await?;
+        self.login_guards
+            .finish_password_check(&check, outcome)
+            .await?;
         if outcome == CheckOutcome::Failed {
             tracing::info!(phone = %crate::phone::mask(phone), "password check failed");
         }

@@ -9,6 +9,7 @@ mod expr;
 mod items;
 mod keys;
 mod kyc;
+mod login_guards;
 mod otp;
 mod phones;
 mod pools;

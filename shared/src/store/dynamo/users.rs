@@ -1,18 +1,13 @@
-//! Accounts, phone claims (the `users` table) and the password lockout (the `otps` table).
+//! Accounts and phone claims (the `users` table).
 
-use super::expr::{Cmp, Cond, Update};
+use super::expr::{Cond, Update};
 use super::items::{closed_key, list_entry, profile_key, wallet_key};
-use super::keys::{
-    KYC_SK, LOGIN_SK, PHONE_SK, PROFILE_SK, WALLET_SK, ip_pk, login_hour_sk, login_pk, phone_pk,
-    session_sk, user_pk,
-};
+use super::keys::{KYC_SK, PHONE_SK, PROFILE_SK, WALLET_SK, phone_pk, session_sk, user_pk};
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item, ttl_after};
-use crate::domain::{
-    CheckDenied, CheckOutcome, ClosedWallet, LoginGuard, PasswordCheck, User, UserStatus,
-};
-use crate::store::tables::{SK, TTL_ATTRIBUTE, Table};
+use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item};
+use crate::domain::{ClosedWallet, User, UserStatus};
+use crate::store::tables::{SK, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -40,56 +35,6 @@ enum Delete {
     Wallet,
     ClosedWallet,
 }
-
-impl DynamoStore {
-    /// Spends one of the source IP's password checks this hour; false when none is left.
-    async fn spend_ip_check(&self, ip: &str, check: &PasswordCheck) -> StoreResult<bool> {
-        let spend = Update::new()
-            .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(check.now_ms, 2 * 3_600));
-        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(check.max_per_ip_hour)));
-        let k = key(ip_pk(ip), login_hour_sk(check.hour_window));
-        Ok(self
-            .update_if(Table::Otps, k, spend, Some(left))
-            .await?
-            .is_some())
-    }
-
-    /// Moves the phone's lockout record by `step` with compare-and-set on its version: read,
-    /// compute, write only if no other check wrote meanwhile (else read again). `Ok(None)`
-    /// when it kept changing.
-    async fn move_guard<T>(
-        &self,
-        check: &PasswordCheck,
-        step: impl Fn(&LoginGuard) -> Result<LoginGuard, T>,
-    ) -> StoreResult<Option<Result<(), T>>> {
-        let k = key(login_pk(&check.phone), LOGIN_SK);
-        for _ in 0..GUARD_ROUNDS {
-            let stored: Option<LoginGuard> = self.get_as(Table::Otps, k.clone()).await?;
-            let unchanged = match &stored {
-                None => Cond::item_absent(),
-                Some(g) => Cond::eq("version", n(g.version)),
-            };
-            let mut next = match step(&stored.unwrap_or_default()) {
-                Ok(next) => next,
-                Err(denied) => return Ok(Some(Err(denied))),
-            };
-            next.version += 1;
-            let mut item = to_item(&next, k.clone())?;
-            item.insert(
-                TTL_ATTRIBUTE.into(),
-                ttl_after(next.expires_at_ms(check), 86_400),
-            );
-            if self.put_if(Table::Otps, item, unchanged).await? {
-                return Ok(Some(Ok(())));
-            }
-        }
-        Ok(None)
-    }
-}
-
-/// Compare-and-set rounds on one phone's lockout record before giving up.
-const GUARD_ROUNDS: usize = 20;
 
 impl DynamoStore {
     /// One pass of an account deletion: every item of the user's partition but the profile
@@ -216,39 +161,6 @@ impl UserStore for DynamoStore {
             .get(Table::Users, key(phone_pk(phone), PHONE_SK))
             .await?
             .and_then(|i| string(&i, "user_id")))
-    }
-
-    async fn reserve_password_check(
-        &self,
-        check: &PasswordCheck,
-    ) -> StoreResult<Result<(), CheckDenied>> {
-        if let Some(ip) = &check.ip
-            && !self.spend_ip_check(ip, check).await?
-        {
-            return Ok(Err(CheckDenied::IpHour));
-        }
-        // Still contended after every round: as good as busy.
-        let reserved = self.move_guard(check, |g| g.reserve(check)).await?;
-        Ok(reserved.unwrap_or(Err(CheckDenied::Busy)))
-    }
-
-    async fn finish_password_check(
-        &self,
-        check: &PasswordCheck,
-        outcome: CheckOutcome,
-    ) -> StoreResult<()> {
-        let step = |g: &LoginGuard| Ok::<_, ()>(g.resolve(check, outcome));
-        match self.move_guard(check, step).await? {
-            Some(_) => Ok(()),
-            None => Err(StoreError::Unavailable(
-                "password check: the lockout record kept changing".into(),
-            )),
-        }
-    }
-
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
-        self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
-            .await
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {

@@ -8,6 +8,7 @@
 mod admin;
 mod devices;
 mod kyc;
+mod login_guards;
 mod otp;
 mod phones;
 mod pools;

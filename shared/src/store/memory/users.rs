@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{CheckDenied, CheckOutcome, ClosedWallet, PasswordCheck, User, UserStatus};
+use crate::domain::{ClosedWallet, User, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -41,41 +41,6 @@ impl UserStore for MemoryStore {
 
     async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
         Ok(lock(&self.users).phones.get(phone).cloned())
-    }
-
-    async fn reserve_password_check(
-        &self,
-        check: &PasswordCheck,
-    ) -> StoreResult<Result<(), CheckDenied>> {
-        let mut d = lock(&self.users);
-        if let Some(ip) = &check.ip {
-            let used = d
-                .ip_checks
-                .entry((ip.clone(), check.hour_window))
-                .or_insert(0);
-            if *used >= check.max_per_ip_hour {
-                return Ok(Err(CheckDenied::IpHour));
-            }
-            *used += 1;
-        }
-        let guard = d.login_guards.entry(check.phone.clone()).or_default();
-        Ok(guard.reserve(check).map(|next| *guard = next))
-    }
-
-    async fn finish_password_check(
-        &self,
-        check: &PasswordCheck,
-        outcome: CheckOutcome,
-    ) -> StoreResult<()> {
-        let mut d = lock(&self.users);
-        let guard = d.login_guards.entry(check.phone.clone()).or_default();
-        *guard = guard.resolve(check, outcome);
-        Ok(())
-    }
-
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
-        lock(&self.users).login_guards.remove(phone);
-        Ok(())
     }
 
     async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {

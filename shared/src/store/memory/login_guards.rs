@@ -1,0 +1,44 @@
+//! The password lockout port on the in-memory store.
+
+use super::{MemoryStore, lock};
+use crate::domain::{CheckDenied, CheckOutcome, PasswordCheck};
+use crate::store::{LoginGuardStore, StoreResult};
+use async_trait::async_trait;
+
+#[async_trait]
+impl LoginGuardStore for MemoryStore {
+    async fn reserve_password_check(
+        &self,
+        check: &PasswordCheck,
+    ) -> StoreResult<Result<(), CheckDenied>> {
+        let mut d = lock(&self.users);
+        if let Some(ip) = &check.ip {
+            let used = d
+                .ip_checks
+                .entry((ip.clone(), check.hour_window))
+                .or_insert(0);
+            if *used >= check.max_per_ip_hour {
+                return Ok(Err(CheckDenied::IpHour));
+            }
+            *used += 1;
+        }
+        let guard = d.login_guards.entry(check.phone.clone()).or_default();
+        Ok(guard.reserve(check).map(|next| *guard = next))
+    }
+
+    async fn finish_password_check(
+        &self,
+        check: &PasswordCheck,
+        outcome: CheckOutcome,
+    ) -> StoreResult<()> {
+        let mut d = lock(&self.users);
+        let guard = d.login_guards.entry(check.phone.clone()).or_default();
+        *guard = guard.resolve(check, outcome);
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+        lock(&self.users).login_guards.remove(phone);
+        Ok(())
+    }
+}
