@@ -13,6 +13,8 @@ use crate::objects::local::LocalObjects;
 use crate::services::Deps;
 use crate::services::admin::Admin;
 use crate::services::auth::Auth;
+use crate::services::pools::Pools;
+use crate::services::users::Users;
 use crate::sms::{ConsoleSms, SmsSender};
 use crate::store::{StoreError, Stores};
 use crate::tokens::{KeyError, TokenKeys};
@@ -178,6 +180,16 @@ impl AppState {
     /// The admin service over this state.
     pub fn admin(&self) -> Admin<'_> {
         Admin::new(self.deps())
+    }
+
+    /// The users service over this state.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(self.deps())
+    }
+
+    /// The pools service over this state.
+    pub fn pools(&self) -> Pools<'_> {
+        Pools::new(self.deps())
     }
 }
 

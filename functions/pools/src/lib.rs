@@ -30,10 +30,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The pools service over this process's state.
 fn svc(s: &AppState) -> Pools<'_> {
-    Pools::new(
-        &*s.stores.pools,
-        &*s.stores.users,
-        &*s.clock,
-        s.config.pools_max_open_owned,
-    )
+    s.pools()
 }

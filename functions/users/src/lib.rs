@@ -39,5 +39,5 @@ pub fn router(state: AppState) -> Router {
 
 /// The users service over this process's state.
 fn svc(s: &AppState) -> Users<'_> {
-    Users::new(&s.stores, &*s.objects, &*s.clock, &s.secret)
+    s.users()
 }

@@ -8,6 +8,7 @@ use crate::domain::{
     MAX_MEMBERS, MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolType, Result, User,
     is_list_position,
 };
+use crate::services::Deps;
 use crate::services::paging::{decode_cursor, encode_cursor, finish_page};
 use crate::store::{PoolStore, UserStore};
 use crate::validate;
@@ -75,17 +76,12 @@ fn check_id(pool_id: &str) -> Result<()> {
 }
 
 impl<'a> Pools<'a> {
-    pub fn new(
-        pools: &'a dyn PoolStore,
-        users: &'a dyn UserStore,
-        clock: &'a dyn Clock,
-        max_open_owned: u32,
-    ) -> Self {
+    pub fn new(d: Deps<'a>) -> Self {
         Pools {
-            pools,
-            users,
-            clock,
-            max_open_owned,
+            pools: &*d.stores.pools,
+            users: &*d.stores.users,
+            clock: d.clock,
+            max_open_owned: d.config.pools_max_open_owned,
         }
     }
 

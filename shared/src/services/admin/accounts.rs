@@ -98,7 +98,6 @@ impl Admin<'_> {
             .map(|c| decode_cursor(CURSOR, c, is_sort_key))
             .transpose()?;
         let users = self
-            .stores
             .admin
             .list_users(listing, order, past.as_deref(), limit + 1)
             .await?;
@@ -114,9 +113,7 @@ impl Admin<'_> {
 
     /// The wallets' balances, read in parallel (one key read each).
     async fn balances(&self, users: &[User]) -> Result<Vec<i64>> {
-        let reads = users
-            .iter()
-            .map(|u| self.stores.wallets.get_wallet(&u.user_id));
+        let reads = users.iter().map(|u| self.wallets.get_wallet(&u.user_id));
         let wallets = futures::future::try_join_all(reads).await?;
         Ok(wallets.iter().map(|w| w.balance).collect())
     }
@@ -139,16 +136,16 @@ impl Admin<'_> {
         if let Some(raw) = &search.phone {
             let phone = Phone::parse(raw, None, self.config.default_country)
                 .map_err(|_| Error::invalid("phone", "phone is not a valid phone number"))?;
-            let Some(id) = self.stores.users.user_id_by_phone(phone.e164()).await? else {
+            let Some(id) = self.users.user_id_by_phone(phone.e164()).await? else {
                 return Ok(Some(None));
             };
-            return Ok(Some(self.stores.users.get_user(&id).await?));
+            return Ok(Some(self.users.get_user(&id).await?));
         }
         if let Some(id) = &search.user_id {
             if uuid::Uuid::parse_str(id).is_err() {
                 return Err(Error::invalid("user_id", "user_id must be a UUID"));
             }
-            return Ok(Some(self.stores.users.get_user(id).await?));
+            return Ok(Some(self.users.get_user(id).await?));
         }
         Ok(None)
     }
@@ -157,8 +154,7 @@ impl Admin<'_> {
         if uuid::Uuid::parse_str(user_id).is_err() {
             return Err(Error::NotFound("user"));
         }
-        self.stores
-            .users
+        self.users
             .get_user(user_id)
             .await?
             .ok_or(Error::NotFound("user"))
@@ -166,7 +162,7 @@ impl Admin<'_> {
 
     pub async fn user_detail(&self, user_id: &str) -> Result<UserDetail> {
         let user = self.user(user_id).await?;
-        let s = self.stores;
+        let s = self;
         let (kyc, wallet, transactions, devices, sessions) = tokio::try_join!(
             s.kyc.get_kyc(user_id),
             s.wallets.get_wallet(user_id),
@@ -250,7 +246,7 @@ impl Admin<'_> {
                 return Ok(user);
             }
             let audit = self.access_audit(caller, &change);
-            if let Some(after) = self.stores.admin.change_access(&change, &audit).await? {
+            if let Some(after) = self.admin.change_access(&change, &audit).await? {
                 tracing::info!(
                     target_user = user_id,
                     status = %after.status,

@@ -83,7 +83,7 @@ impl Admin<'_> {
                 from: from.as_deref(),
                 before: before.as_deref(),
             };
-            let batch = self.stores.admin.list_audit(query, limit + 1).await?;
+            let batch = self.admin.list_audit(query, limit + 1).await?;
             more = batch.len() > limit;
             before = batch.last().map(AuditRecord::sort_key);
             let wanted = |a: &AuditRecord| filter.action.is_none_or(|x| a.action == x);
@@ -115,7 +115,7 @@ impl Admin<'_> {
             .collect();
         ids.sort();
         ids.dedup();
-        let users = self.stores.users.get_users(&ids).await?;
+        let users = self.users.get_users(&ids).await?;
         Ok(users.into_iter().map(|u| (u.user_id, u.name)).collect())
     }
 }

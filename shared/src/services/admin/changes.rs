@@ -57,7 +57,6 @@ impl Admin<'_> {
             .transpose()?;
         self.user(user_id).await?;
         let previous = self
-            .stores
             .kyc
             .get_kyc(user_id)
             .await?
@@ -89,12 +88,7 @@ impl Admin<'_> {
                 "reason": record.rejection_reason,
             }),
         };
-        if !self
-            .stores
-            .admin
-            .review_kyc(&record, &previous, &audit)
-            .await?
-        {
+        if !self.admin.review_kyc(&record, &previous, &audit).await? {
             // Changed meanwhile (a correction or another review): no longer the one read.
             return Err(Error::Conflict(Conflict::KycNotPending));
         }
@@ -145,7 +139,7 @@ impl Admin<'_> {
             now_ms: stamp.at_ms,
             audit: Some(stamp),
         };
-        match self.stores.wallets.adjust_wallet(&adj).await? {
+        match self.wallets.adjust_wallet(&adj).await? {
             Ok(done) => Ok(Adjustment {
                 replayed: done.entry.transaction_id != adj.transaction_id,
                 wallet: done.wallet,

@@ -21,7 +21,9 @@ use crate::crypto::{SecretKey, b64url, random_bytes};
 use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
-use crate::store::Stores;
+use crate::store::{
+    AdminSessionStore, AdminStore, DeviceStore, KycStore, SessionStore, UserStore, WalletStore,
+};
 
 /// A use refreshes the idle clock at most this often (one write a minute, not per request).
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -34,7 +36,15 @@ pub struct AdminCaller {
 }
 
 pub struct Admin<'a> {
-    stores: &'a Stores,
+    users: &'a dyn UserStore,
+    /// The lists, the audited changes and the trail.
+    admin: &'a dyn AdminStore,
+    admin_sessions: &'a dyn AdminSessionStore,
+    /// The detail: KYC, wallet and ledger, devices, live sessions.
+    kyc: &'a dyn KycStore,
+    wallets: &'a dyn WalletStore,
+    devices: &'a dyn DeviceStore,
+    sessions: &'a dyn SessionStore,
     objects: &'a dyn ObjectStore,
     clock: &'a dyn Clock,
     secret: &'a SecretKey,
@@ -44,7 +54,13 @@ pub struct Admin<'a> {
 impl<'a> Admin<'a> {
     pub fn new(d: Deps<'a>) -> Self {
         Admin {
-            stores: d.stores,
+            users: &*d.stores.users,
+            admin: &*d.stores.admin,
+            admin_sessions: &*d.stores.admin_sessions,
+            kyc: &*d.stores.kyc,
+            wallets: &*d.stores.wallets,
+            devices: &*d.stores.devices,
+            sessions: &*d.stores.sessions,
             objects: d.objects,
             clock: d.clock,
             secret: d.secret,
@@ -71,8 +87,7 @@ impl<'a> Admin<'a> {
             created_at_ms: now,
             last_used_at_ms: now,
         };
-        self.stores
-            .admin_sessions
+        self.admin_sessions
             .put_admin_session(&self.session_hash(&cookie), &session)
             .await?;
         Ok(cookie)
@@ -84,13 +99,13 @@ impl<'a> Admin<'a> {
             return Err(Error::Unauthorized);
         }
         let hash = self.session_hash(cookie);
-        let sessions = &self.stores.admin_sessions;
+        let sessions = &self.admin_sessions;
         let session = sessions
             .get_admin_session(&hash)
             .await?
             .ok_or(Error::Unauthorized)?;
         let now = self.now_ms();
-        let user = self.stores.users.get_user(&session.user_id).await?;
+        let user = self.users.get_user(&session.user_id).await?;
         let live = |u: &User| {
             session.is_fresh(now)
                 && u.is_active()
@@ -111,8 +126,7 @@ impl<'a> Admin<'a> {
 
     /// Ends the caller's session at once.
     pub async fn logout(&self, caller: &AdminCaller) -> Result<()> {
-        self.stores
-            .admin_sessions
+        self.admin_sessions
             .delete_admin_session(&caller.session_hash)
             .await?;
         Ok(())

@@ -17,9 +17,8 @@ use crate::crypto::SecretKey;
 use crate::domain::Caller;
 use crate::domain::{Result, RiskAnswers, RiskAssessment};
 use crate::objects::ObjectStore;
-use crate::store::{
-    DeviceStore, KycStore, PoolStore, ProfileStore, SessionStore, Stores, WalletStore,
-};
+use crate::services::Deps;
+use crate::store::{DeviceStore, KycStore, PoolStore, ProfileStore, SessionStore, WalletStore};
 
 pub struct Users<'a> {
     profiles: &'a dyn ProfileStore,
@@ -47,12 +46,8 @@ pub struct UsageStats {
 }
 
 impl<'a> Users<'a> {
-    pub fn new(
-        stores: &'a Stores,
-        objects: &'a dyn ObjectStore,
-        clock: &'a dyn Clock,
-        secret: &'a SecretKey,
-    ) -> Self {
+    pub fn new(d: Deps<'a>) -> Self {
+        let stores = d.stores;
         Users {
             profiles: &*stores.profiles,
             kyc: &*stores.kyc,
@@ -60,9 +55,9 @@ impl<'a> Users<'a> {
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,
-            objects,
-            clock,
-            secret,
+            objects: d.objects,
+            clock: d.clock,
+            secret: d.secret,
         }
     }
 
