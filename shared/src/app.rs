@@ -4,6 +4,7 @@
 use crate::aws::Adapters;
 use crate::config::{Config, ConfigError, Needs, Runtime};
 use crate::http;
+use crate::registry::Function;
 use crate::state::AppState;
 use axum::Router;
 
@@ -64,4 +65,11 @@ pub async fn start(function: &str, needs: Needs, adapters: Adapters) -> AppState
             std::process::exit(1);
         }
     }
+}
+
+/// A declared function's whole life in Lambda: [`start`] with its needs and adapters, then
+/// serve its router.
+pub async fn run(function: &Function) -> Result<(), lambda_http::Error> {
+    let state = start(function.name, function.needs, function.adapters).await;
+    lambda_http::run((function.router)(state)).await
 }

@@ -78,6 +78,11 @@ impl Adapters {
     pub fn sends_sms(&self) -> bool {
         self.sms.is_some()
     }
+
+    /// Whether documents can reach S3.
+    pub fn links_s3(&self) -> bool {
+        self.objects.is_some()
+    }
 }
 
 impl Aws {

@@ -19,6 +19,7 @@ pub mod objects;
 pub mod openapi;
 pub mod password;
 pub mod phone;
+pub mod registry;
 pub mod services;
 pub mod sms;
 pub mod state;

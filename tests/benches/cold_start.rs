@@ -24,28 +24,18 @@ struct Subject {
     event: &'static str,
 }
 
-const SUBJECTS: [Subject; 5] = [
-    Subject {
+/// The hello world, then every declared function with its sample event.
+fn subjects() -> Vec<Subject> {
+    let hello = Subject {
         name: "hello-lambda",
         event: "events/auth/health.json",
-    },
-    Subject {
-        name: "auth",
-        event: "events/auth/health.json",
-    },
-    Subject {
-        name: "users",
-        event: "events/users/wallet.json",
-    },
-    Subject {
-        name: "pools",
-        event: "events/pools/read.json",
-    },
-    Subject {
-        name: "admin",
-        event: "events/admin/console.json",
-    },
-];
+    };
+    let functions = local_api::FUNCTIONS.iter().map(|f| Subject {
+        name: f.name,
+        event: f.sample_event,
+    });
+    std::iter::once(hello).chain(functions).collect()
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -241,10 +231,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("target/release"));
     let key_pem = shared::tokens::TokenKeys::generate_pem().expect("key");
+    let subjects = subjects();
     let mut results: Vec<(Vec<Duration>, Vec<Duration>, Vec<u64>)> =
-        SUBJECTS.iter().map(|_| Default::default()).collect();
+        subjects.iter().map(|_| Default::default()).collect();
     for _ in 0..runs {
-        for (i, s) in SUBJECTS.iter().enumerate() {
+        for (i, s) in subjects.iter().enumerate() {
             let event = std::fs::read_to_string(root().join(s.event)).expect("event file");
             let (init, first, rss) = cold_start(&release.join(s.name), &event, &key_pem);
             results[i].0.push(init);
@@ -259,7 +250,7 @@ fn main() {
         "| binary | stripped size | init (exec -> first `next`) | first response | init / hello | first / hello | peak RSS |"
     );
     println!("|---|---|---|---|---|---|---|");
-    for (i, s) in SUBJECTS.iter().enumerate() {
+    for (i, s) in subjects.iter().enumerate() {
         let size = std::fs::metadata(release.join(s.name)).map_or(0, |m| m.len());
         let init = median(results[i].0.clone());
         let first = median(results[i].1.clone());

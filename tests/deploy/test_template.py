@@ -16,7 +16,10 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = ["AuthFunction", "UsersFunction", "PoolsFunction", "AdminFunction"]
+# The functions as their crates declare them (functions.json, written from `FUNCTION` in each
+# function's lib.rs and checked by the contract test).
+DECLARED = json.loads((ROOT / "functions.json").read_text())
+FUNCTIONS = [f["logical_id"] for f in DECLARED]
 
 
 class _NoManagedPolicies:
@@ -71,12 +74,10 @@ class Functions(unittest.TestCase):
             self.assertIn(xray, traced[f + "Role"]["Properties"]["ManagedPolicyArns"], f)
 
     def test_each_function_receives_only_its_secrets(self):
-        # (signing key, public key, SECRET_KEY, sends SMS), as each main.rs declares its needs.
+        # (signing key, public key, SECRET_KEY, sends SMS), as each function declares its needs.
         needs = {
-            "AuthFunction": (True, False, True, True),
-            "UsersFunction": (False, True, True, False),
-            "PoolsFunction": (False, True, False, False),
-            "AdminFunction": (False, False, True, False),
+            d["logical_id"]: (d["tokens"] == "sign", d["tokens"] == "verify", d["secret_key"], d["sms"])
+            for d in DECLARED
         }
         for f, (signing, public, secret, sms) in needs.items():
             e = env(f)

@@ -12,14 +12,12 @@ type Routes = Vec<(String, String)>;
 /// (attribute, HASH|RANGE) pairs.
 type Keys = Vec<(String, String)>;
 
-/// (template logical id, binary, the function's routes).
+/// (template logical id, binary, the function's routes), from the functions' declarations.
 fn functions() -> Vec<(&'static str, &'static str, Routes)> {
-    vec![
-        ("AuthFunction", "auth", route_list(&auth_fn::routes().1)),
-        ("UsersFunction", "users", route_list(&users_fn::routes().1)),
-        ("PoolsFunction", "pools", route_list(&pools_fn::routes().1)),
-        ("AdminFunction", "admin", route_list(&admin_fn::routes().1)),
-    ]
+    local_api::FUNCTIONS
+        .iter()
+        .map(|f| (f.logical_id, f.name, route_list(&(f.routes)().1)))
+        .collect()
 }
 
 #[path = "contract/settings.rs"]
@@ -373,6 +371,20 @@ fn the_documents_bucket_is_private_encrypted_and_expires_unattached_uploads() {
     assert_eq!(deny["Condition"]["Bool"]["aws:SecureTransport"], "false");
     let var = &t["Globals"]["Function"]["Environment"]["Variables"]["DOCUMENTS_BUCKET"];
     assert_eq!(*var, t_ref("DocumentsBucket"));
+}
+
+/// The committed `functions.json` (what the Python tests and the scripts read) is what the
+/// functions declare; when stale the test writes the fresh one and fails.
+#[test]
+fn committed_functions_json_is_generated_from_the_declarations() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions.json");
+    let declared = shared::registry::summaries(&local_api::FUNCTIONS);
+    let generated = serde_json::to_string_pretty(&declared).unwrap() + "\n";
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        std::fs::write(&path, &generated).unwrap();
+        panic!("functions.json was stale and has been regenerated: review and commit it");
+    }
 }
 
 /// The committed `openapi.json` is what the code generates. When it is stale the test writes

@@ -11,6 +11,9 @@ mod users;
 
 use axum::Router;
 use shared::app::finish;
+use shared::aws::Adapters;
+use shared::config::{Needs, TokenUse};
+use shared::registry::Function;
 use shared::services::admin::Admin;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
@@ -30,6 +33,23 @@ shared::declare_routes!(
     console::library,
     console::icon,
 );
+
+/// What this function is (see `shared::registry`).
+pub const FUNCTION: Function = Function {
+    name: "admin",
+    logical_id: "AdminFunction",
+    // Cookie sessions only (bearer tokens are refused); hashes session ids and verification
+    // tokens.
+    needs: Needs {
+        tokens: TokenUse::Neither,
+        secret_key: true,
+        sms: false,
+    },
+    adapters: Adapters::DYNAMODB_ONLY.with_s3(),
+    routes,
+    router,
+    sample_event: "events/admin/console.json",
+};
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {

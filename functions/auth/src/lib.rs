@@ -11,6 +11,9 @@ mod sessions;
 
 use axum::Router;
 use shared::app::finish;
+use shared::aws::Adapters;
+use shared::config::{Needs, TokenUse};
+use shared::registry::Function;
 use shared::services::auth::Auth;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
@@ -34,6 +37,22 @@ shared::declare_routes!(
     account::delete_account,
     phone_change::change_phone,
 );
+
+/// What this function is (see `shared::registry`).
+pub const FUNCTION: Function = Function {
+    name: "auth",
+    logical_id: "AuthFunction",
+    // Issues tokens, hashes codes and tokens, sends SMS.
+    needs: Needs {
+        tokens: TokenUse::Sign,
+        secret_key: true,
+        sms: true,
+    },
+    adapters: Adapters::DYNAMODB_ONLY.with_sns().with_s3(),
+    routes,
+    router,
+    sample_event: "events/auth/health.json",
+};
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {

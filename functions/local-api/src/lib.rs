@@ -12,17 +12,29 @@ use shared::api_error::ApiError;
 use shared::app::finish;
 use shared::domain::MAX_UPLOAD_BYTES;
 use shared::http::query_params;
+use shared::registry::Function;
 use shared::sms::OUTBOX_CAP;
 use shared::state::{AppState, DevParts};
 
+/// Every deployed function: the one list of them (the contract tests and `functions.json`
+/// read it too).
+pub const FUNCTIONS: [&Function; 4] = [
+    &auth_fn::FUNCTION,
+    &users_fn::FUNCTION,
+    &pools_fn::FUNCTION,
+    &admin_fn::FUNCTION,
+];
+
 /// Every function's routes, and the OpenAPI document they declare.
 pub fn api() -> (Router<AppState>, Value) {
-    let (auth, auth_doc) = auth_fn::routes();
-    let (users, users_doc) = users_fn::routes();
-    let (pools, pools_doc) = pools_fn::routes();
-    let (admin, admin_doc) = admin_fn::routes();
-    let doc = shared::openapi::document([auth_doc, users_doc, pools_doc, admin_doc]);
-    (auth.merge(users).merge(pools).merge(admin), doc)
+    let mut router = Router::new();
+    let mut docs = Vec::new();
+    for f in FUNCTIONS {
+        let (routes, doc) = (f.routes)();
+        router = router.merge(routes);
+        docs.push(doc);
+    }
+    (router, shared::openapi::document(docs))
 }
 
 /// The API with the shared layers, plus the development routes: `GET /_dev/sms` (the console

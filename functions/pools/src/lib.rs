@@ -5,6 +5,9 @@ mod handlers;
 
 use axum::Router;
 use shared::app::finish;
+use shared::aws::Adapters;
+use shared::config::{Needs, TokenUse};
+use shared::registry::Function;
 use shared::services::pools::Pools;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
@@ -17,6 +20,22 @@ shared::declare_routes!(
     handlers::leave,
     handlers::members,
 );
+
+/// What this function is (see `shared::registry`).
+pub const FUNCTION: Function = Function {
+    name: "pools",
+    logical_id: "PoolsFunction",
+    // Checks bearer tokens; keys nothing and sends nothing.
+    needs: Needs {
+        tokens: TokenUse::Verify,
+        secret_key: false,
+        sms: false,
+    },
+    adapters: Adapters::DYNAMODB_ONLY,
+    routes,
+    router,
+    sample_event: "events/pools/read.json",
+};
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {

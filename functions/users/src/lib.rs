@@ -9,6 +9,9 @@ mod wallet;
 
 use axum::Router;
 use shared::app::finish;
+use shared::aws::Adapters;
+use shared::config::{Needs, TokenUse};
+use shared::registry::Function;
 use shared::services::users::Users;
 use shared::state::AppState;
 use utoipa::openapi::OpenApi;
@@ -26,6 +29,22 @@ shared::declare_routes!(
     stats_and_risk::usage_stats,
     stats_and_risk::risk_score,
 );
+
+/// What this function is (see `shared::registry`).
+pub const FUNCTION: Function = Function {
+    name: "users",
+    logical_id: "UsersFunction",
+    // Checks bearer tokens; seals and hashes document numbers.
+    needs: Needs {
+        tokens: TokenUse::Verify,
+        secret_key: true,
+        sms: false,
+    },
+    adapters: Adapters::DYNAMODB_ONLY.with_s3(),
+    routes,
+    router,
+    sample_event: "events/users/wallet.json",
+};
 
 /// The routes (without the shared layers; the local server merges several) and their spec.
 pub fn routes() -> (Router<AppState>, OpenApi) {

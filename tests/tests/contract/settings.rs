@@ -3,6 +3,7 @@
 
 use super::template;
 use serde_yaml::Value;
+use shared::config::TokenUse;
 
 /// The variables `function` gets itself (besides the Globals).
 fn own_env(t: &Value, function: &str) -> Vec<String> {
@@ -30,17 +31,15 @@ fn each_function_gets_only_its_secrets() {
         assert!(!globals.contains(secret), "{secret} is in Globals");
     }
     let has = |f: &str, v: &str| own_env(&t, f).iter().any(|k| k == v);
-    // (function, signing key, public key, SECRET_KEY): what `config::Needs` of each main.rs asks.
-    for (f, signing, public, secret) in [
-        ("AuthFunction", true, false, true),
-        ("UsersFunction", false, true, true),
-        ("PoolsFunction", false, true, false),
-        ("AdminFunction", false, false, true),
-    ] {
+    // What each function's declaration (`FUNCTION.needs`) asks for, and nothing more.
+    for function in local_api::FUNCTIONS {
+        let (f, needs) = (function.logical_id, function.needs);
+        let signing = needs.tokens == TokenUse::Sign;
+        let public = needs.tokens == TokenUse::Verify;
         assert_eq!(has(f, "JWT_SIGNING_KEY"), signing, "{f}: JWT_SIGNING_KEY");
         assert_eq!(has(f, "JWT_PUBLIC_KEY"), public, "{f}: JWT_PUBLIC_KEY");
-        assert_eq!(has(f, "SECRET_KEY"), secret, "{f}: SECRET_KEY");
-        assert_eq!(has(f, "SMS_SENDER"), f == "AuthFunction", "{f}: SMS_SENDER");
+        assert_eq!(has(f, "SECRET_KEY"), needs.secret_key, "{f}: SECRET_KEY");
+        assert_eq!(has(f, "SMS_SENDER"), needs.sms, "{f}: SMS_SENDER");
     }
     // Secrets arrive as dynamic references, resolved at deploy, never as parameters.
     let auth = format!(
@@ -151,21 +150,20 @@ fn every_sms_setting_reaches_the_auth_function() {
     assert_eq!(t["Parameters"]["TestPhoneNumbers"]["NoEcho"], true);
 }
 
-/// A function links an AWS adapter (`shared::aws::Adapters` in its `main.rs`) exactly when its
-/// role may call that service: what it may not call is not in its binary.
+/// A function links an AWS adapter (`FUNCTION.adapters`) exactly when its role may call that
+/// service: what it may not call is not in its binary.
 #[test]
 fn each_binary_links_the_aws_adapters_its_policy_allows() {
     let t = template();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (function, binary, _) in super::functions() {
-        let policy = format!("{:?}", super::statements(&t, function));
-        let main = root.join(format!("functions/{binary}/src/main.rs"));
-        let main = std::fs::read_to_string(&main).expect("read main.rs");
-        for (actions, linked) in [("s3:", ".with_s3()"), ("sns:", ".with_sns()")] {
+    for function in local_api::FUNCTIONS {
+        let f = function.logical_id;
+        let policy = format!("{:?}", super::statements(&t, f));
+        let adapters = function.adapters;
+        for (actions, linked) in [("s3:", adapters.links_s3()), ("sns:", adapters.sends_sms())] {
             assert_eq!(
-                main.contains(linked),
+                linked,
                 policy.contains(actions),
-                "{function}: links `{linked}` exactly when its policy has {actions} actions"
+                "{f}: links the adapter exactly when its policy has {actions} actions"
             );
         }
     }
