@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, PathParam};
+use shared::openapi::fields::Text500;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{AdjustRequest, KycDecision};
 use shared::state::AppState;
@@ -17,11 +18,7 @@ use utoipa::ToSchema;
 pub struct ReviewRequest {
     pub decision: KycDecision,
     /// Shown to the user with a rejection (1 to 500 characters, not blank).
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text500>)]
     pub reason: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use shared::admin_context::{AdminSignOut, cleared_cookie, same_origin, session_c
 use shared::api_error::{ApiResult, Success, ok};
 use shared::domain::Error;
 use shared::http::{JsonBody, SourceIp};
+use shared::openapi::fields::PhoneNumber;
 use shared::openapi::{Empty, Envelope, ErrorBody};
 use shared::services::auth::AdminCredentials;
 use shared::state::AppState;
@@ -16,7 +17,7 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct AdminLogin {
-    #[schema(min_length = 1, max_length = 32, pattern = r"^[0-9+() \-]+$")]
+    #[schema(value_type = PhoneNumber)]
     pub phone: String,
     /// `+91` or `IN`; without it the default region applies.
     pub country_code: Option<String>,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use shared::api_error::{ApiError, ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
 use shared::http::JsonBody;
+use shared::openapi::fields::Text100;
 use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
 use shared::services::auth::{DeletionProof, NewAccount};
 use shared::state::AppState;
@@ -18,28 +19,16 @@ pub struct RegisterBody {
     /// From `POST /v1/auth/otp/verify`; single use.
     #[schema(min_length = 1)]
     pub verification_token: String,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Text100)]
     pub name: String,
     /// Optional: an account without one signs in by code only.
     #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
     #[schema(format = Email)]
     pub email: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text100>)]
     pub state: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text100>)]
     pub city: Option<String>,
     /// A past date.
     #[schema(format = Date)]

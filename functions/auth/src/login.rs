@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use shared::api_error::{ApiError, ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::http::{JsonBody, SourceIp};
+use shared::openapi::fields::PhoneNumber;
 use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
 use shared::services::auth::{Credentials, IssuedTokens, SignedIn};
 use shared::state::AppState;
@@ -56,7 +57,7 @@ impl From<SignedIn> for UserAndTokens {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct PasswordLogin {
-    #[schema(min_length = 1, max_length = 32, pattern = r"^[0-9+() \-]+$")]
+    #[schema(value_type = PhoneNumber)]
     phone: String,
     #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$")]
     country_code: Option<String>,

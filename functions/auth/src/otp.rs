@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shared::api_error::{ApiResult, Success, ok};
 use shared::http::{JsonBody, SourceIp};
+use shared::openapi::fields::PhoneNumber;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;
 use utoipa::ToSchema;
@@ -12,12 +13,7 @@ use utoipa::ToSchema;
 /// A phone number: E.164 (`+919816456565`) or national digits with `country_code`.
 #[derive(Deserialize, ToSchema)]
 pub struct PhoneInput {
-    #[schema(
-        min_length = 1,
-        max_length = 32,
-        pattern = r"^[0-9+() \-]+$",
-        example = "9816456565"
-    )]
+    #[schema(value_type = PhoneNumber, example = "9816456565")]
     pub phone: String,
     /// `+91` or `IN`; without it (or empty) the configured default region applies.
     #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$", example = "+91")]
@@ -65,12 +61,7 @@ pub async fn request_otp(
 
 #[derive(Deserialize, ToSchema)]
 pub struct OtpVerify {
-    #[schema(
-        min_length = 1,
-        max_length = 32,
-        pattern = r"^[0-9+() \-]+$",
-        example = "9816456565"
-    )]
+    #[schema(value_type = PhoneNumber, example = "9816456565")]
     pub phone: String,
     #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$")]
     pub country_code: Option<String>,

@@ -7,6 +7,7 @@ use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::{Device, Platform, from_ms};
 use shared::http::{JsonBody, PathParam};
+use shared::openapi::fields::{Text64, Text100, Text128, Text4096};
 use shared::openapi::{Empty, Envelope, ErrorBody};
 use shared::state::AppState;
 use shared::views::{UserOnly, UserView};
@@ -90,36 +91,16 @@ pub async fn revoke_session(
 /// A device as the app registers it.
 #[derive(Deserialize, ToSchema)]
 pub struct DeviceBody {
-    #[schema(
-        min_length = 1,
-        max_length = 128,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Text128)]
     pub device_id: String,
     pub platform: Platform,
-    #[schema(
-        min_length = 1,
-        max_length = 4096,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text4096>)]
     pub push_token: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 64,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text64>)]
     pub app_version: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 64,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text64>)]
     pub os_version: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<Text100>)]
     pub device_name: Option<String>,
 }
 

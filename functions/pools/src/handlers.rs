@@ -7,6 +7,7 @@ use shared::api_error::{ApiError, ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
 use shared::http::{JsonBody, PathParam, limit_param, query_params};
+use shared::openapi::fields::Text100;
 use shared::openapi::{Envelope, ErrorBody};
 use shared::phone::mask;
 use shared::services::pools::{NewPool, PoolRole};
@@ -68,11 +69,7 @@ fn pool_only(s: &AppState, p: Pool) -> Success<PoolOnly> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreatePool {
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Text100)]
     pub name: String,
     /// Minor units.
     #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]

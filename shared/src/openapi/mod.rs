@@ -4,9 +4,9 @@
 //! every route has: `x-request-id` on every response, 413/415/500 everywhere, 400 where there
 //! is input, 401 where a token is required.
 //!
-//! Free-text fields declare the field rules' "not blank, no control characters" as the pattern
-//! `^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$`.
+//! Field rules the document states (free text, phone numbers) are declared once, in [`fields`].
 
+pub mod fields;
 mod tidy;
 
 use serde::Serialize;

@@ -76,15 +76,46 @@ fn response_fields_always_present_are_required() {
     );
 }
 
+/// A property's schema with `oneOf [T, null]` and `$ref` followed to `T`.
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let schema = schema["oneOf"]
+        .as_array()
+        .and_then(|alts| alts.iter().find(|a| a["type"] != "null"))
+        .unwrap_or(schema);
+    match schema["$ref"].as_str() {
+        Some(r) => &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+        None => schema,
+    }
+}
+
+#[test]
+fn free_text_and_phone_rules_are_declared_once() {
+    let doc = doc();
+    let text = doc.to_string();
+    let printable = serde_json::to_string(shared::openapi::fields::PRINTABLE).unwrap();
+    assert_eq!(
+        text.matches(&printable[1..printable.len() - 1]).count(),
+        6,
+        "one per Text* length"
+    );
+    let name = resolved(
+        &doc,
+        &doc["components"]["schemas"]["RegisterBody"]["properties"]["name"],
+    );
+    assert_eq!(
+        (name["minLength"].as_u64(), name["maxLength"].as_u64()),
+        (Some(1), Some(100))
+    );
+}
+
 #[test]
 fn admin_bodies_and_headers_say_what_the_server_checks() {
     let doc = doc();
     let schemas = &doc["components"]["schemas"];
     assert_eq!(schemas["AccessPatch"]["minProperties"], 1);
-    assert_eq!(
-        schemas["ReviewRequest"]["properties"]["reason"]["minLength"],
-        1
-    );
+    let reason = resolved(&doc, &schemas["ReviewRequest"]["properties"]["reason"]);
+    assert_eq!(reason["minLength"], 1);
+    assert!(reason["pattern"].is_string(), "not blank");
     let login = &doc["paths"]["/v1/admin/login"]["post"]["responses"];
     for status in ["423", "429"] {
         assert!(

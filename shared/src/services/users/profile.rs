@@ -8,6 +8,7 @@ use crate::domain::{
     Address, Error, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField,
     ProfileValues, Result, User,
 };
+use crate::openapi::fields::{Text100, Text200};
 use crate::validate;
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
@@ -32,16 +33,16 @@ fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 pub struct ProfileInput {
     /// 1..=100 characters, not blank.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(value_type = Option<Text100>)]
     pub name: Given<String>,
     #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<String>, format = Email, max_length = 254)]
     pub email: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(value_type = Option<Text100>)]
     pub state: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(value_type = Option<Text100>)]
     pub city: Given<String>,
     /// A past date.
     #[serde(default, deserialize_with = "given")]
@@ -70,7 +71,7 @@ pub struct ProfileInput {
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub annual_income: Given<i64>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[schema(value_type = Option<Text200>)]
     pub business_location: Given<String>,
     /// A language tag such as `en`, `hi` or `en-IN`.
     #[serde(default, deserialize_with = "given")]
