@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod field_schemas;
 pub mod http;
 pub mod metrics;
 pub mod objects;

@@ -4,9 +4,9 @@
 //! every route has: `x-request-id` on every response, 413/415/500 everywhere, 400 where there
 //! is input, 401 where a token is required.
 //!
-//! Field rules the document states (free text, phone numbers) are declared once, in [`fields`].
+//! Field rules the document states (free text, phone numbers) are declared once, in
+//! [`crate::field_schemas`].
 
-pub mod fields;
 mod tidy;
 
 use serde::Serialize;

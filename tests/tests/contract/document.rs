@@ -92,7 +92,7 @@ fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 fn free_text_and_phone_rules_are_declared_once() {
     let doc = doc();
     let text = doc.to_string();
-    let printable = serde_json::to_string(shared::openapi::fields::PRINTABLE).unwrap();
+    let printable = serde_json::to_string(shared::field_schemas::PRINTABLE).unwrap();
     assert_eq!(
         text.matches(&printable[1..printable.len() - 1]).count(),
         6,

@@ -8,7 +8,7 @@ use crate::domain::{
     Address, Error, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField,
     ProfileValues, Result, User,
 };
-use crate::openapi::fields::{Text100, Text200};
+use crate::field_schemas::{Text100, Text200};
 use crate::validate;
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
