@@ -93,6 +93,26 @@ fn inner_layers_never_name_the_edge() {
     assert!(found.is_empty(), "layer violations: {found:#?}");
 }
 
+/// The document is the edge's business: the domain and the services derive or name nothing of
+/// utoipa (their types' schemas live in `openapi/domain_schemas.rs` and
+/// `openapi/input_schemas.rs`).
+#[test]
+fn domain_and_services_know_nothing_of_the_document() {
+    let mut files = Vec::new();
+    for dir in ["shared/src/domain", "shared/src/services"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let code = code_of(f);
+            code.contains("utoipa") || code.contains("ToSchema") || code.contains("#[schema(")
+        })
+        .map(|f| f.strip_prefix(root()).unwrap_or(f).display().to_string())
+        .collect();
+    assert!(found.is_empty(), "document attributes in {found:?}");
+}
+
 #[test]
 fn the_checks_catch_a_planted_cycle_and_layer_violation() {
     let mut g = graph::Graph::new();

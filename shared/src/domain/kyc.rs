@@ -18,6 +18,11 @@ state_enum!(
 );
 
 state_enum!(
+    /// A review's outcome.
+    KycDecision { Verified => "VERIFIED", Rejected => "REJECTED" }
+);
+
+state_enum!(
     /// Which image of a KYC submission an upload is for.
     UploadPurpose { Front => "front", Back => "back", Selfie => "selfie" }
 );

@@ -22,7 +22,7 @@ pub use admin::{
 pub use caller::Caller;
 pub use error::{Conflict, Error, Result};
 pub use kyc::{
-    DocumentType, ImageType, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
+    DocumentType, ImageType, KycDecision, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
     UploadPurpose, mask_document_number,
 };
 pub use lockout::{CheckOutcome, IN_FLIGHT_STALE_MS, LoginGuard};
@@ -75,17 +75,6 @@ macro_rules! state_enum {
                 }
             }
         }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($text),+]))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -3,7 +3,6 @@
 
 use super::state_enum;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 state_enum!(
     /// Gender as the person chose to give it.
@@ -48,15 +47,11 @@ state_enum!(
 );
 
 /// A postal address (India: a 6-digit PIN code).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
-    #[schema(min_length = 1, max_length = 200)]
     pub line: String,
-    #[schema(min_length = 1, max_length = 100)]
     pub city: String,
-    #[schema(min_length = 1, max_length = 100)]
     pub state: String,
-    #[schema(pattern = "^[1-9][0-9]{5}$", example = "560001")]
     pub pincode: String,
 }
 

@@ -8,7 +8,6 @@ state_enum!(
     /// The band of the latest risk score.
     RiskBand { Low => "LOW", Medium => "MEDIUM", High => "HIGH" }
 );
-use utoipa::ToSchema;
 
 state_enum!(
     /// Years in the current job or business.
@@ -36,7 +35,7 @@ state_enum!(
 );
 
 /// The six answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskAnswers {
     pub job_age: JobAge,
     pub family: Family,
@@ -47,7 +46,7 @@ pub struct RiskAnswers {
 }
 
 /// One answer and what it scored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskFactor {
     /// The question (`job_age`, `family`, `age`, `saving_money`, `loans`, `living`).
     pub field: String,

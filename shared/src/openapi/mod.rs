@@ -7,6 +7,8 @@
 //! Field rules the document states (free text, phone numbers) are declared once, in
 //! [`crate::field_schemas`].
 
+mod domain_schemas;
+mod input_schemas;
 mod tidy;
 
 use serde::Serialize;

@@ -2,19 +2,10 @@
 
 use super::{Admin, AdminCaller};
 use crate::domain::{
-    AdjustDenied, AuditAction, AuditRecord, AuditStamp, Conflict, Error, KycRecord, KycStatus,
-    MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment,
+    AdjustDenied, AuditAction, AuditRecord, AuditStamp, Conflict, Error, KycDecision, KycRecord,
+    KycStatus, MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment,
 };
 use crate::validate;
-
-/// A review's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-pub enum KycDecision {
-    #[serde(rename = "VERIFIED")]
-    Verified,
-    #[serde(rename = "REJECTED")]
-    Rejected,
-}
 
 /// An adjustment's result: the wallet after it, and whether it had been applied before (a
 /// replay with the same key and body changes nothing).

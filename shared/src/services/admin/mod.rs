@@ -11,9 +11,10 @@ mod accounts;
 mod audit;
 mod changes;
 
+pub use crate::domain::KycDecision;
 pub use accounts::{UserDetail, UserPage, UserSearch};
 pub use audit::{AuditFilter, AuditPage};
-pub use changes::{AdjustRequest, Adjustment, KycDecision};
+pub use changes::{AdjustRequest, Adjustment};
 
 use crate::clock::Clock;
 use crate::config::Config;

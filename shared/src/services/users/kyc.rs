@@ -12,7 +12,6 @@ use crate::domain::{
 use crate::objects::PresignedPut;
 use serde::Deserialize;
 use std::time::Duration;
-use utoipa::ToSchema;
 
 /// How long an upload URL works.
 pub const UPLOAD_TTL_SECONDS: u64 = 300;
@@ -31,34 +30,26 @@ pub struct UploadTicket {
 }
 
 /// `POST /v1/users/kyc`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct KycInput {
     pub document_type: DocumentType,
     /// The full number (spaces and hyphens ignored); only its last 4 characters are ever shown.
-    #[schema(min_length = 1, max_length = 40)]
     pub document_number: String,
     /// An `image_url` from `POST /v1/users/kyc/uploads` with purpose `front`.
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub front_image_url: String,
     /// Purpose `back`.
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub back_image_url: Option<String>,
     /// Purpose `selfie`.
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub selfie_url: Option<String>,
 }
 
 /// `PATCH /v1/users/kyc`: any subset of the submission.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct KycPatch {
     pub document_type: Option<DocumentType>,
-    #[schema(min_length = 1, max_length = 40)]
     pub document_number: Option<String>,
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub front_image_url: Option<String>,
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub back_image_url: Option<String>,
-    #[schema(pattern = "^s3://[a-z0-9.-]+/uploads/[^\\s]+$")]
     pub selfie_url: Option<String>,
 }
 

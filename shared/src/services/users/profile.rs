@@ -8,10 +8,8 @@ use crate::domain::{
     Address, Error, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField,
     ProfileValues, Result, User,
 };
-use crate::field_schemas::{Text100, Text200};
 use crate::validate;
 use serde::{Deserialize, Deserializer};
-use utoipa::ToSchema;
 
 /// The largest annual income accepted, in minor units.
 const MAX_ANNUAL_INCOME: i64 = 1_000_000_000_000_000;
@@ -29,63 +27,47 @@ fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 /// The editable profile fields as sent. On PUT every field is replaced (an omitted one becomes
 /// null) and `name` is required; on PATCH only the fields given are written, `null` clears
 /// one, and `name` cannot be cleared.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ProfileInput {
     /// 1..=100 characters, not blank.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Text100>)]
     pub name: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
     pub email: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Text100>)]
     pub state: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Text100>)]
     pub city: Given<String>,
     /// A past date.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, format = Date)]
     pub dob: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Gender>)]
     pub gender: Given<Gender>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<MaritalStatus>)]
     pub marital_status: Given<MaritalStatus>,
     /// People in the household, 1..=50.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<i64>, minimum = 1, maximum = 50)]
     pub family_size: Given<i64>,
     /// 0..=50.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
     pub working_members: Given<i64>,
     /// 0..=50.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 50)]
     pub children: Given<i64>,
     /// Minor units (paise) a year, 0..=10^15.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub annual_income: Given<i64>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Text200>)]
     pub business_location: Given<String>,
     /// A language tag such as `en`, `hi` or `en-IN`.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", max_length = 35)]
     pub language: Given<String>,
     /// An `https` URL, at most 2,048 characters.
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>, pattern = "^https://[^\\s]+$", max_length = 2048)]
     pub profile_image_url: Given<String>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Address>)]
     pub current_address: Given<Address>,
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Address>)]
     pub permanent_address: Given<Address>,
 }
 
