@@ -8,7 +8,7 @@ use shared::api_error::{ApiError, ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
 use shared::field_schemas::Text100;
 use shared::http::JsonBody;
-use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
+use shared::openapi::{Empty, Envelope, ErrorBody, Form, any_of, form_schemas, string};
 use shared::services::auth::{DeletionProof, NewAccount};
 use shared::state::AppState;
 use utoipa::openapi::{RefOr, Schema};
@@ -125,32 +125,37 @@ pub struct DeleteBody {
     pub verification_token: Option<String>,
 }
 
-/// Deletion proven by the account's password.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct PasswordProof {
-    password: String,
-    verification_token: Option<String>,
-}
-
-/// Deletion proven by a fresh code sent to the account's phone.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct TokenProof {
-    password: Option<String>,
-    verification_token: String,
+/// The two forms of a deletion, as the document shows them.
+fn deletion_forms() -> [Form; 2] {
+    [
+        Form {
+            name: "PasswordProof",
+            description: "Deletion proven by the account's password.",
+            fields: vec![
+                ("password", string(false), true),
+                ("verification_token", string(true), false),
+            ],
+        },
+        Form {
+            name: "TokenProof",
+            description: "Deletion proven by a fresh code sent to the account's phone.",
+            fields: vec![
+                ("password", string(true), false),
+                ("verification_token", string(false), true),
+            ],
+        },
+    ]
 }
 
 impl PartialSchema for DeleteBody {
     fn schema() -> RefOr<Schema> {
-        any_of::<PasswordProof, TokenProof>("`{password}` or `{verification_token}`")
+        any_of("`{password}` or `{verification_token}`", &deletion_forms())
     }
 }
 
 impl ToSchema for DeleteBody {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((PasswordProof::name().into_owned(), PasswordProof::schema()));
-        schemas.push((TokenProof::name().into_owned(), TokenProof::schema()));
+        form_schemas(&deletion_forms(), schemas);
     }
 }
 

@@ -8,10 +8,11 @@ use shared::api_error::{ApiError, ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::field_schemas::PhoneNumber;
 use shared::http::{JsonBody, SourceIp};
-use shared::openapi::{Empty, Envelope, ErrorBody, any_of};
+use shared::openapi::{Empty, Envelope, ErrorBody, Form, any_of, form_schemas, reference, string};
 use shared::services::auth::{Credentials, IssuedTokens, SignedIn};
 use shared::state::AppState;
 use shared::views::UserView;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -53,26 +54,6 @@ impl From<SignedIn> for UserAndTokens {
     }
 }
 
-/// The password form of a sign-in.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct PasswordLogin {
-    #[schema(value_type = PhoneNumber)]
-    phone: String,
-    #[schema(pattern = r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$")]
-    country_code: Option<String>,
-    password: String,
-    device: Option<DeviceBody>,
-}
-
-/// The verified-phone form of a sign-in.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct TokenLogin {
-    verification_token: String,
-    device: Option<DeviceBody>,
-}
-
 /// Either form; with a `verification_token` the token form is used.
 #[derive(Deserialize)]
 pub struct LoginBody {
@@ -83,23 +64,45 @@ pub struct LoginBody {
     device: Option<DeviceBody>,
 }
 
+/// The two forms of a sign-in, as the document shows them.
+fn login_forms() -> [Form; 2] {
+    let device = || ("device", reference::<DeviceBody>(true), false);
+    let country_code = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$"));
+    [
+        Form {
+            name: "PasswordLogin",
+            description: "The password form of a sign-in.",
+            fields: vec![
+                ("phone", reference::<PhoneNumber>(false), true),
+                ("country_code", country_code.into(), false),
+                ("password", string(false), true),
+                device(),
+            ],
+        },
+        Form {
+            name: "TokenLogin",
+            description: "The verified-phone form of a sign-in.",
+            fields: vec![("verification_token", string(false), true), device()],
+        },
+    ]
+}
+
 impl PartialSchema for LoginBody {
     fn schema() -> RefOr<Schema> {
-        any_of::<PasswordLogin, TokenLogin>(
+        any_of(
             "`{phone, country_code?, password, device?}` or `{verification_token, device?}`",
+            &login_forms(),
         )
     }
 }
 
 impl ToSchema for LoginBody {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        for (name, schema) in [
-            (PasswordLogin::name(), PasswordLogin::schema()),
-            (TokenLogin::name(), TokenLogin::schema()),
-            (DeviceBody::name(), DeviceBody::schema()),
-        ] {
-            schemas.push((name.into_owned(), schema));
-        }
+        form_schemas(&login_forms(), schemas);
+        schemas.push((DeviceBody::name().into_owned(), DeviceBody::schema()));
+        schemas.push((PhoneNumber::name().into_owned(), PhoneNumber::schema()));
     }
 }
 

@@ -111,24 +111,14 @@ pub async fn create(
     }))
 }
 
-/// Which of the caller's pools to list.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum RoleParam {
-    Owner,
-    Member,
-}
-
 const LIST_PARAMS: &[&str] = &["role", "limit", "cursor"];
 
 /// `role` (`owner|member`) from the list's query parameters.
 fn role_param(params: &std::collections::HashMap<&'static str, String>) -> ApiResult<PoolRole> {
-    match params.get("role").map(String::as_str) {
-        Some("owner") => Ok(PoolRole::Owner),
-        Some("member") => Ok(PoolRole::Member),
-        _ => Err(ApiError::validation("role", "role must be owner or member")),
-    }
+    params
+        .get("role")
+        .and_then(|r| r.parse().ok())
+        .ok_or_else(|| ApiError::validation("role", "role must be owner or member"))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -143,7 +133,7 @@ pub struct PoolList {
 #[utoipa::path(get, path = "/v1/pools", tag = "pools",
     security(("bearer" = [])),
     params(
-        ("role" = inline(RoleParam), Query, description = "pools the caller owns, or is a member of"),
+        ("role" = inline(PoolRole), Query, description = "pools the caller owns, or is a member of"),
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "pools per page (default 50)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page (of the same role)"),
     ),

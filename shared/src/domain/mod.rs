@@ -32,7 +32,7 @@ pub use otp::{
 };
 pub use pool::{
     CURRENCY, CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, MAX_CONTRIBUTION, MAX_MEMBERS,
-    MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolStatus, PoolType, is_list_position,
+    MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolRole, PoolStatus, PoolType, is_list_position,
     list_position,
 };
 pub use profile::{

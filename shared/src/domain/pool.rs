@@ -9,6 +9,11 @@ pub const MAX_MEMBERS: u32 = 100;
 pub const MAX_CONTRIBUTION: i64 = 1_000_000_000_000;
 
 state_enum!(
+    /// Which of the caller's pools to list.
+    PoolRole { Owner => "owner", Member => "member" }
+);
+
+state_enum!(
     /// How often members contribute.
     PoolType { Daily => "DAILY", Weekly => "WEEKLY", Monthly => "MONTHLY" }
 );

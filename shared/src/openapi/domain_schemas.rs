@@ -4,8 +4,8 @@
 
 use crate::domain::{
     Address, AgeBracket, AuditAction, DocumentType, Family, Gender, ImageType, JobAge, KycDecision,
-    KycStatus, Living, Loans, MaritalStatus, Platform, PoolStatus, PoolType, ProfileField,
-    RiskAnswers, RiskBand, RiskFactor, Role, Saving, UploadPurpose, UserStatus,
+    KycStatus, Living, Loans, MaritalStatus, Platform, PoolRole, PoolStatus, PoolType,
+    ProfileField, RiskAnswers, RiskBand, RiskFactor, Role, Saving, UploadPurpose, UserStatus,
 };
 use crate::field_schemas::{Text100, Text200};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -34,6 +34,7 @@ state_schemas!(
     UploadPurpose,
     ImageType,
     PoolType,
+    PoolRole,
     PoolStatus,
     Gender,
     MaritalStatus,

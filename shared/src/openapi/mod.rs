@@ -13,7 +13,7 @@ mod tidy;
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use utoipa::openapi::schema::AnyOfBuilder;
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, SchemaType, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -50,14 +50,61 @@ pub struct ErrorDetail {
 #[derive(Serialize, ToSchema)]
 pub struct Empty {}
 
-/// `anyOf` the two schemas (a body accepted in either of two forms).
-pub fn any_of<A: ToSchema, B: ToSchema>(description: &str) -> RefOr<Schema> {
-    let any = AnyOfBuilder::new()
-        .item(RefOr::Ref(Ref::from_schema_name(A::name())))
-        .item(RefOr::Ref(Ref::from_schema_name(B::name())))
-        .description(Some(description))
-        .build();
-    RefOr::T(Schema::AnyOf(any))
+/// One form of a body accepted in several: a named object schema whose fields are given with
+/// their schema and whether they are required. Declared where the body is parsed, so there
+/// is no second struct that exists only for the document.
+pub struct Form {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub fields: Vec<(&'static str, RefOr<Schema>, bool)>,
+}
+
+impl Form {
+    fn schema(&self) -> RefOr<Schema> {
+        let mut object = ObjectBuilder::new().description(Some(self.description));
+        for (name, schema, required) in &self.fields {
+            object = object.property(*name, schema.clone());
+            if *required {
+                object = object.required(*name);
+            }
+        }
+        object.into()
+    }
+}
+
+/// `anyOf` the forms, by reference (a body accepted in either of several forms).
+pub fn any_of(description: &str, forms: &[Form]) -> RefOr<Schema> {
+    let mut any = AnyOfBuilder::new().description(Some(description));
+    for f in forms {
+        any = any.item(RefOr::Ref(Ref::from_schema_name(f.name)));
+    }
+    RefOr::T(Schema::AnyOf(any.build()))
+}
+
+/// The forms' schemas as components.
+pub fn form_schemas(forms: &[Form], schemas: &mut Vec<(String, RefOr<Schema>)>) {
+    schemas.extend(forms.iter().map(|f| (f.name.to_string(), f.schema())));
+}
+
+/// A string (`nullable`: or null).
+pub fn string(nullable: bool) -> RefOr<Schema> {
+    let t = match nullable {
+        true => SchemaType::from_iter([Type::String, Type::Null]),
+        false => SchemaType::Type(Type::String),
+    };
+    ObjectBuilder::new().schema_type(t).into()
+}
+
+/// `T` by reference (`nullable`: or null).
+pub fn reference<T: ToSchema>(nullable: bool) -> RefOr<Schema> {
+    let r = RefOr::Ref(Ref::from_schema_name(T::name()));
+    match nullable {
+        true => OneOfBuilder::new()
+            .item(r)
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .into(),
+        false => r,
+    }
 }
 
 /// The `Authorization: Bearer` scheme name used in `security(("bearer" = []))`.

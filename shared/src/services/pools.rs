@@ -26,12 +26,7 @@ pub struct NewPool {
     pub total_members: i64,
 }
 
-/// Which of the caller's pools to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PoolRole {
-    Owner,
-    Member,
-}
+pub use crate::domain::PoolRole;
 
 /// A seat holder, with its account when it still exists.
 #[derive(Debug, Clone)]
