@@ -67,6 +67,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// after the JSON value and a key given twice are refused too; an integral number written with
 /// a fraction or exponent (`2048.0`) is an integer, as JSON Schema's `integer` says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Every body of the contract is an object; serde would also read a struct from an array
+    // of its fields in order (`[]` as an empty PATCH).
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(ApiError::validation(
+            "body",
+            "request body must be a JSON object",
+        ));
+    }
     let bytes = super::numbers::integral_literals(bytes);
     let de = &mut serde_json::Deserializer::from_slice(&bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(json_error)?;
@@ -133,6 +142,20 @@ mod tests {
 
     fn field(e: ApiError) -> String {
         e.details.unwrap()["field"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn only_objects_are_bodies() {
+        #[derive(Debug, Deserialize)]
+        struct AllOptional {
+            #[allow(dead_code)]
+            a: Option<u8>,
+        }
+        for body in [&b"[]"[..], b" [1]", b"\"x\"", b"3", b"null"] {
+            let e = parse_json::<AllOptional>(body).unwrap_err();
+            assert_eq!(field(e), "body", "{:?}", String::from_utf8_lossy(body));
+        }
+        assert!(parse_json::<AllOptional>(b" {}").is_ok());
     }
 
     #[test]

@@ -173,6 +173,11 @@ async fn bodies_must_be_json() {
         .body(axum::body::Body::from("city=x"))
         .unwrap();
     assert_error(&app.send(req).await, 415, "UNSUPPORTED_MEDIA_TYPE");
+    // An array is not a profile, even an empty one (serde would read it as no fields).
+    for body in [json!([]), json!(["Asha"]), json!(null)] {
+        let r = send(&app, &u, Method::PATCH, "/v1/users/profile", body).await;
+        assert_invalid(&r, "body");
+    }
 }
 
 #[tokio::test]
