@@ -38,16 +38,16 @@ fn us(d: Duration) -> String {
 }
 
 async fn measure() -> Vec<(&'static str, Duration)> {
-    let (auth, _) = auth_fn::routes();
-    let (users, _) = users_fn::routes();
-    let (pools, _) = pools_fn::routes();
     let app = TestApp::new(
         Stores::memory(),
-        auth.merge(users).merge(pools),
+        local_api::api().0,
         &[("OTP_MAX_PER_IP_HOUR", "100000")],
     );
     let u = app.signed_in("+919816456565").await;
-    let body = json!({"name": "Chit", "contribution_amount": 100, "deadline": "2026-12-31", "pool_type": "WEEKLY", "total_members": 100});
+    let deadline = (shared::clock::Clock::now(&*app.clock) + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let body = json!({"name": "Chit", "contribution_amount": 100, "deadline": deadline, "pool_type": "WEEKLY", "total_members": 100});
     let r = app
         .as_user(
             Method::POST,
