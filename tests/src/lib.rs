@@ -358,3 +358,48 @@ pub async fn s3_objects() -> Option<shared::objects::s3::S3Objects> {
     objects.ensure_bucket().await.expect("create bucket");
     Some(objects)
 }
+
+/// Instantiates each case as two tests, in modules `memory_store` and `dynamodb_store`: one on
+/// the memory store, one on DynamoDB in the emulator (skipped without it, unless
+/// `REQUIRE_EMULATOR` makes that a failure). A case is an `async fn(Stores)`; with
+/// `with make: a, b; c`, cases `a` and `b` get `make(stores)` and `c` the stores themselves.
+#[macro_export]
+macro_rules! on_both_stores {
+    (with $make:ident: $($case:ident),* ; $($plain:ident),* $(,)?) => {
+        mod memory_store {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::$make($crate::memory())).await
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $plain() {
+                    super::$plain($crate::memory()).await
+                }
+            )*
+        }
+        mod dynamodb_store {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    if let Some(s) = $crate::dynamo().await {
+                        super::$case(super::$make(s)).await
+                    }
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $plain() {
+                    if let Some(s) = $crate::dynamo().await {
+                        super::$plain(s).await
+                    }
+                }
+            )*
+        }
+    };
+    ($($case:ident),* $(,)?) => {
+        $crate::on_both_stores!(with std_stores: ; $($case),*);
+    };
+}

@@ -1,30 +1,6 @@
 //! One conformance suite per storage port (one file each under `conformance/`), every case
 //! run against the memory adapter and against DynamoDB in the emulator.
 
-/// Instantiates each case for both adapters.
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod memory_store {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    super::$case(integration_tests::memory()).await
-                }
-            )*
-        }
-        mod dynamodb_store {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    if let Some(s) = integration_tests::dynamo().await {
-                        super::$case(s).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
 #[path = "conformance/admin.rs"]
 mod admin;
 #[path = "conformance/admin_lists.rs"]

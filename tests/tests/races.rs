@@ -153,42 +153,11 @@ async fn impossible_ids_are_not_found(app: Arc<TestApp>) {
     shared::testing::assert_error(&r, 404, "NOT_FOUND");
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod memory_store {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    super::$case(super::app(integration_tests::memory())).await
-                }
-            )*
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn no_grace_means_one_refresh_wins() {
-                super::no_grace_means_one_refresh_wins(integration_tests::memory()).await
-            }
-        }
-        mod dynamodb_store {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $case() {
-                    if let Some(s) = integration_tests::dynamo().await {
-                        super::$case(super::app(s)).await
-                    }
-                }
-            )*
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn no_grace_means_one_refresh_wins() {
-                if let Some(s) = integration_tests::dynamo().await {
-                    super::no_grace_means_one_refresh_wins(s).await
-                }
-            }
-        }
-    };
-}
-
-both_stores!(
+integration_tests::on_both_stores!(
+    with app:
     parallel_verifies_of_one_code,
     parallel_registers_with_one_token,
     parallel_refreshes_of_one_token,
-    impossible_ids_are_not_found,
+    impossible_ids_are_not_found;
+    no_grace_means_one_refresh_wins,
 );

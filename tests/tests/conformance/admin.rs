@@ -429,7 +429,7 @@ async fn admin_sessions_round_trip(s: Stores) {
     );
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     users_are_listed_newest_first_by_status,
     access_changes_follow_what_was_read_and_are_audited,
     one_of_parallel_access_changes_wins,

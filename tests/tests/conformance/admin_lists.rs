@@ -161,7 +161,7 @@ async fn the_trail_takes_a_time_range(s: Stores) {
     );
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     kyc_lists_order_by_submission_time,
     the_trail_takes_a_time_range
 );

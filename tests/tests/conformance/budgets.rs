@@ -133,7 +133,7 @@ async fn parallel_counts_add_up_exactly(s: Stores) {
     assert_eq!(sent, 3, "20 counted + 3 sent = 23: {results:?}");
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     a_counted_sms_spends_the_budget_even_past_its_max,
     parallel_counts_add_up_exactly,
     prefix_cap_and_budgets,

@@ -77,7 +77,7 @@ async fn parallel_registrations_keep_the_limit(s: Stores) {
     assert_eq!(s.devices.list_devices("u1").await.unwrap().len(), 3);
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     devices_upsert_by_id,
     the_least_recent_device_goes_beyond_the_limit,
     parallel_registrations_keep_the_limit,

@@ -121,7 +121,7 @@ async fn one_of_parallel_submissions_wins(s: Stores) {
     }
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     writes_follow_the_version_read,
     document_claims_follow_the_record,
     no_record_for_a_missing_user,

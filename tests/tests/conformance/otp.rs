@@ -160,7 +160,7 @@ async fn attempts_never_exceed_the_max(s: Stores) {
     );
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     send_limits,
     otp_lifecycle,
     one_code_one_use,

@@ -186,7 +186,7 @@ async fn two_accounts_racing_for_one_number_one_wins(s: Stores) {
     }
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     a_change_moves_the_claim_and_revokes_other_sessions,
     a_refused_change_writes_nothing,
     two_accounts_racing_for_one_number_one_wins,

@@ -108,4 +108,4 @@ async fn open_pools_owned_are_capped(s: Stores) {
     assert_eq!(owned.len(), 4);
 }
 
-conformance!(lists_page_newest_first, open_pools_owned_are_capped);
+integration_tests::on_both_stores!(lists_page_newest_first, open_pools_owned_are_capped);

@@ -376,7 +376,7 @@ async fn joins_racing_a_deletion_mark(s: Stores) {
     );
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     pools_lifecycle,
     pool_seat_races,
     counts_of_a_users_pools,

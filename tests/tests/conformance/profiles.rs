@@ -101,4 +101,4 @@ async fn risk_is_stored_with_its_band(s: Stores) {
     assert!(s.users.get_user("nobody").await.unwrap().is_none());
 }
 
-conformance!(edits_write_only_their_fields, risk_is_stored_with_its_band);
+integration_tests::on_both_stores!(edits_write_only_their_fields, risk_is_stored_with_its_band);

@@ -138,7 +138,7 @@ async fn parallel_sign_ins_keep_the_limit(s: Stores) {
     assert_eq!(s.sessions.list_sessions("u1").await.unwrap().len(), 3);
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     sessions_lifecycle,
     one_rotation_per_generation,
     the_oldest_session_goes_beyond_the_limit,

@@ -367,7 +367,7 @@ async fn users_by_batch(s: Stores) {
     assert!(s.users.get_users(&[]).await.unwrap().is_empty());
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     users_by_batch,
     users_and_uniqueness,
     login_lockout,

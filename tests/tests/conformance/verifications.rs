@@ -53,4 +53,4 @@ async fn verification_tokens(s: Stores) {
     );
 }
 
-conformance!(verification_tokens);
+integration_tests::on_both_stores!(verification_tokens);

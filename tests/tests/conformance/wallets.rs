@@ -276,7 +276,7 @@ async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
     assert_eq!(s.wallets.closed_wallet("u2").await.unwrap(), None);
 }
 
-conformance!(
+integration_tests::on_both_stores!(
     adjustments_move_balance_and_ledger,
     a_key_applies_once,
     ledger_pages_by_number,
