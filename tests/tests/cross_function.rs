@@ -33,10 +33,6 @@ async fn act(app: &TestApp, token: &str, pool_id: &str, what: &str) -> TestRespo
     app.call(Method::POST, &path, None, Some(token)).await
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> TestResponse {
-    app.get(path, token).await
-}
-
 #[tokio::test]
 async fn deleting_an_account_gives_back_its_seats() {
     let app = app();
@@ -58,9 +54,9 @@ async fn deleting_an_account_gives_back_its_seats() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = get(&app, &owner, &format!("/v1/pools/{id}")).await;
+    let r = app.get_as(&format!("/v1/pools/{id}"), &owner).await;
     assert_eq!(r.data()["pool"]["joined_members"], 1);
-    let members = get(&app, &owner, &format!("/v1/pools/{id}/members")).await;
+    let members = app.get_as(&format!("/v1/pools/{id}/members"), &owner).await;
     assert!(
         members.data()["items"]
             .as_array()
@@ -79,7 +75,7 @@ async fn deleting_an_account_gives_back_its_seats() {
         Some(&owner),
     )
     .await;
-    let r = get(&app, &b, &format!("/v1/pools/{id}")).await;
+    let r = app.get_as(&format!("/v1/pools/{id}"), &b).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.data()["pool"]["joined_members"], 1, "only b is left");
 }
@@ -122,7 +118,7 @@ async fn the_auth_user_shows_what_the_users_function_wrote() {
         Some(&t),
     )
     .await;
-    let me = get(&app, &t, "/v1/auth/me").await.data()["user"].clone();
+    let me = app.get_as("/v1/auth/me", &t).await.data()["user"].clone();
     assert_eq!(me["is_profile_complete"], true);
     assert_eq!(me["kyc_status"], "PENDING");
     assert_eq!(me["risk_band"], "LOW");

@@ -29,10 +29,6 @@ async fn setup() -> (TestApp, TestAdmin, TestUser) {
     (app, admin, user)
 }
 
-async fn get(app: &TestApp, a: &TestAdmin, path: &str) -> TestResponse {
-    app.as_admin(Method::GET, path, None, &a.cookie).await
-}
-
 async fn send(
     app: &TestApp,
     a: &TestAdmin,
@@ -49,7 +45,9 @@ fn user_path(u: &TestUser, rest: &str) -> String {
 
 /// The audit records of `user`, newest first.
 async fn audit_of(app: &TestApp, a: &TestAdmin, user: &TestUser) -> Vec<Value> {
-    let r = get(app, a, &format!("/v1/admin/audit?user_id={}", user.user_id)).await;
+    let r = app
+        .get_as(&format!("/v1/admin/audit?user_id={}", user.user_id), a)
+        .await;
     assert_ok(&r, 200)["items"].as_array().unwrap().clone()
 }
 

@@ -25,10 +25,6 @@ fn app_with(overrides: &[(&str, &str)]) -> TestApp {
     TestApp::new(Stores::memory(), auth_fn::routes().0, overrides)
 }
 
-async fn get(app: &TestApp, path: &str, bearer: &str) -> TestResponse {
-    app.call(Method::GET, path, None, Some(bearer)).await
-}
-
 async fn authed(
     app: &TestApp,
     method: Method,

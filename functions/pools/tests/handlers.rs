@@ -44,10 +44,6 @@ async fn act(app: &TestApp, token: &str, pool_id: &str, what: &str) -> TestRespo
     .await
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> TestResponse {
-    app.call(Method::GET, path, None, Some(token)).await
-}
-
 #[tokio::test]
 async fn create_returns_the_pool_with_derived_fields() {
     let app = app();
@@ -118,7 +114,7 @@ async fn create_validation_names_the_field_and_creates_nothing() {
         create(&app, &owner, b).await.body["error"]["details"]["field"],
         "pool_type"
     );
-    let r = get(&app, &owner, "/v1/pools?role=owner").await;
+    let r = app.get_as("/v1/pools?role=owner", &owner).await;
     assert_eq!(
         r.data()["items"].as_array().unwrap().len(),
         0,
@@ -139,7 +135,7 @@ async fn get_and_unknown_ids() {
         .as_str()
         .unwrap()
         .to_string();
-    let r = get(&app, &other, &format!("/v1/pools/{id}")).await;
+    let r = app.get_as(&format!("/v1/pools/{id}"), &other).await;
     assert_eq!(
         r.status,
         StatusCode::OK,
@@ -147,7 +143,7 @@ async fn get_and_unknown_ids() {
     );
     assert_eq!(r.data()["pool"]["pool_id"], id.as_str());
     for bad in ["00000000", "ABCDEF12", "short", "0123456789"] {
-        let r = get(&app, &other, &format!("/v1/pools/{bad}")).await;
+        let r = app.get_as(&format!("/v1/pools/{bad}"), &other).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::NOT_FOUND, "NOT_FOUND"),
@@ -239,11 +235,11 @@ async fn after_the_deadline_day_the_pool_is_closed() {
             .into(),
     );
     assert_eq!(
-        get(&app, &a, &format!("/v1/pools/{id}")).await.data()["pool"]["status"],
+        app.get_as(&format!("/v1/pools/{id}"), &a).await.data()["pool"]["status"],
         "OPEN"
     );
     app.clock.advance(Duration::seconds(1));
-    let r = get(&app, &a, &format!("/v1/pools/{id}")).await;
+    let r = app.get_as(&format!("/v1/pools/{id}"), &a).await;
     assert_eq!(r.data()["pool"]["status"], "CLOSED");
     let r = act(&app, &late, &id, "join").await;
     assert_error(&r, 409, "POOL_CLOSED");
@@ -277,22 +273,22 @@ async fn list_mine_by_role() {
             .collect()
     };
     assert_eq!(
-        ids(&get(&app, &owner, "/v1/pools?role=owner").await),
+        ids(&app.get_as("/v1/pools?role=owner", &owner).await),
         vec![p2.clone(), p1.clone()],
         "newest first"
     );
-    assert!(ids(&get(&app, &owner, "/v1/pools?role=member").await).is_empty());
+    assert!(ids(&app.get_as("/v1/pools?role=member", &owner).await).is_empty());
     assert_eq!(
-        ids(&get(&app, &a, "/v1/pools?role=member").await),
+        ids(&app.get_as("/v1/pools?role=member", &a).await),
         vec![p1.clone()]
     );
-    assert!(ids(&get(&app, &a, "/v1/pools?role=owner").await).is_empty());
+    assert!(ids(&app.get_as("/v1/pools?role=owner", &a).await).is_empty());
     assert_eq!(
-        get(&app, &a, "/v1/pools?role=member").await.data()["items"][0]["joined_members"],
+        app.get_as("/v1/pools?role=member", &a).await.data()["items"][0]["joined_members"],
         1
     );
     for q in ["", "?role=admin", "?role="] {
-        let r = get(&app, &a, &format!("/v1/pools{q}")).await;
+        let r = app.get_as(&format!("/v1/pools{q}"), &a).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::BAD_REQUEST, "VALIDATION_ERROR"),
@@ -315,7 +311,7 @@ async fn members_only_for_owner_and_members_with_masked_phones() {
     act(&app, &a, &id, "join").await;
     let path = format!("/v1/pools/{id}/members");
     for who in [&owner, &a] {
-        let r = get(&app, who, &path).await;
+        let r = app.get_as(&path, who).await;
         assert_eq!(r.status, StatusCode::OK);
         let items = r.data()["items"].as_array().unwrap();
         assert_eq!(items.len(), 1);
@@ -328,9 +324,9 @@ async fn members_only_for_owner_and_members_with_masked_phones() {
             "no full phone"
         );
     }
-    let r = get(&app, &stranger, &path).await;
+    let r = app.get_as(&path, &stranger).await;
     assert_error(&r, 403, "PERMISSION_DENIED");
-    let r = get(&app, &stranger, "/v1/pools/0badc0de/members").await;
+    let r = app.get_as("/v1/pools/0badc0de/members", &stranger).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -344,7 +340,7 @@ async fn deadlines_within_five_years_and_paths_in_utf8() {
     let mut b = pool_body();
     b["deadline"] = json!("2031-11-22");
     assert_eq!(create(&app, &owner, b).await.status, StatusCode::CREATED);
-    assert_invalid(&get(&app, &owner, "/v1/pools/%FF%FE").await, "path");
+    assert_invalid(&app.get_as("/v1/pools/%FF%FE", &owner).await, "path");
 }
 
 fn capped_app() -> TestApp {
@@ -374,23 +370,24 @@ async fn lists_page_with_a_cursor() {
     let app = capped_app();
     let (owner, _) = user(&app, "9816456501").await;
     let made = make_pools(&app, &owner, 3).await;
-    let page = get(&app, &owner, "/v1/pools?role=owner&limit=2").await;
+    let page = app.get_as("/v1/pools?role=owner&limit=2", &owner).await;
     assert_eq!(page.status, StatusCode::OK);
     let items = page.data()["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["pool_id"], made[2].as_str());
     let cursor = page.data()["next_cursor"].as_str().unwrap().to_string();
     let next = format!("/v1/pools?role=owner&limit=2&cursor={cursor}");
-    let rest = get(&app, &owner, &next).await;
+    let rest = app.get_as(&next, &owner).await;
     let rest_items = rest.data()["items"].as_array().unwrap();
     assert_eq!(rest_items.len(), 1);
     assert_eq!(rest_items[0]["pool_id"], made[0].as_str());
     assert!(rest.data()["next_cursor"].is_null());
     let foreign = format!("/v1/pools?role=member&cursor={cursor}");
-    assert_invalid(&get(&app, &owner, &foreign).await, "cursor");
+    assert_invalid(&app.get_as(&foreign, &owner).await, "cursor");
     for q in ["limit=0", "limit=101", "limit=x"] {
         assert_invalid(
-            &get(&app, &owner, &format!("/v1/pools?role=owner&{q}")).await,
+            &app.get_as(&format!("/v1/pools?role=owner&{q}"), &owner)
+                .await,
             "limit",
         );
     }

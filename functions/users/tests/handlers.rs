@@ -18,11 +18,6 @@ async fn app_and_user() -> (TestApp, TestUser) {
     (app, u)
 }
 
-async fn get(app: &TestApp, u: &TestUser, path: &str) -> TestResponse {
-    app.call(Method::GET, path, None, Some(&u.access_token))
-        .await
-}
-
 async fn send(
     app: &TestApp,
     u: &TestUser,

@@ -65,3 +65,9 @@ impl TestApp {
         self.send(req.body(body).unwrap_or_default()).await
     }
 }
+
+impl super::AsWho for TestAdmin {
+    fn who(&self) -> super::Who<'_> {
+        super::Who::Admin(&self.cookie)
+    }
+}

@@ -108,6 +108,37 @@ pub fn assert_ok(r: &TestResponse, status: u16) -> &Value {
     r.data()
 }
 
+/// Who a test request is made as.
+pub enum Who<'a> {
+    /// `Authorization: Bearer <token>`.
+    Token(&'a str),
+    /// The admin console's session cookie (writes as the console sends them).
+    Admin(&'a str),
+}
+
+/// Anything a test request can be made as.
+pub trait AsWho {
+    fn who(&self) -> Who<'_>;
+}
+
+impl AsWho for str {
+    fn who(&self) -> Who<'_> {
+        Who::Token(self)
+    }
+}
+
+impl AsWho for String {
+    fn who(&self) -> Who<'_> {
+        Who::Token(self)
+    }
+}
+
+impl AsWho for TestUser {
+    fn who(&self) -> Who<'_> {
+        Who::Token(&self.access_token)
+    }
+}
+
 /// A user made through the ports, signed in on one session.
 #[derive(Debug, Clone)]
 pub struct TestUser {
@@ -276,6 +307,25 @@ impl TestApp {
     /// GET as `bearer`.
     pub async fn get(&self, path: &str, bearer: &str) -> TestResponse {
         self.call(Method::GET, path, None, Some(bearer)).await
+    }
+
+    /// GET `path` as `who` (an access token, a signed-in user, or an admin's console session).
+    pub async fn get_as(&self, path: &str, who: &(impl AsWho + ?Sized)) -> TestResponse {
+        self.send_as(Method::GET, path, None, who).await
+    }
+
+    /// `method` on `path` as `who`, with an optional JSON body.
+    pub async fn send_as(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        who: &(impl AsWho + ?Sized),
+    ) -> TestResponse {
+        match who.who() {
+            Who::Token(t) => self.call(method, path, body, Some(t)).await,
+            Who::Admin(cookie) => self.as_admin(method, path, body, cookie).await,
+        }
     }
 
     /// `method` as `bearer`, with an optional JSON body.

@@ -62,12 +62,12 @@ async fn granting_the_role_makes_an_admin_and_removing_it_ends_its_console_sessi
     .await;
     assert_eq!(assert_ok(&r, 200)["user"]["role"], "admin");
     let second = app.admin_signed_in("+919816456592").await;
-    assert_ok(&get(&app, &second, "/v1/admin/users").await, 200);
+    assert_ok(&app.get_as("/v1/admin/users", &second).await, 200);
     let path = format!("/v1/admin/users/{}", second.user.user_id);
     let r = send(&app, &admin, Method::PATCH, &path, json!({"role": "user"})).await;
     assert_eq!(assert_ok(&r, 200)["user"]["role"], "user");
     assert_error(
-        &get(&app, &second, "/v1/admin/users").await,
+        &app.get_as("/v1/admin/users", &second).await,
         401,
         "UNAUTHORIZED",
     );
@@ -108,7 +108,7 @@ async fn suspending_an_admin_ends_its_console_session() {
         200,
     );
     assert_error(
-        &get(&app, &other, "/v1/admin/users").await,
+        &app.get_as("/v1/admin/users", &other).await,
         401,
         "UNAUTHORIZED",
     );
@@ -129,7 +129,7 @@ async fn an_admin_cannot_lock_itself_out() {
     shared::testing::assert_invalid(&r, "status");
     let r = send(&app, &admin, Method::PATCH, &own, json!({"role": "user"})).await;
     shared::testing::assert_invalid(&r, "role");
-    assert_ok(&get(&app, &admin, "/v1/admin/users").await, 200);
+    assert_ok(&app.get_as("/v1/admin/users", &admin).await, 200);
 }
 
 #[tokio::test]

@@ -217,7 +217,7 @@ async fn every_audit_time(app: &TestApp, admin: &TestAdmin) -> Vec<String> {
     let mut seen = Vec::new();
     let mut path = "/v1/admin/audit?limit=4".to_string();
     loop {
-        let page = assert_ok(&get(app, admin, &path).await, 200).clone();
+        let page = assert_ok(&app.get_as(&path, admin).await, 200).clone();
         let items = page["items"].as_array().unwrap();
         seen.extend(items.iter().map(|a| a["at"].as_str().unwrap().to_string()));
         match page["next_cursor"].as_str() {
@@ -270,7 +270,7 @@ async fn the_audit_trail_pages_newest_first_and_filters_by_user() {
             .all(|a| a["target_user_id"] == user.user_id.as_str())
     );
     for q in ["user_id=x", "cursor=zzz", "limit=0"] {
-        let r = get(&app, &admin, &format!("/v1/admin/audit?{q}")).await;
+        let r = app.get_as(&format!("/v1/admin/audit?{q}"), &admin).await;
         assert_eq!(r.status, 400, "{q}");
     }
 }

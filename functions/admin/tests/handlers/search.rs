@@ -23,17 +23,16 @@ async fn a_user_is_found_by_phone_in_any_spelling_or_by_id() {
         "98164+56591",
         "+919816456591",
     ] {
-        let r = get(&app, &admin, &format!("/v1/admin/users?phone={phone}")).await;
+        let r = app
+            .get_as(&format!("/v1/admin/users?phone={phone}"), &admin)
+            .await;
         assert_eq!(ids(&r), [user.user_id.as_str()], "{phone}");
     }
-    let r = get(&app, &admin, "/v1/admin/users?phone=9816456599").await;
+    let r = app.get_as("/v1/admin/users?phone=9816456599", &admin).await;
     assert!(ids(&r).is_empty(), "nobody has it");
-    let r = get(
-        &app,
-        &admin,
-        &format!("/v1/admin/users?user_id={}", user.user_id),
-    )
-    .await;
+    let r = app
+        .get_as(&format!("/v1/admin/users?user_id={}", user.user_id), &admin)
+        .await;
     assert_eq!(ids(&r), [user.user_id.as_str()]);
     assert_eq!(assert_ok(&r, 200)["items"][0]["balance"], 0);
     for (query, field) in [
@@ -44,7 +43,9 @@ async fn a_user_is_found_by_phone_in_any_spelling_or_by_id() {
         ("kyc_status=NOT_SUBMITTED", "kyc_status"),
         ("order=sideways", "order"),
     ] {
-        let r = get(&app, &admin, &format!("/v1/admin/users?{query}")).await;
+        let r = app
+            .get_as(&format!("/v1/admin/users?{query}"), &admin)
+            .await;
         shared::testing::assert_invalid(&r, field);
     }
 }
@@ -58,7 +59,9 @@ async fn pending_kyc_is_a_queue_oldest_submission_first() {
         submit_kyc(&app, u, "2345 6789 0124").await;
         app.clock.advance(chrono::Duration::seconds(5));
     }
-    let queue = get(&app, &admin, "/v1/admin/users?kyc_status=PENDING&limit=2").await;
+    let queue = app
+        .get_as("/v1/admin/users?kyc_status=PENDING&limit=2", &admin)
+        .await;
     assert_eq!(
         ids(&queue),
         [second.user_id.as_str(), first.user_id.as_str()]
@@ -66,15 +69,12 @@ async fn pending_kyc_is_a_queue_oldest_submission_first() {
     let cursor = queue.data()["next_cursor"].as_str().unwrap().to_string();
     let path = format!("/v1/admin/users?kyc_status=PENDING&limit=2&cursor={cursor}");
     assert_eq!(
-        ids(&get(&app, &admin, &path).await),
+        ids(&app.get_as(&path, &admin).await),
         [third.user_id.as_str()]
     );
-    let newest = get(
-        &app,
-        &admin,
-        "/v1/admin/users?kyc_status=PENDING&order=newest",
-    )
-    .await;
+    let newest = app
+        .get_as("/v1/admin/users?kyc_status=PENDING&order=newest", &admin)
+        .await;
     assert_eq!(ids(&newest)[0], third.user_id);
     let review = json!({"decision": "VERIFIED"});
     let r = send(
@@ -86,12 +86,16 @@ async fn pending_kyc_is_a_queue_oldest_submission_first() {
     )
     .await;
     assert_ok(&r, 200);
-    let queue = get(&app, &admin, "/v1/admin/users?kyc_status=PENDING").await;
+    let queue = app
+        .get_as("/v1/admin/users?kyc_status=PENDING", &admin)
+        .await;
     assert_eq!(
         ids(&queue),
         [first.user_id.as_str(), third.user_id.as_str()]
     );
-    let done = get(&app, &admin, "/v1/admin/users?kyc_status=VERIFIED").await;
+    let done = app
+        .get_as("/v1/admin/users?kyc_status=VERIFIED", &admin)
+        .await;
     assert_eq!(ids(&done), [second.user_id.as_str()]);
 }
 
@@ -105,7 +109,7 @@ async fn a_replayed_adjustment_says_so_and_lists_show_balances() {
     let again = send(&app, &admin, Method::POST, &path, body).await;
     assert_eq!(again.headers["idempotent-replayed"], "true");
     assert_eq!(assert_ok(&again, 200)["wallet"]["balance"], 12345);
-    let list = get(&app, &admin, "/v1/admin/users?status=ACTIVE").await;
+    let list = app.get_as("/v1/admin/users?status=ACTIVE", &admin).await;
     let row = assert_ok(&list, 200)["items"]
         .as_array()
         .unwrap()
@@ -130,7 +134,9 @@ async fn the_trail_filters_by_action_and_day_and_names_people() {
     .await;
     let suspend = json!({"status": "SUSPENDED"});
     send(&app, &admin, Method::PATCH, &user_path(&user, ""), suspend).await;
-    let r = get(&app, &admin, "/v1/admin/audit?action=wallet.adjust").await;
+    let r = app
+        .get_as("/v1/admin/audit?action=wallet.adjust", &admin)
+        .await;
     let items = assert_ok(&r, 200)["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["action"], "wallet.adjust");
@@ -140,19 +146,24 @@ async fn the_trail_filters_by_action_and_day_and_names_people() {
     let day = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
         format!("/v1/admin/audit?from={from}&to={to}")
     };
-    assert_eq!(count(&get(&app, &admin, &day(today, today)).await), 2);
+    assert_eq!(count(&app.get_as(&day(today, today), &admin).await), 2);
     let (yesterday, tomorrow) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
     assert_eq!(
-        count(&get(&app, &admin, &day(yesterday, yesterday)).await),
+        count(&app.get_as(&day(yesterday, yesterday), &admin).await),
         0
     );
-    assert_eq!(count(&get(&app, &admin, &day(tomorrow, tomorrow)).await), 0);
+    assert_eq!(
+        count(&app.get_as(&day(tomorrow, tomorrow), &admin).await),
+        0
+    );
     for (query, field) in [
         ("action=user.delete", "action"),
         ("from=2026-13-01", "from"),
         ("from=2026-05-02&to=2026-05-01", "from"),
     ] {
-        let r = get(&app, &admin, &format!("/v1/admin/audit?{query}")).await;
+        let r = app
+            .get_as(&format!("/v1/admin/audit?{query}"), &admin)
+            .await;
         shared::testing::assert_invalid(&r, field);
     }
 }

@@ -134,7 +134,7 @@ async fn logout_ends_the_session_at_once() {
         "{set}"
     );
     assert_error(
-        &get(&app, &admin, "/v1/admin/users").await,
+        &app.get_as("/v1/admin/users", &admin).await,
         401,
         "UNAUTHORIZED",
     );
@@ -144,12 +144,12 @@ async fn logout_ends_the_session_at_once() {
 async fn sessions_end_after_thirty_idle_minutes() {
     let (app, admin, _) = setup().await;
     app.clock.advance(chrono::Duration::minutes(29));
-    assert_ok(&get(&app, &admin, "/v1/admin/users").await, 200);
+    assert_ok(&app.get_as("/v1/admin/users", &admin).await, 200);
     app.clock.advance(chrono::Duration::minutes(29));
-    assert_ok(&get(&app, &admin, "/v1/admin/users").await, 200);
+    assert_ok(&app.get_as("/v1/admin/users", &admin).await, 200);
     app.clock.advance(chrono::Duration::minutes(31));
     assert_error(
-        &get(&app, &admin, "/v1/admin/users").await,
+        &app.get_as("/v1/admin/users", &admin).await,
         401,
         "UNAUTHORIZED",
     );
@@ -160,11 +160,11 @@ async fn sessions_end_after_eight_hours_however_busy() {
     let (app, admin, _) = setup().await;
     for _ in 0..19 {
         app.clock.advance(chrono::Duration::minutes(25));
-        assert_ok(&get(&app, &admin, "/v1/admin/users").await, 200);
+        assert_ok(&app.get_as("/v1/admin/users", &admin).await, 200);
     }
     app.clock.advance(chrono::Duration::minutes(6));
     assert_error(
-        &get(&app, &admin, "/v1/admin/users").await,
+        &app.get_as("/v1/admin/users", &admin).await,
         401,
         "UNAUTHORIZED",
     );

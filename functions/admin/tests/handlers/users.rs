@@ -9,7 +9,7 @@ async fn all_pages(app: &TestApp, a: &TestAdmin, path: &str) -> Vec<String> {
             Some(c) => format!("{path}&cursor={c}"),
             None => path.to_string(),
         };
-        let page = assert_ok(&get(app, a, &p).await, 200).clone();
+        let page = assert_ok(&app.get_as(&p, a).await, 200).clone();
         for item in page["items"].as_array().unwrap() {
             assert!(
                 item.get("phone").is_none(),
@@ -72,7 +72,7 @@ async fn bad_list_parameters_are_400() {
         ("cursor=abc", "cursor"),
         ("limit=1&limit=2", "limit"),
     ] {
-        let r = get(&app, &admin, &format!("/v1/admin/users?{q}")).await;
+        let r = app.get_as(&format!("/v1/admin/users?{q}"), &admin).await;
         shared::testing::assert_invalid(&r, field);
     }
 }
@@ -93,7 +93,7 @@ async fn the_detail_shows_everything_for_review_and_no_secret() {
     submit_kyc(&app, &user, "2345 6789 0124").await;
     let twin = app.signed_in("+919816456593").await;
     submit_kyc(&app, &twin, "234567890124").await;
-    let d = assert_ok(&get(&app, &admin, &user_path(&user, "")).await, 200).clone();
+    let d = assert_ok(&app.get_as(&user_path(&user, ""), &admin).await, 200).clone();
     assert_eq!(d["user"]["phone"], USER_PHONE);
     assert_eq!(d["profile"]["user_id"], user.user_id.as_str());
     assert_eq!(d["kyc"]["status"], "PENDING");
@@ -130,7 +130,7 @@ async fn the_detail_shows_everything_for_review_and_no_secret() {
 async fn an_unknown_user_is_404() {
     let (app, admin, _) = setup().await;
     for id in ["00000000-0000-4000-8000-000000000000", "not-a-uuid"] {
-        let r = get(&app, &admin, &format!("/v1/admin/users/{id}")).await;
+        let r = app.get_as(&format!("/v1/admin/users/{id}"), &admin).await;
         assert_error(&r, 404, "NOT_FOUND");
     }
 }

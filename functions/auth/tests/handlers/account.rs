@@ -147,7 +147,7 @@ async fn verification_token_is_bound_to_its_phone() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(get(&app, "/v1/auth/me", &at).await.status, StatusCode::OK);
+    assert_eq!(app.get_as("/v1/auth/me", &at).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -171,7 +171,7 @@ async fn password_reset_revokes_every_session() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.status,
+        app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = app
@@ -254,9 +254,9 @@ async fn password_change_keeps_only_the_current_session() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(get(&app, "/v1/auth/me", &at).await.status, StatusCode::OK);
+    assert_eq!(app.get_as("/v1/auth/me", &at).await.status, StatusCode::OK);
     assert_eq!(
-        get(&app, "/v1/auth/me", &other_at).await.status,
+        app.get_as("/v1/auth/me", &other_at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = app
@@ -271,7 +271,7 @@ async fn password_change_keeps_only_the_current_session() {
         "the current session's refresh token still works"
     );
     assert_eq!(
-        get(&app, "/v1/auth/sessions", &at).await.data()["items"]
+        app.get_as("/v1/auth/sessions", &at).await.data()["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -321,7 +321,7 @@ async fn delete_account_removes_everything_and_phone_can_register_again() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.status,
+        app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let stores = app.stores();

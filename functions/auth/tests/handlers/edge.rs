@@ -88,9 +88,9 @@ async fn personal_data_is_never_cached() {
             == Some("no-store".into())
             && r.headers["pragma"] == "no-cache"
     };
-    assert!(no_store(&get(&app, "/v1/auth/me", &at).await));
+    assert!(no_store(&app.get_as("/v1/auth/me", &at).await));
     assert!(
-        no_store(&get(&app, "/v1/auth/me", "bad").await),
+        no_store(&app.get_as("/v1/auth/me", "bad").await),
         "errors too"
     );
     let r = app
@@ -149,7 +149,7 @@ async fn a_401_on_a_bearer_route_says_bearer() {
     };
     let none = app.call(Method::GET, "/v1/auth/me", None, None).await;
     assert_eq!(challenge(&none).as_deref(), Some("Bearer"));
-    let bad = get(&app, "/v1/auth/me", "not-a-token").await;
+    let bad = app.get_as("/v1/auth/me", "not-a-token").await;
     assert_eq!(
         challenge(&bad).as_deref(),
         Some("Bearer error=\"invalid_token\"")

@@ -15,7 +15,7 @@ async fn login_by_password_and_by_token() {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.data()["user"]["user_id"], reg["user"]["user_id"]);
     let at = token(r.data(), "access_token");
-    let s = get(&app, "/v1/auth/sessions", &at).await;
+    let s = app.get_as("/v1/auth/sessions", &at).await;
     let items = s.data()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 2, "register and login sessions");
     let current: Vec<_> = items.iter().filter(|i| i["current"] == true).collect();
@@ -135,7 +135,7 @@ async fn suspended_account_cannot_sign_in_and_loses_sessions() {
             .unwrap()
     );
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.status,
+        app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = app
@@ -169,7 +169,7 @@ async fn refresh_rotates_with_grace_and_detects_reuse() {
     let rt1 = token(r1.data(), "refresh_token");
     assert_ne!(rt1, rt0);
     assert_eq!(
-        get(&app, "/v1/auth/me", &token(r1.data(), "access_token"))
+        app.get_as("/v1/auth/me", &token(r1.data(), "access_token"))
             .await
             .status,
         StatusCode::OK
@@ -192,7 +192,7 @@ async fn refresh_rotates_with_grace_and_detects_reuse() {
         .await;
     assert_eq!(dead.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        get(&app, "/v1/auth/me", &token(r1.data(), "access_token"))
+        app.get_as("/v1/auth/me", &token(r1.data(), "access_token"))
             .await
             .status,
         StatusCode::UNAUTHORIZED
@@ -211,14 +211,14 @@ async fn access_tokens_expire_and_bad_tokens_are_401() {
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
     for bad in ["", "x", &format!("{at}x")] {
-        let r = get(&app, "/v1/auth/me", bad).await;
+        let r = app.get_as("/v1/auth/me", bad).await;
         assert_error(&r, 401, "UNAUTHORIZED");
     }
     let r = app.call(Method::GET, "/v1/auth/me", None, None).await;
     assert_eq!(r.code(), "UNAUTHORIZED");
     app.clock.advance(Duration::seconds(900));
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.status,
+        app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -229,14 +229,14 @@ async fn logout_revokes_access_and_refresh_at_once() {
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.data()["user"]["phone"],
+        app.get_as("/v1/auth/me", &at).await.data()["user"]["phone"],
         E164
     );
     let r = authed(&app, Method::POST, "/v1/auth/logout", None, &at).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.data(), &json!({}));
     assert_eq!(
-        get(&app, "/v1/auth/me", &at).await.status,
+        app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = app

@@ -39,8 +39,12 @@ async fn a_change_moves_the_account_and_ends_other_sessions() {
     );
     assert_eq!(user["masked_phone"], "+91******3210");
     assert_eq!(r.headers["cache-control"], "no-store");
-    assert_error(&get(&app, "/v1/auth/me", &other).await, 401, "UNAUTHORIZED");
-    let me = get(&app, "/v1/auth/me", &bearer).await;
+    assert_error(
+        &app.get_as("/v1/auth/me", &other).await,
+        401,
+        "UNAUTHORIZED",
+    );
+    let me = app.get_as("/v1/auth/me", &bearer).await;
     assert_eq!(assert_ok(&me, 200)["user"]["phone"], NEW);
     let notice = app.sms.last_to(E164).unwrap().body;
     assert!(
@@ -91,7 +95,7 @@ async fn a_refused_change_changes_nothing() {
     )
     .await;
     assert_invalid(&r, "verification_token");
-    let me = get(&app, "/v1/auth/me", &bearer).await;
+    let me = app.get_as("/v1/auth/me", &bearer).await;
     assert_eq!(assert_ok(&me, 200)["user"]["phone"], E164);
     // A refused change left the token usable.
     let r = app

@@ -11,7 +11,7 @@ async fn sessions_list_and_revoke_one() {
         .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
         .await;
     let other_at = token(other.data(), "access_token");
-    let list = get(&app, "/v1/auth/sessions", &at).await;
+    let list = app.get_as("/v1/auth/sessions", &at).await;
     let items = list.data()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 2);
     for i in &items {
@@ -40,7 +40,7 @@ async fn sessions_list_and_revoke_one() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
-        get(&app, "/v1/auth/me", &other_at).await.status,
+        app.get_as("/v1/auth/me", &other_at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = authed(
@@ -60,7 +60,7 @@ async fn another_users_session_cannot_be_revoked() {
     let at = token(&app.register(PHONE, PW).await, "access_token");
     let stranger = app.register("9816456577", PW).await;
     let sa = token(&stranger, "access_token");
-    let mine = get(&app, "/v1/auth/sessions", &at).await.data()["items"][0]["session_id"]
+    let mine = app.get_as("/v1/auth/sessions", &at).await.data()["items"][0]["session_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -73,7 +73,7 @@ async fn another_users_session_cannot_be_revoked() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&app, "/v1/auth/me", &at).await.status, StatusCode::OK);
+    assert_eq!(app.get_as("/v1/auth/me", &at).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -100,7 +100,7 @@ async fn devices_upsert_by_device_id() {
     )
     .await;
     assert_eq!(r.data()["device"]["push_token"], "pt2");
-    let uid = get(&app, "/v1/auth/me", &at).await.data()["user"]["user_id"]
+    let uid = app.get_as("/v1/auth/me", &at).await.data()["user"]["user_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -149,9 +149,13 @@ async fn the_twenty_first_sign_in_ends_the_oldest_session() {
             .await;
         last = token(assert_ok(&r, 200), "access_token");
     }
-    let list = get(&app, "/v1/auth/sessions", &last).await;
+    let list = app.get_as("/v1/auth/sessions", &last).await;
     assert_eq!(assert_ok(&list, 200)["items"].as_array().unwrap().len(), 20);
-    assert_error(&get(&app, "/v1/auth/me", &first).await, 401, "UNAUTHORIZED");
+    assert_error(
+        &app.get_as("/v1/auth/me", &first).await,
+        401,
+        "UNAUTHORIZED",
+    );
 }
 
 #[tokio::test]
@@ -164,7 +168,7 @@ async fn the_twenty_first_device_replaces_the_least_recent() {
         let r = authed(&app, Method::POST, "/v1/auth/devices", Some(body), &at).await;
         assert_ok(&r, 200);
     }
-    let me = get(&app, "/v1/auth/me", &at).await;
+    let me = app.get_as("/v1/auth/me", &at).await;
     let uid = assert_ok(&me, 200)["user"]["user_id"]
         .as_str()
         .unwrap()

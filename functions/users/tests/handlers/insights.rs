@@ -122,7 +122,11 @@ async fn usage_stats_count_real_records() {
         .await
         .unwrap()
         .unwrap();
-    let d = assert_ok(&get(&app, &u, "/v1/users/analytics/usage-stats").await, 200).clone();
+    let d = assert_ok(
+        &app.get_as("/v1/users/analytics/usage-stats", &u).await,
+        200,
+    )
+    .clone();
     assert_eq!(d["login_count"], 2, "the fixture's sign-in and one more");
     assert!(d["last_login_at"].is_string());
     assert_eq!(d["active_sessions"], 2);

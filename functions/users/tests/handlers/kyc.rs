@@ -74,7 +74,7 @@ async fn upload_requests_are_checked() {
 #[tokio::test]
 async fn status_before_anything_is_not_submitted() {
     let (app, u) = app_and_user().await;
-    let k = assert_ok(&get(&app, &u, "/v1/users/kyc/status").await, 200)["kyc"].clone();
+    let k = assert_ok(&app.get_as("/v1/users/kyc/status", &u).await, 200)["kyc"].clone();
     assert_eq!(
         k,
         json!({"status": "NOT_SUBMITTED", "document_type": null, "masked_document_number": null, "submitted_at": null, "reviewed_at": null, "rejection_reason": null})
@@ -93,7 +93,10 @@ async fn a_submission_is_pending_masked_and_attached() {
     assert_eq!(k["document_type"], "aadhaar");
     assert_eq!(k["masked_document_number"], "********0124");
     assert!(!r.body.to_string().contains("234567890124"));
-    assert_eq!(get(&app, &u, "/v1/users/kyc/status").await.data()["kyc"], k);
+    assert_eq!(
+        app.get_as("/v1/users/kyc/status", &u).await.data()["kyc"],
+        k
+    );
     let user = app
         .stores()
         .users
@@ -153,7 +156,7 @@ async fn after_a_rejection_the_user_corrects_or_submits_again() {
     let (app, u) = app_and_user().await;
     assert_ok(&submitted(&app, &u).await, 201);
     review(&app, &u, KycStatus::Rejected).await;
-    let k = get(&app, &u, "/v1/users/kyc/status").await.data()["kyc"].clone();
+    let k = app.get_as("/v1/users/kyc/status", &u).await.data()["kyc"].clone();
     assert_eq!(
         (k["status"].as_str(), k["rejection_reason"].as_str()),
         (Some("REJECTED"), Some("blurry"))

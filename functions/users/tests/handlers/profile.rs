@@ -15,7 +15,7 @@ fn full() -> Value {
 #[tokio::test]
 async fn get_shows_identity_and_empty_fields() {
     let (app, u) = app_and_user().await;
-    let p = assert_ok(&get(&app, &u, "/v1/users/profile").await, 200)["profile"].clone();
+    let p = assert_ok(&app.get_as("/v1/users/profile", &u).await, 200)["profile"].clone();
     assert_eq!(p["user_id"], u.user_id);
     assert_eq!(p["phone"], "+919816456501");
     assert_eq!(p["masked_phone"], "+91******6501");
@@ -107,7 +107,7 @@ async fn patch_changes_only_what_is_given() {
 async fn a_rejected_edit_changes_nothing() {
     let (app, u) = app_and_user().await;
     send(&app, &u, Method::PUT, "/v1/users/profile", full()).await;
-    let before = get(&app, &u, "/v1/users/profile").await.data().clone();
+    let before = app.get_as("/v1/users/profile", &u).await.data().clone();
     let cases = [
         (json!({"city": "X", "email": "not-an-email"}), "email"),
         (json!({"city": "X", "dob": "2999-01-01"}), "dob"),
@@ -159,7 +159,7 @@ async fn a_rejected_edit_changes_nothing() {
             field,
         );
     }
-    assert_eq!(get(&app, &u, "/v1/users/profile").await.data(), &before);
+    assert_eq!(app.get_as("/v1/users/profile", &u).await.data(), &before);
 }
 
 #[tokio::test]

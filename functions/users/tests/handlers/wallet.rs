@@ -28,12 +28,12 @@ async fn credit(app: &TestApp, u: &TestUser, n: usize) {
 #[tokio::test]
 async fn a_new_wallet_is_empty_inr() {
     let (app, u) = app_and_user().await;
-    let w = assert_ok(&get(&app, &u, "/v1/users/wallet").await, 200).clone();
+    let w = assert_ok(&app.get_as("/v1/users/wallet", &u).await, 200).clone();
     assert_eq!(
         w,
         json!({"balance": 0, "currency": "INR", "points": 0, "updated_at": null})
     );
-    let t = assert_ok(&get(&app, &u, "/v1/users/wallet/transactions").await, 200).clone();
+    let t = assert_ok(&app.get_as("/v1/users/wallet/transactions", &u).await, 200).clone();
     assert_eq!(t, json!({"items": [], "next_cursor": null}));
 }
 
@@ -41,7 +41,7 @@ async fn a_new_wallet_is_empty_inr() {
 async fn the_ledger_pages_newest_first() {
     let (app, u) = app_and_user().await;
     credit(&app, &u, 25).await;
-    let w = get(&app, &u, "/v1/users/wallet").await.data().clone();
+    let w = app.get_as("/v1/users/wallet", &u).await.data().clone();
     assert_eq!(
         (w["balance"].as_i64(), w["points"].as_i64()),
         (Some(100 * 25 * 26 / 2), Some(25))
@@ -49,7 +49,7 @@ async fn the_ledger_pages_newest_first() {
     let mut seen = Vec::new();
     let mut path = "/v1/users/wallet/transactions?limit=10".to_string();
     loop {
-        let page = assert_ok(&get(&app, &u, &path).await, 200).clone();
+        let page = assert_ok(&app.get_as(&path, &u).await, 200).clone();
         seen.extend(
             page["items"]
                 .as_array()
@@ -64,13 +64,16 @@ async fn the_ledger_pages_newest_first() {
     }
     let want: Vec<String> = (0..25).rev().map(|i| format!("credit {i}")).collect();
     assert_eq!(seen, want);
-    let first = get(&app, &u, "/v1/users/wallet/transactions?limit=1")
+    let first = app
+        .get_as("/v1/users/wallet/transactions?limit=1", &u)
         .await
         .data()["items"][0]
         .clone();
     assert_eq!(first["balance_after"], w["balance"]);
     assert_eq!(first["amount"], 2500);
-    let exact = get(&app, &u, "/v1/users/wallet/transactions?limit=25").await;
+    let exact = app
+        .get_as("/v1/users/wallet/transactions?limit=25", &u)
+        .await;
     assert_eq!(
         exact.data()["next_cursor"],
         Value::Null,
@@ -88,7 +91,8 @@ async fn bad_page_parameters_are_refused() {
         ("cursor=nope", "cursor"),
     ] {
         assert_invalid(
-            &get(&app, &u, &format!("/v1/users/wallet/transactions?{q}")).await,
+            &app.get_as(&format!("/v1/users/wallet/transactions?{q}"), &u)
+                .await,
             field,
         );
     }
