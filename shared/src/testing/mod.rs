@@ -3,6 +3,9 @@
 //! ports (no auth routes needed), request helpers and assertion helpers.
 
 mod admin;
+mod who;
+
+pub use who::{AsWho, Who};
 
 pub use admin::{ADMIN_PASSWORD, TestAdmin};
 
@@ -106,37 +109,6 @@ pub fn assert_ok(r: &TestResponse, status: u16) -> &Value {
     assert_eq!(r.status.as_u16(), status, "body: {}", r.body);
     assert_eq!(r.body["success"], true, "body: {}", r.body);
     r.data()
-}
-
-/// Who a test request is made as.
-pub enum Who<'a> {
-    /// `Authorization: Bearer <token>`.
-    Token(&'a str),
-    /// The admin console's session cookie (writes as the console sends them).
-    Admin(&'a str),
-}
-
-/// Anything a test request can be made as.
-pub trait AsWho {
-    fn who(&self) -> Who<'_>;
-}
-
-impl AsWho for str {
-    fn who(&self) -> Who<'_> {
-        Who::Token(self)
-    }
-}
-
-impl AsWho for String {
-    fn who(&self) -> Who<'_> {
-        Who::Token(self)
-    }
-}
-
-impl AsWho for TestUser {
-    fn who(&self) -> Who<'_> {
-        Who::Token(&self.access_token)
-    }
 }
 
 /// A user made through the ports, signed in on one session.

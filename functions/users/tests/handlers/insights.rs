@@ -74,16 +74,9 @@ async fn any_other_answer_is_refused_naming_it() {
 #[tokio::test]
 async fn usage_stats_count_real_records() {
     let (app, u) = app_and_user().await;
+    let record = app.stores().users.get_user(&u.user_id).await.unwrap();
     app.auth()
-        .start_session(
-            &app.stores()
-                .users
-                .get_user(&u.user_id)
-                .await
-                .unwrap()
-                .unwrap(),
-            None,
-        )
+        .start_session(&record.unwrap(), None)
         .await
         .unwrap();
     let device = shared::domain::Device {
@@ -122,11 +115,8 @@ async fn usage_stats_count_real_records() {
         .await
         .unwrap()
         .unwrap();
-    let d = assert_ok(
-        &app.get_as("/v1/users/analytics/usage-stats", &u).await,
-        200,
-    )
-    .clone();
+    let r = app.get_as("/v1/users/analytics/usage-stats", &u).await;
+    let d = assert_ok(&r, 200).clone();
     assert_eq!(d["login_count"], 2, "the fixture's sign-in and one more");
     assert!(d["last_login_at"].is_string());
     assert_eq!(d["active_sessions"], 2);
