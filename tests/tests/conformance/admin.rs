@@ -307,6 +307,11 @@ async fn the_trail_pages_newest_first_by_key_and_by_target(s: Stores) {
         );
         roles.insert(target, to);
     }
+    the_whole_trail_pages_newest_first(&s).await;
+    one_users_trail_pages_by_index(&s).await;
+}
+
+async fn the_whole_trail_pages_newest_first(s: &Stores) {
     let all = s
         .admin
         .list_audit(
@@ -337,6 +342,9 @@ async fn the_trail_pages_newest_first_by_key_and_by_target(s: Stores) {
         rest.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a1", "a0"]
     );
+}
+
+async fn one_users_trail_pages_by_index(s: &Stores) {
     let u1 = s
         .admin
         .list_audit(

@@ -6,9 +6,16 @@ use shared::store::Stores;
 
 async fn pools_lifecycle(s: Stores) {
     make_users(&s, &["u1", "u2", "u3"]).await;
-    assert!(create(&s, &pool("aaaa0001", "o", 2)).await);
+    joins_fill_seats_in_order(&s).await;
+    leaves_give_seats_back(&s).await;
+    both_sides_list_by_key(&s).await;
+    deletion_gives_back_every_seat(&s).await;
+}
+
+async fn joins_fill_seats_in_order(s: &Stores) {
+    assert!(create(s, &pool("aaaa0001", "o", 2)).await);
     assert!(
-        !create(&s, &pool("aaaa0001", "x", 5)).await,
+        !create(s, &pool("aaaa0001", "x", 5)).await,
         "ids never collide"
     );
     assert_eq!(
@@ -58,6 +65,10 @@ async fn pools_lifecycle(s: Stores) {
             .unwrap(),
         Err(JoinDenied::AlreadyMember)
     );
+    joins_refused_when_missing_or_closed(s).await;
+}
+
+async fn joins_refused_when_missing_or_closed(s: &Stores) {
     assert_eq!(
         s.pools
             .join_pool("ffff0000", "u1", T0, TODAY)
@@ -84,6 +95,9 @@ async fn pools_lifecycle(s: Stores) {
         .collect();
     members.sort();
     assert_eq!(members, ["u1", "u2"]);
+}
+
+async fn leaves_give_seats_back(s: &Stores) {
     assert_eq!(
         s.pools.leave_pool("aaaa0001", "u3", TODAY).await.unwrap(),
         Err(LeaveDenied::NotFound)
@@ -109,8 +123,11 @@ async fn pools_lifecycle(s: Stores) {
         1
     );
     assert!(!s.pools.is_member("aaaa0001", "u1").await.unwrap());
+}
+
+async fn both_sides_list_by_key(s: &Stores) {
     // Lists by key, both sides.
-    create(&s, &pool("aaaa0002", "o", 5)).await;
+    create(s, &pool("aaaa0002", "o", 5)).await;
     s.pools
         .join_pool("aaaa0002", "u2", T0, TODAY)
         .await
@@ -150,10 +167,13 @@ async fn pools_lifecycle(s: Stores) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn deletion_gives_back_every_seat(s: &Stores) {
     // Account deletion: seats given back even in a closed pool; owned pools stay.
     let mut closed = pool("aaaa0003", "u2", 5);
     closed.deadline = "2026-11-22".into();
-    create(&s, &closed).await;
+    create(s, &closed).await;
     s.pools
         .join_pool("aaaa0003", "u2", T0, TODAY)
         .await
@@ -186,8 +206,14 @@ async fn pool_seat_races(s: Stores) {
     let racers: Vec<&str> = racers.iter().map(String::as_str).collect();
     make_users(&s, &racers).await;
     make_users(&s, &["same", "w0", "w1", "w2", "w3"]).await;
+    many_users_few_seats(&s).await;
+    one_user_many_joins(&s).await;
+    joins_and_leaves_interleaved(&s).await;
+}
+
+async fn many_users_few_seats(s: &Stores) {
     // Many users, few seats: exactly `total` win, the counter equals the member items.
-    create(&s, &pool("bbbb0001", "o", 3)).await;
+    create(s, &pool("bbbb0001", "o", 3)).await;
     let outcomes = race(12, |i| {
         let s = s.clone();
         async move {
@@ -215,9 +241,11 @@ async fn pool_seat_races(s: Stores) {
         3
     );
     assert_eq!(s.pools.pool_members("bbbb0001").await.unwrap().len(), 3);
+}
 
+async fn one_user_many_joins(s: &Stores) {
     // One user, many joins at once: counted once.
-    create(&s, &pool("bbbb0002", "o", 10)).await;
+    create(s, &pool("bbbb0002", "o", 10)).await;
     let outcomes = race(10, |_| {
         let s = s.clone();
         async move {
@@ -244,9 +272,11 @@ async fn pool_seat_races(s: Stores) {
             .joined_members,
         1
     );
+}
 
+async fn joins_and_leaves_interleaved(s: &Stores) {
     // Join and leave interleaved: the counter never drifts from the member items.
-    create(&s, &pool("bbbb0003", "o", 4)).await;
+    create(s, &pool("bbbb0003", "o", 4)).await;
     race(8, |i| {
         let s = s.clone();
         async move {

@@ -5,34 +5,26 @@ use shared::domain::{CheckDenied, CheckOutcome, PasswordCheck, UserStatus};
 use shared::store::Stores;
 use shared::store::{CreateUserDenied, PasswordChange};
 
+/// `create_user` of user `id` with `phone`, consuming `token`.
+async fn create(s: &Stores, id: &str, phone: &str, token: &str) -> Result<(), CreateUserDenied> {
+    s.users
+        .create_user(&user(id, phone), token, T0)
+        .await
+        .unwrap()
+}
+
 async fn users_and_uniqueness(s: Stores) {
-    s.verifications
-        .put_verification(&vt("v1", "+91a"))
-        .await
-        .unwrap();
-    s.verifications
-        .put_verification(&vt("v2", "+91a"))
-        .await
-        .unwrap();
+    for token in ["v1", "v2"] {
+        let v = vt(token, "+91a");
+        s.verifications.put_verification(&v).await.unwrap();
+    }
     assert_eq!(
-        s.users
-            .create_user(&user("u1", "+91a"), "missing", T0)
-            .await
-            .unwrap(),
+        create(&s, "u1", "+91a", "missing").await,
         Err(CreateUserDenied::TokenInvalid)
     );
+    assert_eq!(create(&s, "u1", "+91a", "v1").await, Ok(()));
     assert_eq!(
-        s.users
-            .create_user(&user("u1", "+91a"), "v1", T0)
-            .await
-            .unwrap(),
-        Ok(())
-    );
-    assert_eq!(
-        s.users
-            .create_user(&user("u2", "+91a"), "v2", T0)
-            .await
-            .unwrap(),
+        create(&s, "u2", "+91a", "v2").await,
         Err(CreateUserDenied::PhoneTaken)
     );
     assert!(
@@ -200,24 +192,20 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
     );
 }
 
+/// The epoch stamped on session `sid` of `u1`.
+async fn epoch_of(s: &Stores, sid: &str) -> u64 {
+    let session = s.sessions.get_session("u1", sid).await.unwrap();
+    session.unwrap().epoch
+}
+
 async fn passwords_and_epochs(s: Stores) {
-    s.verifications
-        .put_verification(&vt("v1", "+91a"))
-        .await
-        .unwrap();
-    s.users
-        .create_user(&user("u1", "+91a"), "v1", T0)
-        .await
-        .unwrap()
-        .unwrap();
-    s.sessions
-        .put_session(&session("u1", "s1"), 20)
-        .await
-        .unwrap();
-    s.sessions
-        .put_session(&session("u1", "s2"), 20)
-        .await
-        .unwrap();
+    make_user(&s, "u1", "+91a").await;
+    for sid in ["s1", "s2"] {
+        s.sessions
+            .put_session(&session("u1", sid), 20)
+            .await
+            .unwrap();
+    }
     let change = PasswordChange {
         user_id: "u1".into(),
         password_hash: "new".into(),
@@ -232,26 +220,8 @@ async fn passwords_and_epochs(s: Stores) {
         (u.password_hash.as_deref(), u.session_epoch),
         (Some("new"), 8)
     );
-    assert_eq!(
-        s.sessions
-            .get_session("u1", "s1")
-            .await
-            .unwrap()
-            .unwrap()
-            .epoch,
-        8,
-        "kept"
-    );
-    assert_eq!(
-        s.sessions
-            .get_session("u1", "s2")
-            .await
-            .unwrap()
-            .unwrap()
-            .epoch,
-        7,
-        "now dead"
-    );
+    assert_eq!(epoch_of(&s, "s1").await, 8, "kept");
+    assert_eq!(epoch_of(&s, "s2").await, 7, "now dead");
     // With a token: consumed in the same write; a used token changes nothing.
     s.verifications
         .put_verification(&vt("v2", "+91a"))
@@ -290,11 +260,7 @@ async fn delete_user_frees_the_phone(s: Stores) {
         .put_verification(&vt("v1", "+91a"))
         .await
         .unwrap();
-    s.users
-        .create_user(&user("u1", "+91a"), "v1", T0)
-        .await
-        .unwrap()
-        .unwrap();
+    create(&s, "u1", "+91a", "v1").await.unwrap();
     s.sessions
         .put_session(&session("u1", "s1"), 20)
         .await
@@ -315,13 +281,7 @@ async fn delete_user_frees_the_phone(s: Stores) {
         .put_verification(&vt("v2", "+91a"))
         .await
         .unwrap();
-    assert_eq!(
-        s.users
-            .create_user(&user("u9", "+91a"), "v2", T0)
-            .await
-            .unwrap(),
-        Ok(())
-    );
+    assert_eq!(create(&s, "u9", "+91a", "v2").await, Ok(()));
 }
 
 async fn one_token_one_account(s: Stores) {

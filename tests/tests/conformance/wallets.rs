@@ -2,7 +2,7 @@
 //! paging, and what account deletion does with money left.
 
 use super::fixtures::*;
-use shared::domain::{AdjustDenied, WalletAdjustment};
+use shared::domain::{AdjustDenied, Adjusted, WalletAdjustment};
 use shared::store::Stores;
 
 fn adj(uid: &str, key: &str, amount: i64, points: i64) -> WalletAdjustment {
@@ -20,45 +20,30 @@ fn adj(uid: &str, key: &str, amount: i64, points: i64) -> WalletAdjustment {
     }
 }
 
+async fn adjust(s: &Stores, a: &WalletAdjustment) -> Result<Adjusted, AdjustDenied> {
+    s.wallets.adjust_wallet(a).await.unwrap()
+}
+
 async fn adjustments_move_balance_and_ledger(s: Stores) {
     make_user(&s, "u1", "+91a").await;
     assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 0);
-    let a = s
-        .wallets
-        .adjust_wallet(&adj("u1", "k1", 500, 5))
-        .await
-        .unwrap()
-        .unwrap();
+    let a = adjust(&s, &adj("u1", "k1", 500, 5)).await.unwrap();
     assert_eq!(
         (a.wallet.balance, a.wallet.points, a.entry.seq),
         (500, 5, 1)
     );
-    let b = s
-        .wallets
-        .adjust_wallet(&adj("u1", "k2", -200, 0))
-        .await
-        .unwrap()
-        .unwrap();
+    let b = adjust(&s, &adj("u1", "k2", -200, 0)).await.unwrap();
     assert_eq!((b.entry.balance_after, b.entry.points_after), (300, 5));
     assert_eq!(
-        s.wallets
-            .adjust_wallet(&adj("u1", "k3", -301, 0))
-            .await
-            .unwrap(),
+        adjust(&s, &adj("u1", "k3", -301, 0)).await,
         Err(AdjustDenied::InsufficientFunds)
     );
     assert_eq!(
-        s.wallets
-            .adjust_wallet(&adj("u1", "k4", 0, -6))
-            .await
-            .unwrap(),
+        adjust(&s, &adj("u1", "k4", 0, -6)).await,
         Err(AdjustDenied::InsufficientFunds)
     );
     assert_eq!(
-        s.wallets
-            .adjust_wallet(&adj("ghost", "k1", 5, 0))
-            .await
-            .unwrap(),
+        adjust(&s, &adj("ghost", "k1", 5, 0)).await,
         Err(AdjustDenied::NoUser)
     );
     let w = s.wallets.get_wallet("u1").await.unwrap();
@@ -85,29 +70,12 @@ async fn adjustments_move_balance_and_ledger(s: Stores) {
 
 async fn a_key_applies_once(s: Stores) {
     make_user(&s, "u1", "+91a").await;
-    let first = s
-        .wallets
-        .adjust_wallet(&adj("u1", "k", 100, 0))
-        .await
-        .unwrap()
-        .unwrap();
-    s.wallets
-        .adjust_wallet(&adj("u1", "other", 1, 0))
-        .await
-        .unwrap()
-        .unwrap();
-    let again = s
-        .wallets
-        .adjust_wallet(&adj("u1", "k", 100, 0))
-        .await
-        .unwrap()
-        .unwrap();
+    let first = adjust(&s, &adj("u1", "k", 100, 0)).await.unwrap();
+    adjust(&s, &adj("u1", "other", 1, 0)).await.unwrap();
+    let again = adjust(&s, &adj("u1", "k", 100, 0)).await.unwrap();
     assert_eq!(again, first, "the first result, replayed");
     assert_eq!(
-        s.wallets
-            .adjust_wallet(&adj("u1", "k", 999, 0))
-            .await
-            .unwrap(),
+        adjust(&s, &adj("u1", "k", 999, 0)).await,
         Err(AdjustDenied::KeyReused)
     );
     assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 101);
@@ -179,12 +147,7 @@ async fn one_key_in_parallel_applies_once(s: Stores) {
     make_user(&s, "u1", "+91a").await;
     let results = race(20, |_| {
         let s = s.clone();
-        async move {
-            s.wallets
-                .adjust_wallet(&adj("u1", "same", 70, 2))
-                .await
-                .unwrap()
-        }
+        async move { adjust(&s, &adj("u1", "same", 70, 2)).await }
     })
     .await;
     let first = results[0].clone().unwrap();
@@ -202,11 +165,7 @@ async fn one_key_in_parallel_applies_once(s: Stores) {
 
 async fn parallel_debits_never_overdraw(s: Stores) {
     make_user(&s, "u1", "+91a").await;
-    s.wallets
-        .adjust_wallet(&adj("u1", "seed", 500, 0))
-        .await
-        .unwrap()
-        .unwrap();
+    adjust(&s, &adj("u1", "seed", 500, 0)).await.unwrap();
     let results = race(12, |i| {
         let s = s.clone();
         async move {
@@ -231,11 +190,7 @@ async fn parallel_debits_never_overdraw(s: Stores) {
 async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
     make_user(&s, "u1", "+91a").await;
     make_user(&s, "u2", "+91b").await;
-    s.wallets
-        .adjust_wallet(&adj("u1", "k", 250, 3))
-        .await
-        .unwrap()
-        .unwrap();
+    adjust(&s, &adj("u1", "k", 250, 3)).await.unwrap();
     let closed = s
         .users
         .delete_user(&user("u1", "+91a"), "phone-ref", T0 + 9)
@@ -258,10 +213,7 @@ async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
     );
     assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 0);
     assert_eq!(
-        s.wallets
-            .adjust_wallet(&adj("u1", "late", 5, 0))
-            .await
-            .unwrap(),
+        adjust(&s, &adj("u1", "late", 5, 0)).await,
         Err(AdjustDenied::NoUser),
         "no wallet comes back for a deleted account"
     );
