@@ -79,14 +79,12 @@ async fn a_change_moves_the_claim_and_revokes_other_sessions(s: Stores) {
 async fn a_refused_change_writes_nothing(s: Stores) {
     account(&s, "u1", "+91one").await;
     account(&s, "u2", "+91two").await;
-    s.verifications
-        .put_verification(&vt("t2", "+91two"))
-        .await
-        .unwrap();
-    s.verifications
-        .put_verification(&vt("t3", "+91three"))
-        .await
-        .unwrap();
+    for (token, phone) in [("t2", "+91two"), ("t3", "+91three")] {
+        s.verifications
+            .put_verification(&vt(token, phone))
+            .await
+            .unwrap();
+    }
     let cases = [
         (
             change("u1", "+91one", "+91two", "t2"),
@@ -123,24 +121,13 @@ async fn a_refused_change_writes_nothing(s: Stores) {
             "{c:?}"
         );
     }
-    assert_eq!(
-        s.users.user_id_by_phone("+91one").await.unwrap().as_deref(),
-        Some("u1")
-    );
-    assert_eq!(s.users.user_id_by_phone("+91three").await.unwrap(), None);
-    assert_eq!(
-        s.users.get_user("u1").await.unwrap().unwrap().phone,
-        "+91one"
-    );
-    assert_eq!(
-        s.sessions
-            .get_session("u1", "s2")
-            .await
-            .unwrap()
-            .unwrap()
-            .epoch,
-        7
-    );
+    let owner = |phone| s.users.user_id_by_phone(phone);
+    assert_eq!(owner("+91one").await.unwrap().as_deref(), Some("u1"));
+    assert_eq!(owner("+91three").await.unwrap(), None);
+    let u1 = s.users.get_user("u1").await.unwrap().unwrap();
+    assert_eq!(u1.phone, "+91one");
+    let kept = s.sessions.get_session("u1", "s2").await.unwrap();
+    assert_eq!(kept.unwrap().epoch, 7);
     for t in ["t2", "t3"] {
         assert!(
             s.verifications.get_verification(t).await.unwrap().is_some(),
