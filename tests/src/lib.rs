@@ -359,6 +359,11 @@ pub async fn s3_objects() -> Option<shared::objects::s3::S3Objects> {
     Some(objects)
 }
 
+/// The string at `v` (a test's expectation that it is one).
+pub fn text(v: &serde_json::Value) -> String {
+    v.as_str().expect("a string").to_string()
+}
+
 /// Instantiates each case as two tests, in modules `memory_store` and `dynamodb_store`: one on
 /// the memory store, one on DynamoDB in the emulator (skipped without it, unless
 /// `REQUIRE_EMULATOR` makes that a failure). A case is an `async fn(Stores)`; with

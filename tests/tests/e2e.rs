@@ -10,6 +10,8 @@ use serde_json::json;
 /// Everything the walk-through sees that must never be stored or returned in clear.
 struct Secrets(Vec<String>);
 
+const PASSWORD: &str = "blue-horse-Zq81";
+
 async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
     let mut secrets = Vec::new();
     let (s, b) = h.get("/v1/health", None).await;
@@ -28,34 +30,37 @@ async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["data"]["account_exists"], false);
-    let vt = b["data"]["verification_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let vt = integration_tests::text(&b["data"]["verification_token"]);
     secrets.push(vt.clone());
-    let password = "blue-horse-Zq81";
-    secrets.push(password.to_string());
+    secrets.push(PASSWORD.to_string());
     secrets.push("4321".to_string());
     let (s, b) = h
         .post(
             "/v1/auth/register",
-            json!({"verification_token": vt, "name": "E2E", "password": password, "security_number": "4321"}),
+            json!({"verification_token": vt, "name": "E2E", "password": PASSWORD, "security_number": "4321"}),
             None,
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["data"]["user"]["phone"], e164);
-    let at = b["data"]["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let rt = b["data"]["tokens"]["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let at = integration_tests::text(&b["data"]["tokens"]["access_token"]);
+    let rt = integration_tests::text(&b["data"]["tokens"]["refresh_token"]);
     secrets.push(at.clone());
     secrets.push(rt.clone());
-    let (s, me) = h.get("/v1/auth/me", Some(&at)).await;
+    sessions_rotate_and_end(h, phone, e164, (&at, &rt), &mut secrets).await;
+    Secrets(secrets)
+}
+
+/// Signed in with `at`/`rt`: me, a second sign-in, a rotation, the session list, sign-out,
+/// and a wrong password.
+async fn sessions_rotate_and_end(
+    h: &Http,
+    phone: &str,
+    e164: &str,
+    (at, rt): (&str, &str),
+    secrets: &mut Vec<String>,
+) {
+    let (s, me) = h.get("/v1/auth/me", Some(at)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         me["data"]["user"]["masked_phone"].as_str().unwrap().len(),
@@ -64,7 +69,7 @@ async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
     let (s, b) = h
         .post(
             "/v1/auth/login",
-            json!({"phone": phone, "password": password}),
+            json!({"phone": phone, "password": PASSWORD}),
             None,
         )
         .await;
@@ -73,14 +78,8 @@ async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
         .post("/v1/auth/refresh", json!({"refresh_token": rt}), None)
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let rt2 = b["data"]["tokens"]["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let at2 = b["data"]["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let rt2 = integration_tests::text(&b["data"]["tokens"]["refresh_token"]);
+    let at2 = integration_tests::text(&b["data"]["tokens"]["access_token"]);
     secrets.push(rt2.clone());
     let (s, b) = h.get("/v1/auth/sessions", Some(&at2)).await;
     assert_eq!(s, StatusCode::OK);
@@ -108,7 +107,6 @@ async fn full_flow(h: &Http, phone: &str, e164: &str) -> Secrets {
         (s, b["error"]["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("INVALID_CREDENTIALS"))
     );
-    Secrets(secrets)
 }
 
 async fn parallel_verifies(h: &Http, phone: &str) {
@@ -161,10 +159,7 @@ async fn sign_up(h: &Http, phone: &str) -> String {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    b["data"]["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    integration_tests::text(&b["data"]["tokens"]["access_token"])
 }
 
 async fn pools_flow(h: &Http, phones: [&str; 4]) {
@@ -179,7 +174,7 @@ async fn pools_flow(h: &Http, phones: [&str; 4]) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["data"]["pool"]["pool_amount"], 200_000);
-    let id = b["data"]["pool"]["pool_id"].as_str().unwrap().to_string();
+    let id = integration_tests::text(&b["data"]["pool"]["pool_id"]);
     let mut joiners = Vec::new();
     for p in &phones[1..] {
         joiners.push(sign_up(h, p).await);
@@ -196,38 +191,36 @@ async fn pools_flow(h: &Http, phones: [&str; 4]) {
         (full.0, full.1["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("POOL_FULL"))
     );
-    let (s, b) = h.get(&format!("/v1/pools/{id}"), Some(&owner)).await;
+    let member = results
+        .iter()
+        .position(|(s, _)| *s == StatusCode::OK)
+        .unwrap();
+    full_pool_then_a_member_leaves(h, &id, &owner, &joiners[member]).await;
+}
+
+/// The owner sees the full pool and its members; the member leaves, freeing a seat.
+async fn full_pool_then_a_member_leaves(h: &Http, id: &str, owner: &str, member: &str) {
+    let (s, b) = h.get(&format!("/v1/pools/{id}"), Some(owner)).await;
     assert_eq!(
         (s, b["data"]["pool"]["joined_members"].as_u64()),
         (StatusCode::OK, Some(2))
     );
     assert_eq!(b["data"]["pool"]["status"], "FULL");
-    let (s, b) = h
-        .get(&format!("/v1/pools/{id}/members"), Some(&owner))
-        .await;
+    let (s, b) = h.get(&format!("/v1/pools/{id}/members"), Some(owner)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(b["data"]["items"].as_array().unwrap().len(), 2);
-    let member = results
-        .iter()
-        .position(|(s, _)| *s == StatusCode::OK)
-        .unwrap();
-    let (s, b) = h.get("/v1/pools?role=member", Some(&joiners[member])).await;
+    let (s, b) = h.get("/v1/pools?role=member", Some(member)).await;
     assert_eq!(
         (s, b["data"]["items"][0]["pool_id"].as_str()),
-        (StatusCode::OK, Some(id.as_str()))
+        (StatusCode::OK, Some(id))
     );
-    let (s, b) = h
-        .post(
-            &format!("/v1/pools/{id}/leave"),
-            json!({}),
-            Some(&joiners[member]),
-        )
-        .await;
+    let leave = format!("/v1/pools/{id}/leave");
+    let (s, b) = h.post(&leave, json!({}), Some(member)).await;
     assert_eq!(
         (s, b["data"]["pool"]["joined_members"].as_u64()),
         (StatusCode::OK, Some(1))
     );
-    let (s, b) = h.get("/v1/pools?role=owner", Some(&owner)).await;
+    let (s, b) = h.get("/v1/pools?role=owner", Some(owner)).await;
     assert_eq!(
         (s, b["data"]["items"].as_array().map(Vec::len)),
         (StatusCode::OK, Some(1))
