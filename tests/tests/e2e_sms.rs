@@ -73,10 +73,7 @@ async fn sns_gets_the_attributes_and_the_process_writes_emf() {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    let bearer = b["data"]["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let bearer = integration_tests::text(&b["data"]["tokens"]["access_token"]);
 
     let sent = published_to(old).await.split_off(earlier);
     assert_eq!(sent.len(), 1);
@@ -100,14 +97,18 @@ async fn sns_gets_the_attributes_and_the_process_writes_emf() {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(attrs, &expected);
+    a_phone_change_notifies_the_old_number(&h, (old, new), &bearer).await;
+    every_send_is_logged_and_counted(&h);
+}
 
-    // A phone change: the notice goes to the old number under its own DLT template.
+/// The notice goes to the old number under its own DLT template.
+async fn a_phone_change_notifies_the_old_number(h: &Http, (old, new): (&str, &str), bearer: &str) {
     let vt = h.verification_token(new).await;
     let (s, b) = h
         .post(
             "/v1/auth/phone/change",
             json!({"verification_token": vt}),
-            Some(&bearer),
+            Some(bearer),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -116,8 +117,11 @@ async fn sns_gets_the_attributes_and_the_process_writes_emf() {
     let (notice, attrs) = to_old.last().unwrap();
     assert!(notice.contains("was changed to +91******6592"), "{notice}");
     assert_eq!(attrs["AWS.MM.SMS.TemplateId"].1, "1107000000000000003");
+}
 
-    // Every send is logged with its SNS message id (and the request id, by the request span).
+/// Every send is logged with its SNS message id (and the request id, by the request span), and
+/// counted in EMF lines.
+fn every_send_is_logged_and_counted(h: &Http) {
     let logs = h.api.logs();
     let sent_lines: Vec<&str> = logs.lines().filter(|l| l.contains("OTP sent")).collect();
     assert_eq!(sent_lines.len(), 2, "one per code");
