@@ -109,9 +109,34 @@ async fn admin_flow(h: &Http) {
         "lists show masked phones only"
     );
     let uid = items[0]["user_id"].as_str().unwrap().to_string();
-    let path = format!("/v1/admin/users/{uid}");
+    review_adjust_and_suspend(h, &cookie, &uid, &token).await;
+    let (s, a) = admin(
+        h,
+        &cookie,
+        Method::GET,
+        &format!("/v1/admin/audit?user_id={uid}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let actions: Vec<&str> = a["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["user.status", "wallet.adjust", "kyc.review"]);
+    let (s, _) = admin(h, &cookie, Method::POST, "/v1/admin/logout", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = admin(h, &cookie, Method::GET, "/v1/admin/users", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
 
-    let (s, d) = admin(h, &cookie, Method::GET, &path, None).await;
+/// The user's detail with a working image link, a review, one adjustment sent twice, a
+/// suspension that signs the user (`token`) out.
+async fn review_adjust_and_suspend(h: &Http, cookie: &str, uid: &str, token: &str) {
+    let path = format!("/v1/admin/users/{uid}");
+    let (s, d) = admin(h, cookie, Method::GET, &path, None).await;
     assert_eq!(
         (s, &d["data"]["kyc"]["status"]),
         (StatusCode::OK, &json!("PENDING")),
@@ -129,7 +154,7 @@ async fn admin_flow(h: &Http) {
     let review = json!({"decision": "VERIFIED"});
     let (s, b) = admin(
         h,
-        &cookie,
+        cookie,
         Method::POST,
         &format!("{path}/kyc/review"),
         Some(review),
@@ -144,7 +169,7 @@ async fn admin_flow(h: &Http) {
     for _ in 0..2 {
         let (s, b) = admin(
             h,
-            &cookie,
+            cookie,
             Method::POST,
             &format!("{path}/wallet/adjust"),
             Some(adjust.clone()),
@@ -156,41 +181,13 @@ async fn admin_flow(h: &Http) {
             "{b}"
         );
     }
-    let (s, b) = admin(
-        h,
-        &cookie,
-        Method::PATCH,
-        &path,
-        Some(json!({"status": "SUSPENDED"})),
-    )
-    .await;
+    let suspend = Some(json!({"status": "SUSPENDED"}));
+    let (s, b) = admin(h, cookie, Method::PATCH, &path, suspend).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(
-        h.get("/v1/auth/me", Some(&token)).await.0,
+        h.get("/v1/auth/me", Some(token)).await.0,
         StatusCode::UNAUTHORIZED
     );
-
-    let (s, a) = admin(
-        h,
-        &cookie,
-        Method::GET,
-        &format!("/v1/admin/audit?user_id={uid}"),
-        None,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{a}");
-    let actions: Vec<&str> = a["data"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(actions, ["user.status", "wallet.adjust", "kyc.review"]);
-
-    let (s, _) = admin(h, &cookie, Method::POST, "/v1/admin/logout", None).await;
-    assert_eq!(s, StatusCode::OK);
-    let (s, _) = admin(h, &cookie, Method::GET, "/v1/admin/users", None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
