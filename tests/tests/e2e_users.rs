@@ -84,15 +84,23 @@ async fn users_flow(h: &Http, phone: &str) -> (String, Seen) {
         (StatusCode::OK, &json!("PENDING"))
     );
     seen.push(b);
+    wallet_risk_and_stats(h, &t).await;
+    let (_, me) = h.get("/v1/auth/me", Some(&t)).await;
+    assert_eq!(me["data"]["user"]["kyc_status"], "PENDING");
+    seen.push(me);
+    (t, Seen(seen))
+}
 
-    let (s, b) = h.get("/v1/users/wallet", Some(&t)).await;
+/// The empty wallet and ledger, a risk score, the usage statistics.
+async fn wallet_risk_and_stats(h: &Http, t: &str) {
+    let (s, b) = h.get("/v1/users/wallet", Some(t)).await;
     assert_eq!(
         (s, &b["data"]["currency"]),
         (StatusCode::OK, &json!("INR")),
         "{b}"
     );
     let (s, b) = h
-        .get("/v1/users/wallet/transactions?limit=5", Some(&t))
+        .get("/v1/users/wallet/transactions?limit=5", Some(t))
         .await;
     assert_eq!(
         (s, &b["data"]["items"]),
@@ -100,7 +108,7 @@ async fn users_flow(h: &Http, phone: &str) -> (String, Seen) {
         "{b}"
     );
     let answers = json!({"job_age": "3_5", "family": "2_3", "age": "26_35", "saving_money": "10_25", "loans": "1", "living": "rented"});
-    let (s, b) = h.post("/v1/users/risk-score", answers, Some(&t)).await;
+    let (s, b) = h.post("/v1/users/risk-score", answers, Some(t)).await;
     assert_eq!(
         (s, &b["data"]["score"], &b["data"]["band"]),
         (
@@ -110,16 +118,12 @@ async fn users_flow(h: &Http, phone: &str) -> (String, Seen) {
         ),
         "{b}"
     );
-    let (s, b) = h.get("/v1/users/analytics/usage-stats", Some(&t)).await;
+    let (s, b) = h.get("/v1/users/analytics/usage-stats", Some(t)).await;
     assert_eq!(
         (s, &b["data"]["login_count"], &b["data"]["active_sessions"]),
         (StatusCode::OK, &json!(1), &json!(1)),
         "{b}"
     );
-    let (_, me) = h.get("/v1/auth/me", Some(&t)).await;
-    assert_eq!(me["data"]["user"]["kyc_status"], "PENDING");
-    seen.push(me);
-    (t, Seen(seen))
 }
 
 /// Deletes the account (by password); the user is gone.
