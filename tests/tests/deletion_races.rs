@@ -29,7 +29,8 @@ fn app(stores: Stores) -> Arc<TestApp> {
     ))
 }
 
-async fn joins_racing_a_deletion_leave_no_seat(app: Arc<TestApp>) {
+/// `POOLS * TRIALS` open pools of one owner; their ids.
+async fn make_pools(app: &TestApp) -> Vec<String> {
     let owner = app.signed_in("+919816400001").await;
     let mut pool_ids = Vec::new();
     for i in 0..POOLS * TRIALS {
@@ -45,6 +46,27 @@ async fn joins_racing_a_deletion_leave_no_seat(app: Arc<TestApp>) {
                 .to_string(),
         );
     }
+    pool_ids
+}
+
+/// No pool of `pools` lists or counts the deleted `victim`.
+async fn no_seat_left(app: &TestApp, pools: &[String], victim: &str, trial: usize) {
+    for id in pools {
+        let pool = app.stores().pools.get_pool(id).await.unwrap().unwrap();
+        let members = app.stores().pools.pool_members(id).await.unwrap();
+        assert!(
+            members.iter().all(|m| m.user_id != victim),
+            "trial {trial}: pool {id} still lists the deleted user"
+        );
+        assert_eq!(
+            pool.joined_members, 0,
+            "trial {trial}: pool {id} counts a seat for the deleted user"
+        );
+    }
+}
+
+async fn joins_racing_a_deletion_leave_no_seat(app: Arc<TestApp>) {
+    let pool_ids = make_pools(&app).await;
     for trial in 0..TRIALS {
         let phone = format!("98164{:05}", 10 + trial);
         let token = app.verification_token(&phone).await;
@@ -81,18 +103,7 @@ async fn joins_racing_a_deletion_leave_no_seat(app: Arc<TestApp>) {
             deleted.contains(&Some(StatusCode::OK)),
             "trial {trial}: the deletion succeeded"
         );
-        for id in &pools {
-            let pool = app.stores().pools.get_pool(id).await.unwrap().unwrap();
-            let members = app.stores().pools.pool_members(id).await.unwrap();
-            assert!(
-                members.iter().all(|m| m.user_id != victim.user_id),
-                "trial {trial}: pool {id} still lists the deleted user"
-            );
-            assert_eq!(
-                pool.joined_members, 0,
-                "trial {trial}: pool {id} counts a seat for the deleted user"
-            );
-        }
+        no_seat_left(&app, &pools, &victim.user_id, trial).await;
     }
 }
 
