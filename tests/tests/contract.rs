@@ -5,7 +5,7 @@
 
 use serde_yaml::Value;
 use shared::openapi::route_list;
-use shared::store::tables::TABLES;
+use shared::store::tables::{TABLES, TableSpec};
 
 /// (method, path) pairs.
 type Routes = Vec<(String, String)>;
@@ -48,83 +48,10 @@ fn tables_match_the_key_schema_in_code() {
     for spec in TABLES {
         let res = &t["Resources"][spec.logical_id];
         assert_eq!(res["Type"], "AWS::DynamoDB::Table", "{}", spec.logical_id);
+        protections_follow_durability(&spec, res);
         let p = &res["Properties"];
-        assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
-        let durable = spec.durable;
-        let pitr = &p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"];
-        assert_eq!(
-            pitr.as_bool() == Some(true),
-            durable,
-            "{}: PITR",
-            spec.logical_id
-        );
-        let protected = p["DeletionProtectionEnabled"].as_bool() == Some(true);
-        assert_eq!(
-            protected, durable,
-            "{}: deletion protection",
-            spec.logical_id
-        );
-        let retained = res["DeletionPolicy"] == "Retain" && res["UpdateReplacePolicy"] == "Retain";
-        assert_eq!(retained, durable, "{}: retain policies", spec.logical_id);
-        assert_eq!(p["SSESpecification"]["SSEEnabled"], true);
-        assert_eq!(
-            key_schema(&p["KeySchema"]),
-            vec![
-                (spec.pk.to_string(), "HASH".to_string()),
-                (spec.sk.to_string(), "RANGE".to_string())
-            ]
-        );
-        let indexes: Vec<(String, Keys)> = p["GlobalSecondaryIndexes"]
-            .as_sequence()
-            .map(|ixs| {
-                ixs.iter()
-                    .map(|ix| {
-                        let name = ix["IndexName"].as_str().unwrap().to_string();
-                        (name, key_schema(&ix["KeySchema"]))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let expected_indexes: Vec<(String, Keys)> = spec
-            .indexes
-            .iter()
-            .map(|ix| {
-                let keys = vec![
-                    (ix.pk.to_string(), "HASH".to_string()),
-                    (ix.sk.to_string(), "RANGE".to_string()),
-                ];
-                (ix.name.to_string(), keys)
-            })
-            .collect();
-        assert_eq!(indexes, expected_indexes, "{} indexes", spec.logical_id);
-        let mut declared: Vec<String> = p["AttributeDefinitions"]
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                assert_eq!(a["AttributeType"], "S");
-                a["AttributeName"].as_str().unwrap().to_string()
-            })
-            .collect();
-        declared.sort();
-        let mut expected: Vec<String> = [spec.pk, spec.sk]
-            .into_iter()
-            .chain(spec.indexes.iter().flat_map(|ix| [ix.pk, ix.sk]))
-            .map(String::from)
-            .collect();
-        expected.sort();
-        expected.dedup();
-        assert_eq!(declared, expected, "{}", spec.logical_id);
-        match spec.ttl_attribute {
-            Some(ttl) => {
-                assert_eq!(
-                    p["TimeToLiveSpecification"]["AttributeName"].as_str(),
-                    Some(ttl)
-                );
-                assert_eq!(p["TimeToLiveSpecification"]["Enabled"], true);
-            }
-            None => assert!(p.get("TimeToLiveSpecification").is_none()),
-        }
+        keys_and_indexes_match(&spec, p);
+        attributes_and_ttl_match(&spec, p);
         // The function environment names the table through the variable the code reads.
         let var = &t["Globals"]["Function"]["Environment"]["Variables"][spec.env];
         assert!(
@@ -132,6 +59,94 @@ fn tables_match_the_key_schema_in_code() {
             "{} -> {var:?}",
             spec.env
         );
+    }
+}
+
+/// PITR, deletion protection and retention exactly on durable tables; encryption on all.
+fn protections_follow_durability(spec: &TableSpec, res: &Value) {
+    let p = &res["Properties"];
+    assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
+    let durable = spec.durable;
+    let pitr = &p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"];
+    assert_eq!(
+        pitr.as_bool() == Some(true),
+        durable,
+        "{}: PITR",
+        spec.logical_id
+    );
+    let protected = p["DeletionProtectionEnabled"].as_bool() == Some(true);
+    assert_eq!(
+        protected, durable,
+        "{}: deletion protection",
+        spec.logical_id
+    );
+    let retained = res["DeletionPolicy"] == "Retain" && res["UpdateReplacePolicy"] == "Retain";
+    assert_eq!(retained, durable, "{}: retain policies", spec.logical_id);
+    assert_eq!(p["SSESpecification"]["SSEEnabled"], true);
+}
+
+fn keys_and_indexes_match(spec: &TableSpec, p: &Value) {
+    assert_eq!(
+        key_schema(&p["KeySchema"]),
+        vec![
+            (spec.pk.to_string(), "HASH".to_string()),
+            (spec.sk.to_string(), "RANGE".to_string())
+        ]
+    );
+    let indexes: Vec<(String, Keys)> = p["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .map(|ixs| {
+            ixs.iter()
+                .map(|ix| {
+                    let name = ix["IndexName"].as_str().unwrap().to_string();
+                    (name, key_schema(&ix["KeySchema"]))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected_indexes: Vec<(String, Keys)> = spec
+        .indexes
+        .iter()
+        .map(|ix| {
+            let keys = vec![
+                (ix.pk.to_string(), "HASH".to_string()),
+                (ix.sk.to_string(), "RANGE".to_string()),
+            ];
+            (ix.name.to_string(), keys)
+        })
+        .collect();
+    assert_eq!(indexes, expected_indexes, "{} indexes", spec.logical_id);
+}
+
+/// Every key attribute declared as a string, nothing more; TTL on the declared attribute.
+fn attributes_and_ttl_match(spec: &TableSpec, p: &Value) {
+    let mut declared: Vec<String> = p["AttributeDefinitions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert_eq!(a["AttributeType"], "S");
+            a["AttributeName"].as_str().unwrap().to_string()
+        })
+        .collect();
+    declared.sort();
+    let mut expected: Vec<String> = [spec.pk, spec.sk]
+        .into_iter()
+        .chain(spec.indexes.iter().flat_map(|ix| [ix.pk, ix.sk]))
+        .map(String::from)
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert_eq!(declared, expected, "{}", spec.logical_id);
+    match spec.ttl_attribute {
+        Some(ttl) => {
+            assert_eq!(
+                p["TimeToLiveSpecification"]["AttributeName"].as_str(),
+                Some(ttl)
+            );
+            assert_eq!(p["TimeToLiveSpecification"]["Enabled"], true);
+        }
+        None => assert!(p.get("TimeToLiveSpecification").is_none()),
     }
 }
 
