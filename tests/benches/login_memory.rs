@@ -18,6 +18,30 @@ async fn post(http: &reqwest::Client, url: String, body: Value) -> Value {
     r.json().await.expect("JSON")
 }
 
+/// Registers each of `phones` with the bench's password.
+async fn register_all(api: &LocalApi, http: &reqwest::Client, phones: &[String]) {
+    for phone in phones {
+        let e164 = format!("+91{phone}");
+        post(
+            http,
+            format!("{}/v1/auth/otp/request", api.base),
+            json!({"phone": phone}),
+        )
+        .await;
+        let code = api.last_code(&e164).await;
+        let v = post(
+            http,
+            format!("{}/v1/auth/otp/verify", api.base),
+            json!({"phone": phone, "code": code}),
+        )
+        .await;
+        let vt = v["data"]["verification_token"].as_str().unwrap_or_default();
+        let body = json!({"verification_token": vt, "name": "Asha", "password": PASSWORD});
+        let r = post(http, format!("{}/v1/auth/register", api.base), body).await;
+        assert_eq!(r["success"], true, "{r}");
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let api = LocalApi::memory_with(&[
@@ -29,26 +53,7 @@ async fn main() {
     let phones: Vec<String> = (0..CLIENTS)
         .map(|i| format!("98164{:05}", 700 + i))
         .collect();
-    for phone in &phones {
-        let e164 = format!("+91{phone}");
-        post(
-            &http,
-            format!("{}/v1/auth/otp/request", api.base),
-            json!({"phone": phone}),
-        )
-        .await;
-        let code = api.last_code(&e164).await;
-        let v = post(
-            &http,
-            format!("{}/v1/auth/otp/verify", api.base),
-            json!({"phone": phone, "code": code}),
-        )
-        .await;
-        let vt = v["data"]["verification_token"].as_str().unwrap_or_default();
-        let body = json!({"verification_token": vt, "name": "Asha", "password": PASSWORD});
-        let r = post(&http, format!("{}/v1/auth/register", api.base), body).await;
-        assert_eq!(r["success"], true, "{r}");
-    }
+    register_all(&api, &http, &phones).await;
     let (before, _) = api.memory_kib();
     let per_client = SIGN_INS / CLIENTS;
     let tasks: Vec<_> = phones
