@@ -281,6 +281,11 @@ impl TestApp {
         self.call(Method::GET, path, None, Some(bearer)).await
     }
 
+    /// `POST /v1/auth/login` with `body` (either form).
+    pub async fn login(&self, body: Value) -> TestResponse {
+        self.post("/v1/auth/login", body).await
+    }
+
     /// GET `path` as `who` (an access token, a signed-in user, or an admin's console session).
     pub async fn get_as(&self, path: &str, who: &(impl AsWho + ?Sized)) -> TestResponse {
         self.send_as(Method::GET, path, None, who).await

@@ -53,9 +53,7 @@ async fn register_returns_user_and_tokens_and_rejects_reuse() {
     assert_eq!(exists.status, StatusCode::CONFLICT);
     assert_eq!(exists.code(), "ACCOUNT_EXISTS");
     // 409 did not burn the token: it still signs in.
-    let login = app
-        .post("/v1/auth/login", json!({"verification_token": vt2}))
-        .await;
+    let login = app.login(json!({"verification_token": vt2})).await;
     assert_eq!(login.status, StatusCode::OK);
 }
 
@@ -134,9 +132,7 @@ async fn verification_token_is_bound_to_its_phone() {
     app.register(PHONE, PW).await;
     let other = app.verification_token("9816456566").await;
     // Deleting PHONE's account with a token proven for another phone fails.
-    let login = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let login = app.login(json!({"phone": PHONE, "password": PW})).await;
     let at = token(login.data(), "access_token");
     let r = authed(
         &app,
@@ -182,18 +178,15 @@ async fn password_reset_revokes_every_session() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        app.post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
+        app.login(json!({"phone": PHONE, "password": PW}))
             .await
             .status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.post(
-            "/v1/auth/login",
-            json!({"phone": PHONE, "password": "brand new pw"})
-        )
-        .await
-        .status,
+        app.login(json!({"phone": PHONE, "password": "brand new pw"}))
+            .await
+            .status,
         StatusCode::OK
     );
     let r = app
@@ -223,9 +216,7 @@ async fn password_change_keeps_only_the_current_session() {
     let app = app();
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
-    let other = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let other = app.login(json!({"phone": PHONE, "password": PW})).await;
     let other_at = token(other.data(), "access_token");
     let r = authed(
         &app,
@@ -365,9 +356,7 @@ async fn admin_phones_get_the_admin_role() {
     assert_eq!(other["user"]["role"], "user");
     // Removed from ADMIN_PHONES, the phone is an admin no more: registration stored `user`.
     let later = TestApp::new(app.stores().clone(), auth_fn::routes().0, &[]);
-    let r = later
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = later.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(assert_ok(&r, 200)["user"]["role"], "user");
     let uid = reg["user"]["user_id"].as_str().unwrap();
     let stored = app.stores().users.get_user(uid).await.unwrap().unwrap();

@@ -93,9 +93,7 @@ async fn personal_data_is_never_cached() {
         no_store(&app.get_as("/v1/auth/me", "bad").await),
         "errors too"
     );
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert!(no_store(&r), "tokens");
     for (path, cache) in [
         ("/v1/health", "no-cache"),
@@ -159,7 +157,7 @@ async fn a_401_on_a_bearer_route_says_bearer() {
     let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
     assert_eq!(challenge(&r).as_deref(), Some("Bearer"));
     let login = json!({"phone": PHONE, "password": "wrong password"});
-    let public = app.post("/v1/auth/login", login).await;
+    let public = app.login(login).await;
     assert_eq!(
         challenge(&public),
         None,

@@ -49,10 +49,7 @@ async fn one_password_policy_for_register_reset_and_change() {
         );
     }
     let login = json!({"phone": PHONE, "password": PW});
-    assert_eq!(
-        app.post("/v1/auth/login", login).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.login(login).await.status, StatusCode::OK);
 }
 
 async fn register_with(app: &TestApp, extra: Value) -> TestResponse {

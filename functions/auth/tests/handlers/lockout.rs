@@ -8,10 +8,7 @@ async fn right_passwords_at_once_are_never_told_locked() {
     app.register(PHONE, PW).await;
     let results = race(12, |_| {
         let app = app.clone();
-        async move {
-            app.post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-                .await
-        }
+        async move { app.login(json!({"phone": PHONE, "password": PW})).await }
     })
     .await;
     for r in &results {
@@ -25,9 +22,7 @@ async fn right_passwords_at_once_are_never_told_locked() {
         }
     }
     assert!(results.iter().any(|r| r.status == StatusCode::OK));
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::OK, "nothing was locked");
 }
 
@@ -37,21 +32,11 @@ async fn failures_older_than_the_window_no_longer_count() {
     app.register(PHONE, PW).await;
     let wrong = || json!({"phone": PHONE, "password": "wrong password"});
     for _ in 0..4 {
-        assert_error(
-            &app.post("/v1/auth/login", wrong()).await,
-            401,
-            "INVALID_CREDENTIALS",
-        );
+        assert_error(&app.login(wrong()).await, 401, "INVALID_CREDENTIALS");
     }
     app.clock.advance(Duration::seconds(901));
-    assert_error(
-        &app.post("/v1/auth/login", wrong()).await,
-        401,
-        "INVALID_CREDENTIALS",
-    );
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    assert_error(&app.login(wrong()).await, 401, "INVALID_CREDENTIALS");
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(
         r.status,
         StatusCode::OK,

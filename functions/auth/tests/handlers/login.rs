@@ -7,9 +7,7 @@ async fn login_by_password_and_by_token() {
     let app = app();
     let reg = app.register(PHONE, PW).await;
     let r = app
-        .post(
-            "/v1/auth/login",
-            json!({"phone": PHONE, "password": PW, "device": {"device_id": "dev-1", "platform": "android", "app_version": "1.2.0"}}),
+        .login(json!({"phone": PHONE, "password": PW, "device": {"device_id": "dev-1", "platform": "android", "app_version": "1.2.0"}}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -24,13 +22,9 @@ async fn login_by_password_and_by_token() {
     assert_eq!(current[0]["platform"], "android");
     // Token form
     let vt = app.verification_token(PHONE).await;
-    let r = app
-        .post("/v1/auth/login", json!({"verification_token": vt}))
-        .await;
+    let r = app.login(json!({"verification_token": vt})).await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = app
-        .post("/v1/auth/login", json!({"verification_token": vt}))
-        .await;
+    let r = app.login(json!({"verification_token": vt})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "token is single-use");
 }
 
@@ -39,16 +33,10 @@ async fn login_errors() {
     let app = app();
     app.register(PHONE, PW).await;
     let wrong = app
-        .post(
-            "/v1/auth/login",
-            json!({"phone": PHONE, "password": "wrong password"}),
-        )
+        .login(json!({"phone": PHONE, "password": "wrong password"}))
         .await;
     let unknown = app
-        .post(
-            "/v1/auth/login",
-            json!({"phone": "9816456599", "password": PW}),
-        )
+        .login(json!({"phone": "9816456599", "password": PW}))
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.code(), "INVALID_CREDENTIALS");
@@ -57,17 +45,15 @@ async fn login_errors() {
         "unknown phone and wrong password look the same"
     );
     let vt = app.verification_token("9816456599").await;
-    let r = app
-        .post("/v1/auth/login", json!({"verification_token": vt}))
-        .await;
+    let r = app.login(json!({"verification_token": vt})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.code(), "ACCOUNT_NOT_FOUND");
-    let r = app.post("/v1/auth/login", json!({"phone": PHONE})).await;
+    let r = app.login(json!({"phone": PHONE})).await;
     assert_eq!(r.body["error"]["details"]["field"], "password");
-    let r = app.post("/v1/auth/login", json!({"password": PW})).await;
+    let r = app.login(json!({"password": PW})).await;
     assert_eq!(r.body["error"]["details"]["field"], "phone");
     let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW, "device": {"device_id": "d", "platform": "symbian"}}))
+        .login(json!({"phone": PHONE, "password": PW, "device": {"device_id": "d", "platform": "symbian"}}))
         .await;
     assert_invalid(&r, "device.platform");
 }
@@ -78,41 +64,27 @@ async fn five_failures_lock_for_fifteen_minutes() {
     app.register(PHONE, PW).await;
     for _ in 0..5 {
         let r = app
-            .post(
-                "/v1/auth/login",
-                json!({"phone": PHONE, "password": "wrong password"}),
-            )
+            .login(json!({"phone": PHONE, "password": "wrong password"}))
             .await;
         assert_eq!(r.code(), "INVALID_CREDENTIALS");
     }
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::LOCKED);
     assert_eq!(r.code(), "ACCOUNT_LOCKED");
     assert_eq!(r.headers["retry-after"], "900");
     app.clock.advance(Duration::seconds(899));
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::LOCKED);
     assert_eq!(r.headers["retry-after"], "1");
     app.clock.advance(Duration::seconds(1));
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::OK);
     // Success resets the count: four more failures do not lock.
     for _ in 0..4 {
-        app.post(
-            "/v1/auth/login",
-            json!({"phone": PHONE, "password": "wrong password"}),
-        )
-        .await;
+        app.login(json!({"phone": PHONE, "password": "wrong password"}))
+            .await;
     }
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -138,15 +110,11 @@ async fn suspended_account_cannot_sign_in_and_loses_sessions() {
         app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.code(), "ACCOUNT_SUSPENDED");
     let vt = app.verification_token(PHONE).await;
-    let r = app
-        .post("/v1/auth/login", json!({"verification_token": vt}))
-        .await;
+    let r = app.login(json!({"verification_token": vt})).await;
     assert_eq!(r.code(), "ACCOUNT_SUSPENDED");
     let r = app
         .post(
@@ -265,10 +233,7 @@ async fn parallel_guesses_check_at_most_the_budget() {
         } else {
             format!("wrong guess {i}")
         };
-        async move {
-            app.post("/v1/auth/login", json!({"phone": PHONE, "password": pw}))
-                .await
-        }
+        async move { app.login(json!({"phone": PHONE, "password": pw})).await }
     })
     .await;
     let checked = results
@@ -309,9 +274,7 @@ async fn password_change_and_deletion_spend_the_sign_in_budget() {
     let body = json!({"password": "not it either"});
     let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
     assert_error(&r, 401, "INVALID_CREDENTIALS");
-    let r = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let r = app.login(json!({"phone": PHONE, "password": PW})).await;
     assert_error(&r, 423, "ACCOUNT_LOCKED");
     let body = json!({"password": PW});
     let r = authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at).await;
@@ -327,18 +290,12 @@ async fn password_sign_ins_per_source_ip_are_capped() {
     for n in 1..=3 {
         let phone = format!("981645650{n}");
         let r = app
-            .post(
-                "/v1/auth/login",
-                json!({"phone": phone, "password": "spray pw 1"}),
-            )
+            .login(json!({"phone": phone, "password": "spray pw 1"}))
             .await;
         assert_error(&r, 401, "INVALID_CREDENTIALS");
     }
     let r = app
-        .post(
-            "/v1/auth/login",
-            json!({"phone": "9816456509", "password": "spray pw 1"}),
-        )
+        .login(json!({"phone": "9816456509", "password": "spray pw 1"}))
         .await;
     assert_error(&r, 429, "RATE_LIMIT_EXCEEDED");
     assert!(r.headers.contains_key("retry-after"));
@@ -351,7 +308,7 @@ async fn password_hashing_is_bounded_by_the_cores() {
         let app = app.clone();
         async move {
             let body = json!({"phone": format!("98164{i:05}"), "password": "no such user 1"});
-            app.post("/v1/auth/login", body).await
+            app.login(body).await
         }
     })
     .await;

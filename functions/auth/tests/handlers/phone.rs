@@ -19,9 +19,7 @@ async fn change(app: &TestApp, bearer: &str, vt: &str) -> TestResponse {
 /// A code sign-in for `phone`: a second session. Returns its access token.
 async fn another_session(app: &TestApp, phone: &str) -> String {
     let vt = app.verification_token(phone).await;
-    let r = app
-        .post("/v1/auth/login", json!({ "verification_token": vt }))
-        .await;
+    let r = app.login(json!({ "verification_token": vt })).await;
     token(assert_ok(&r, 200), "access_token")
 }
 
@@ -98,9 +96,7 @@ async fn a_refused_change_changes_nothing() {
     let me = app.get_as("/v1/auth/me", &bearer).await;
     assert_eq!(assert_ok(&me, 200)["user"]["phone"], E164);
     // A refused change left the token usable.
-    let r = app
-        .post("/v1/auth/login", json!({ "verification_token": taken }))
-        .await;
+    let r = app.login(json!({ "verification_token": taken })).await;
     assert_ok(&r, 200);
     let notices = app.sms.query(Some(E164), None);
     assert!(

@@ -7,9 +7,7 @@ async fn sessions_list_and_revoke_one() {
     let app = app();
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
-    let other = app
-        .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-        .await;
+    let other = app.login(json!({"phone": PHONE, "password": PW})).await;
     let other_at = token(other.data(), "access_token");
     let list = app.get_as("/v1/auth/sessions", &at).await;
     let items = list.data()["items"].as_array().unwrap().clone();
@@ -144,9 +142,7 @@ async fn the_twenty_first_sign_in_ends_the_oldest_session() {
     let mut last = String::new();
     for _ in 0..20 {
         app.clock.advance(Duration::seconds(1));
-        let r = app
-            .post("/v1/auth/login", json!({"phone": PHONE, "password": PW}))
-            .await;
+        let r = app.login(json!({"phone": PHONE, "password": PW})).await;
         last = token(assert_ok(&r, 200), "access_token");
     }
     let list = app.get_as("/v1/auth/sessions", &last).await;
