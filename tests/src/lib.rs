@@ -367,7 +367,8 @@ pub fn text(v: &serde_json::Value) -> String {
 /// Instantiates each case as two tests, in modules `memory_store` and `dynamodb_store`: one on
 /// the memory store, one on DynamoDB in the emulator (skipped without it, unless
 /// `REQUIRE_EMULATOR` makes that a failure). A case is an `async fn(Stores)`; with
-/// `with make: a, b; c`, cases `a` and `b` get `make(stores)` and `c` the stores themselves.
+/// `with make: a, b; c`, cases `a` and `b` get `make(stores)` and `c` the stores themselves;
+/// with `adapters local, aws: a, b`, another port's adapters from those two functions.
 #[macro_export]
 macro_rules! on_both_stores {
     (with $make:ident: $($case:ident),* ; $($plain:ident),* $(,)?) => {
@@ -406,5 +407,26 @@ macro_rules! on_both_stores {
     };
     ($($case:ident),* $(,)?) => {
         $crate::on_both_stores!(with std_stores: ; $($case),*);
+    };
+    // Another port's two adapters: `local()` always, `aws().await` when the emulator runs.
+    (adapters $local:ident, $aws:ident: $($case:ident),* $(,)?) => {
+        mod local_adapter {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::$local()).await
+                }
+            )*
+        }
+        mod aws_adapter {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    if let Some(s) = super::$aws().await {
+                        super::$case(s).await
+                    }
+                }
+            )*
+        }
     };
 }

@@ -47,29 +47,6 @@ async fn s3() -> Option<Store> {
     Some((Arc::new(objects), Uploader::Http))
 }
 
-macro_rules! objects_conformance {
-    ($($case:ident),* $(,)?) => {
-        mod local_objects {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    super::$case(super::local()).await
-                }
-            )*
-        }
-        mod s3_objects {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    if let Some(s) = super::s3().await {
-                        super::$case(s).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
 async fn upload(store: &Store, key: &str, typ: &str, bytes: &[u8]) -> bool {
     let put = store
         .0
@@ -212,7 +189,8 @@ async fn first_bytes_are_a_ranged_read(store: Store) {
     assert_eq!(short.as_deref(), Some(&b"ab"[..]));
 }
 
-objects_conformance!(
+integration_tests::on_both_stores!(
+    adapters local, s3:
     first_bytes_are_a_ranged_read,
     presigned_uploads_land_with_their_metadata,
     the_signature_pins_type_and_length,
