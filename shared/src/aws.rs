@@ -147,8 +147,10 @@ pub(crate) async fn dynamo_store(config: &Config, aws: &Aws) -> Result<DynamoSto
     }
     let client = aws_sdk_dynamodb::Client::from_conf(b.build());
     if creates_resources(config) {
-        create_tables(&client, &config.tables).await?;
-        tracing::info!("DynamoDB tables are present");
+        match create_tables(&client, &config.tables).await?.as_slice() {
+            [] => tracing::info!("DynamoDB tables were present; none created"),
+            created => tracing::info!(tables = %created.join(", "), "DynamoDB tables created"),
+        }
     }
     Ok(DynamoStore::new(client, config.tables.clone()))
 }

@@ -9,12 +9,17 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 
-/// Creates every missing table of [`TABLES`] (on-demand, with its indexes and TTL).
-pub async fn create_tables(client: &Client, names: &TableNames) -> StoreResult<()> {
+/// Creates every missing table of [`TABLES`] (on-demand, with its indexes and TTL); the names
+/// of those it created (empty when all were present).
+pub async fn create_tables(client: &Client, names: &TableNames) -> StoreResult<Vec<String>> {
+    let mut created = Vec::new();
     for spec in &TABLES {
-        create_table(client, names.get(spec.table), spec).await?;
+        let name = names.get(spec.table);
+        if create_table(client, name, spec).await? {
+            created.push(name.to_string());
+        }
     }
-    Ok(())
+    Ok(created)
 }
 
 fn key_schema(pk: &str, sk: &str) -> StoreResult<Vec<KeySchemaElement>> {
@@ -43,7 +48,8 @@ fn index(ix: &IndexSpec) -> StoreResult<GlobalSecondaryIndex> {
     )
 }
 
-async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreResult<()> {
+/// Creates one table; false when it was already there.
+async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreResult<bool> {
     let mut attrs = vec![spec.pk, spec.sk];
     for ix in spec.indexes {
         attrs.extend([ix.pk, ix.sk]);
@@ -82,7 +88,7 @@ async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreRes
                 .map(|s| s.is_resource_in_use_exception())
                 == Some(true) =>
         {
-            return Ok(());
+            return Ok(false);
         }
         Err(e) => return Err(unavailable("CreateTable", e)),
     }
@@ -99,5 +105,5 @@ async fn create_table(client: &Client, name: &str, spec: &TableSpec) -> StoreRes
             .await
             .map_err(|e| unavailable("UpdateTimeToLive", e))?;
     }
-    Ok(())
+    Ok(true)
 }
