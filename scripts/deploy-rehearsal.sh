@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deploy rehearsal: everything `sam deploy` does up to the first real AWS call, offline.
-#   1. installs the deploy tools (scripts/deploy-requirements.txt) into ./.tools if missing,
+#   1. installs the deploy tools into ./.tools if missing (scripts/tools.sh),
 #   2. `sam build` (cargo-lambda, arm64, only the four function binaries),
 #   3. `sam package` against moto's S3 (AWS_ENDPOINT_URL), as `sam deploy` would upload,
 #   4. checks that each function's zip holds exactly one file, an executable arm64 ELF named
@@ -10,14 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TOOLS="$ROOT/.tools"
-REQS="$ROOT/scripts/deploy-requirements.txt"
-want="$(sha256sum "$REQS" | cut -d' ' -f1)"
-if [ "$(cat "$TOOLS/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-  echo "==> installing the deploy tools into .tools"
-  python3 -m venv "$TOOLS"
-  "$TOOLS/bin/pip" install --quiet -r "$REQS"
-  echo "$want" > "$TOOLS/.requirements.sha256"
-fi
+bash "$ROOT/scripts/tools.sh"
 export PATH="$TOOLS/bin:$PATH"
 export SAM_CLI_TELEMETRY=0
 

@@ -17,8 +17,10 @@ Usage: .tools/bin/python scripts/signing-key.py [--region ap-south-1]
 import argparse
 import base64
 import secrets
+import sys
 
 import boto3
+import botocore.exceptions
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -48,6 +50,20 @@ def main() -> None:
         print(f'SECRET_KEY="{secrets.token_hex(32)}"')
         return
 
+    try:
+        store(args, pem, x)
+    except botocore.exceptions.NoRegionError:
+        sys.exit("signing-key.py: no AWS region: pass --region or set AWS_REGION (or use --local)")
+    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError):
+        sys.exit("signing-key.py: no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+                 "AWS_SECRET_ACCESS_KEY (or use --local for development keys)")
+    except botocore.exceptions.ClientError as e:
+        sys.exit(f"signing-key.py: AWS refused: {e.response['Error'].get('Code')}: "
+                 f"{e.response['Error'].get('Message')}")
+
+
+def store(args, pem: str, x: str) -> None:
+    """Puts the private key in Secrets Manager and the public key in SSM."""
     session = boto3.session.Session(region_name=args.region)
     manager = session.client("secretsmanager")
     try:
