@@ -7,8 +7,8 @@
 #   3. checks formatting and clippy, builds the binaries, runs every test (unit, handler,
 #      store conformance on memory and on the emulator, races, end-to-end over HTTP, the
 #      contract: template, events and openapi.json against the routers),
-#   4. lints openapi.json (openapi-spec-validator), fuzzes the local server against it with
-#      schemathesis (tests/fuzz/run.sh),
+#   4. lints openapi.json (openapi-spec-validator), runs the README's walk-through
+#      (scripts/try.py), fuzzes the local server against it with schemathesis (tests/fuzz/run.sh),
 #   5. drives the admin console in headless Chromium (tests/browser/run.sh; screenshots in
 #      target/console-*.png),
 #   6. transforms template.yaml with aws-sam-translator and checks what CloudFormation will get
@@ -79,6 +79,8 @@ echo "==> cargo test"
 cargo test --workspace --locked
 echo "==> openapi-spec-validator openapi.json"
 "$VENV/bin/openapi-spec-validator" openapi.json
+echo "==> the README's walk-through (tests/try/run.sh: scripts/try.py)"
+bash tests/try/run.sh > target/try.log 2>&1 || { tail -40 target/try.log; exit 1; }
 echo "==> schemathesis against the local server (tests/fuzz/run.sh)"
 bash tests/fuzz/run.sh
 echo "==> the admin console in headless Chromium (tests/browser/run.sh)"
