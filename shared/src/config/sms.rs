@@ -82,7 +82,10 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             otp.length,
         )
         .map_err(ConfigError)?;
+        // `off` is the template's default: `sam deploy --guided` cannot keep an empty default
+        // of a NoEcho parameter with Enter.
         let test_numbers = match self.get("TEST_PHONE_NUMBERS") {
+            Some(raw) if raw.eq_ignore_ascii_case("off") => TestNumbers::default(),
             Some(raw) => TestNumbers::parse(&raw, otp.length, region)?,
             None => TestNumbers::default(),
         };
@@ -176,6 +179,8 @@ mod tests {
         assert_eq!(t.code_for("+919999900001"), Some("123456"));
         assert_eq!(t.code_for("+919999900002"), Some("654321"));
         assert_eq!(t.code_for("+919816456565"), None);
+        let off = config(&[("TEST_PHONE_NUMBERS", "off")]).unwrap();
+        assert_eq!(off.sms.test_numbers.code_for("+919999900001"), None);
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn every_sms_setting_reaches_the_auth_function() {
         assert!(!vars[name].is_null(), "{name} is not set by the template");
     }
     assert_eq!(
-        t["Parameters"]["TestPhoneNumbers"]["Default"], "",
+        t["Parameters"]["TestPhoneNumbers"]["Default"], "off",
         "test numbers are off by default"
     );
     assert_eq!(t["Parameters"]["TestPhoneNumbers"]["NoEcho"], true);
