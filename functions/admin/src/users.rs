@@ -275,15 +275,24 @@ pub async fn user_detail(
     Ok(ok(UserDetailView::new(detail, role)))
 }
 
-/// At least one of the two.
+/// At least one of the two; neither may be null.
 #[derive(Deserialize, ToSchema)]
 #[schema(min_properties = 1)]
 pub struct AccessPatch {
     /// `SUSPENDED` revokes every session of the user at once.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "present")]
     pub status: Option<UserStatus>,
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "present")]
     pub role: Option<Role>,
+}
+
+/// A field that, when given, holds a value (`null` is refused like a wrong type).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// Suspends or reactivates a user, grants or removes the admin role (audited).

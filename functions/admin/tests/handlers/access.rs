@@ -165,6 +165,21 @@ async fn bad_changes_change_nothing() {
     )
     .await;
     shared::testing::assert_invalid(&r, "status");
+    // null is not a value: refused, not read as "not given" (the fuzz run found it accepted).
+    for body in [
+        json!({"role": "user", "status": null}),
+        json!({"role": null}),
+    ] {
+        let field = if body["status"].is_null() && body.get("status").is_some() {
+            "status"
+        } else {
+            "role"
+        };
+        shared::testing::assert_invalid(
+            &send(&app, &admin, Method::PATCH, &path, body).await,
+            field,
+        );
+    }
     let missing = "/v1/admin/users/00000000-0000-4000-8000-000000000000";
     assert_error(
         &send(
