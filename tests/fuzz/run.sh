@@ -31,7 +31,20 @@ while True:
             sys.exit("the local server did not start; see target/fuzz-server.log")
         time.sleep(0.1)
 PY
+# A real pool for the pool routes (schemathesis.toml binds `pool_id` to it): made by a user of
+# its own, so the fuzzer's user reads, joins and leaves it as any member would.
 cd "$ROOT/tests/fuzz"
+FUZZ_POOL_ID="$("$ROOT/.venv/bin/python" -c '
+import datetime, hooks, requests
+token = hooks._new_user()
+deadline = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+body = {"name": "Fuzz pool", "contribution_amount": 100, "deadline": deadline,
+        "pool_type": "WEEKLY", "total_members": 100}
+r = requests.post(hooks.BASE + "/v1/pools", json=body, headers={"Authorization": "Bearer " + token}, timeout=10)
+r.raise_for_status()
+print(r.json()["data"]["pool"]["pool_id"])
+')"
+export FUZZ_POOL_ID
 status=0
 SCHEMATHESIS_HOOKS=hooks "$ROOT/.venv/bin/st" --config-file "$ROOT/tests/fuzz/schemathesis.toml" \
   run "$ROOT/openapi.json" --url "$FUZZ_BASE_URL" "$@" || status=$?
