@@ -7,30 +7,15 @@
 # Usage: tests/fuzz/run.sh [extra schemathesis options]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BIN="${LOCAL_API_BIN:-$ROOT/target/debug/local-api}"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-export FUZZ_BASE_URL="http://127.0.0.1:$PORT"
 mkdir -p "$ROOT/target"
 export FUZZ_CALLS="$ROOT/target/fuzz-calls.txt"
 : > "$FUZZ_CALLS"
-PORT="$PORT" RUST_LOG=warn ADMIN_PHONES=+919999900001 TEST_PHONE_NUMBERS=+919999900001=123456 \
+. "$ROOT/tests/local-server.sh"
+start_local_api fuzz RUST_LOG=warn ADMIN_PHONES=+919999900001 TEST_PHONE_NUMBERS=+919999900001=123456 \
   OTP_RESEND_SECONDS=0 OTP_MAX_PER_HOUR=1000 OTP_MAX_PER_DAY=10000 \
   OTP_MAX_PER_IP_HOUR=100000 OTP_MAX_PER_PREFIX_HOUR=100000 SMS_BUDGET_HOUR=1000000 \
-  SMS_BUDGET_DAY=1000000 "$BIN" > "$ROOT/target/fuzz-server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
-python3 - "$FUZZ_BASE_URL" <<'PY'
-import sys, time, urllib.request
-deadline = time.time() + 30
-while True:
-    try:
-        urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=2)
-        break
-    except Exception:
-        if time.time() > deadline:
-            sys.exit("the local server did not start; see target/fuzz-server.log")
-        time.sleep(0.1)
-PY
+  SMS_BUDGET_DAY=1000000
+export FUZZ_BASE_URL="$BASE"
 # A real pool for the pool routes (schemathesis.toml binds `pool_id` to it): made by a user of
 # its own, so the fuzzer's user reads, joins and leaves it as any member would.
 cd "$ROOT/tests/fuzz"

@@ -4,28 +4,10 @@
 # pause), runs scripts/try.py against it, checks scripts/signed-event.py, and stops the server.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BIN="${LOCAL_API_BIN:-$ROOT/target/debug/local-api}"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-BASE="http://127.0.0.1:$PORT"
-mkdir -p "$ROOT/target"
 unset DYNAMODB_ENDPOINT SNS_ENDPOINT S3_ENDPOINT
-PORT="$PORT" STORE=memory ADMIN_PHONES=+919999900001 \
-  TEST_PHONE_NUMBERS=+919999900001=123456,+919999900002=123456 \
-  OTP_RESEND_SECONDS=0 "$BIN" > "$ROOT/target/try-server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
-python3 - "$BASE" <<'PY'
-import sys, time, urllib.request
-deadline = time.time() + 30
-while True:
-    try:
-        urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=2)
-        break
-    except Exception:
-        if time.time() > deadline:
-            sys.exit("the local server did not start; see target/try-server.log")
-        time.sleep(0.1)
-PY
+. "$ROOT/tests/local-server.sh"
+start_local_api try STORE=memory ADMIN_PHONES=+919999900001 \
+  TEST_PHONE_NUMBERS=+919999900001=123456,+919999900002=123456 OTP_RESEND_SECONDS=0
 python3 "$ROOT/scripts/try.py" --base "$BASE" --admin-phone +919999900001 --admin-code 123456
 # The event helper: a users event with a real token, whose header the server accepts.
 python3 "$ROOT/scripts/signed-event.py" "$ROOT/events/users/wallet.json" --base "$BASE" \
