@@ -8,11 +8,13 @@ use shared::api_error::{ApiError, ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::field_schemas::PhoneNumber;
 use shared::http::{JsonBody, SourceIp};
-use shared::openapi::{Empty, Envelope, ErrorBody, Form, any_of, form_schemas, reference, string};
+use shared::openapi::{
+    Empty, Envelope, ErrorBody, Form, any_of, form_schemas, reference, string, typed,
+};
 use shared::services::auth::{Credentials, IssuedTokens, SignedIn};
 use shared::state::AppState;
 use shared::views::UserView;
-use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::schema::Type;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -67,9 +69,7 @@ pub struct LoginBody {
 /// The two forms of a sign-in, as the document shows them.
 fn login_forms() -> [Form; 2] {
     let device = || ("device", reference::<DeviceBody>(true), false);
-    let country_code = ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-        .pattern(Some(r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$"));
+    let country_code = typed(Type::String, true).pattern(Some(r"^(\+[0-9]{1,3}|[A-Za-z]{2})?$"));
     [
         Form {
             name: "PasswordLogin",

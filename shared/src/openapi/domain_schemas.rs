@@ -2,6 +2,7 @@
 //! state is a string of its contract names (`ALL`, `as_str`), the structs that travel in
 //! bodies are described here field by field.
 
+use super::reference;
 use crate::domain::{
     Address, AgeBracket, AuditAction, DocumentType, Family, Gender, ImageType, JobAge, KycDecision,
     KycStatus, Living, Loans, MaritalStatus, Platform, PoolRole, PoolStatus, PoolType,
@@ -9,7 +10,7 @@ use crate::domain::{
 };
 use crate::field_schemas::{Text100, Text200};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 macro_rules! state_schemas {
@@ -52,10 +53,6 @@ state_schemas!(
     KycStatus,
 );
 
-fn reference<T: ToSchema>() -> RefOr<Schema> {
-    RefOr::Ref(Ref::from_schema_name(T::name()))
-}
-
 impl PartialSchema for Address {
     fn schema() -> RefOr<Schema> {
         let pincode = ObjectBuilder::new()
@@ -64,9 +61,9 @@ impl PartialSchema for Address {
             .examples(["560001"]);
         ObjectBuilder::new()
             .description(Some("A postal address (India: a 6-digit PIN code)."))
-            .property("line", reference::<Text200>())
-            .property("city", reference::<Text100>())
-            .property("state", reference::<Text100>())
+            .property("line", reference::<Text200>(false))
+            .property("city", reference::<Text100>(false))
+            .property("state", reference::<Text100>(false))
             .property("pincode", pincode)
             .required("line")
             .required("city")
@@ -87,12 +84,12 @@ impl PartialSchema for RiskAnswers {
     fn schema() -> RefOr<Schema> {
         let mut object = ObjectBuilder::new().description(Some("The six answers."));
         for (field, schema) in [
-            ("job_age", reference::<JobAge>()),
-            ("family", reference::<Family>()),
-            ("age", reference::<AgeBracket>()),
-            ("saving_money", reference::<Saving>()),
-            ("loans", reference::<Loans>()),
-            ("living", reference::<Living>()),
+            ("job_age", reference::<JobAge>(false)),
+            ("family", reference::<Family>(false)),
+            ("age", reference::<AgeBracket>(false)),
+            ("saving_money", reference::<Saving>(false)),
+            ("loans", reference::<Loans>(false)),
+            ("living", reference::<Living>(false)),
         ] {
             object = object.property(field, schema).required(field);
         }

@@ -1,33 +1,13 @@
 //! How the request bodies that services parse themselves (the profile and KYC inputs) appear
 //! in the document, field by field, so the services carry no document attributes.
 
+use super::{reference, typed};
 use crate::domain::{Address, DocumentType, Gender, MaritalStatus};
 use crate::field_schemas::{Text100, Text200};
 use crate::services::users::{KycInput, KycPatch, ProfileInput};
-use utoipa::openapi::schema::{
-    KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, SchemaType, Type,
-};
-use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
-
-fn typed(t: Type, nullable: bool) -> ObjectBuilder {
-    let schema_type = match nullable {
-        true => SchemaType::from_iter([t, Type::Null]),
-        false => SchemaType::Type(t),
-    };
-    ObjectBuilder::new().schema_type(schema_type)
-}
-
-fn reference<T: ToSchema>() -> RefOr<Schema> {
-    RefOr::Ref(Ref::from_schema_name(T::name()))
-}
-
-fn or_null(schema: RefOr<Schema>) -> RefOr<Schema> {
-    OneOfBuilder::new()
-        .item(schema)
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
-}
 
 fn count(min: i64, max: i64, description: &str) -> ObjectBuilder {
     typed(Type::Integer, true)
@@ -53,22 +33,22 @@ impl PartialSchema for ProfileInput {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .description(Some("The editable profile fields as sent. On PUT every field is replaced (an omitted one becomes\nnull) and `name` is required; on PATCH only the fields given are written, `null` clears\none, and `name` cannot be cleared."))
-            .property("name", or_null(reference::<Text100>()))
+            .property("name", reference::<Text100>(true))
             .property("email", typed(Type::String, true).format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))).max_length(Some(254)))
-            .property("state", or_null(reference::<Text100>()))
-            .property("city", or_null(reference::<Text100>()))
+            .property("state", reference::<Text100>(true))
+            .property("city", reference::<Text100>(true))
             .property("dob", typed(Type::String, true).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))).description(Some("A past date.")))
-            .property("gender", or_null(reference::<Gender>()))
-            .property("marital_status", or_null(reference::<MaritalStatus>()))
+            .property("gender", reference::<Gender>(true))
+            .property("marital_status", reference::<MaritalStatus>(true))
             .property("family_size", count(1, 50, "People in the household, 1..=50."))
             .property("working_members", count(0, 50, "0..=50."))
             .property("children", count(0, 50, "0..=50."))
             .property("annual_income", count(0, 1_000_000_000_000_000, "Minor units (paise) a year, 0..=10^15."))
-            .property("business_location", or_null(reference::<Text200>()))
+            .property("business_location", reference::<Text200>(true))
             .property("language", typed(Type::String, true).max_length(Some(35)).pattern(Some("^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")).description(Some("A language tag such as `en`, `hi` or `en-IN`.")))
             .property("profile_image_url", typed(Type::String, true).max_length(Some(2048)).pattern(Some("^https://[^\\s]+$")).description(Some("An `https` URL, at most 2,048 characters.")))
-            .property("current_address", or_null(reference::<Address>()))
-            .property("permanent_address", or_null(reference::<Address>()))
+            .property("current_address", reference::<Address>(true))
+            .property("permanent_address", reference::<Address>(true))
             .into()
     }
 }
@@ -90,7 +70,7 @@ impl PartialSchema for KycInput {
         ));
         ObjectBuilder::new()
             .description(Some("`POST /v1/users/kyc`."))
-            .property("document_type", reference::<DocumentType>())
+            .property("document_type", reference::<DocumentType>(false))
             .property("document_number", number)
             .property(
                 "front_image_url",
@@ -118,7 +98,7 @@ impl PartialSchema for KycPatch {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .description(Some("`PATCH /v1/users/kyc`: any subset of the submission."))
-            .property("document_type", or_null(reference::<DocumentType>()))
+            .property("document_type", reference::<DocumentType>(true))
             .property(
                 "document_number",
                 typed(Type::String, true)

@@ -86,13 +86,18 @@ pub fn form_schemas(forms: &[Form], schemas: &mut Vec<(String, RefOr<Schema>)>) 
     schemas.extend(forms.iter().map(|f| (f.name.to_string(), f.schema())));
 }
 
+/// A schema of type `t` (`nullable`: or null), to add bounds to.
+pub fn typed(t: Type, nullable: bool) -> ObjectBuilder {
+    let schema_type = match nullable {
+        true => SchemaType::from_iter([t, Type::Null]),
+        false => SchemaType::Type(t),
+    };
+    ObjectBuilder::new().schema_type(schema_type)
+}
+
 /// A string (`nullable`: or null).
 pub fn string(nullable: bool) -> RefOr<Schema> {
-    let t = match nullable {
-        true => SchemaType::from_iter([Type::String, Type::Null]),
-        false => SchemaType::Type(Type::String),
-    };
-    ObjectBuilder::new().schema_type(t).into()
+    typed(Type::String, nullable).into()
 }
 
 /// `T` by reference (`nullable`: or null).
