@@ -4,8 +4,8 @@
 
 use super::fixtures::*;
 use shared::domain::{
-    AccessChange, AdminSession, AuditAction, AuditRecord, AuditStamp, DocumentType, KycImages,
-    KycRecord, KycStatus, Role, UserStatus, WalletAdjustment, user_sort_key,
+    AccessChange, AdminSession, AuditAction, AuditRecord, AuditStamp, KycRecord, KycStatus, Role,
+    UserStatus, WalletAdjustment, user_sort_key,
 };
 use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
 
@@ -164,29 +164,9 @@ async fn one_of_parallel_access_changes_wins(s: Stores) {
     );
 }
 
-fn kyc(uid: &str, version: u64) -> KycRecord {
-    KycRecord {
-        user_id: uid.into(),
-        status: KycStatus::Pending,
-        document_type: DocumentType::Pan,
-        document_number_sealed: "sealed".into(),
-        document_hash: "h1".into(),
-        masked_document_number: "******234F".into(),
-        images: KycImages {
-            front: format!("kyc/{uid}/front/a.jpg"),
-            back: None,
-            selfie: None,
-        },
-        submitted_at_ms: T0,
-        reviewed_at_ms: None,
-        rejection_reason: None,
-        version,
-    }
-}
-
 async fn reviews_follow_the_version_read_and_are_audited(s: Stores) {
     make_user(&s, "u1", "+91a").await;
-    let pending = kyc("u1", 1);
+    let pending = kyc_record("u1", "h1", 1);
     assert!(s.kyc.save_kyc(&pending, None).await.unwrap());
     let verified = KycRecord {
         status: KycStatus::Verified,

@@ -3,30 +3,9 @@
 
 use super::fixtures::*;
 use shared::domain::{
-    AccessChange, AuditAction, AuditRecord, DocumentType, KycImages, KycRecord, KycStatus, Role,
-    UserStatus, audit_sort_key,
+    AccessChange, AuditAction, AuditRecord, KycRecord, KycStatus, Role, UserStatus, audit_sort_key,
 };
 use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
-
-fn submitted(uid: &str, at: i64, hash: &str) -> KycRecord {
-    KycRecord {
-        user_id: uid.into(),
-        status: KycStatus::Pending,
-        document_type: DocumentType::Pan,
-        document_number_sealed: "sealed".into(),
-        document_hash: hash.into(),
-        masked_document_number: "******234F".into(),
-        images: KycImages {
-            front: format!("kyc/{uid}/front/a.jpg"),
-            back: None,
-            selfie: None,
-        },
-        submitted_at_ms: at,
-        reviewed_at_ms: None,
-        rejection_reason: None,
-        version: 1,
-    }
-}
 
 async fn listed(
     s: &Stores,
@@ -47,7 +26,10 @@ async fn kyc_lists_order_by_submission_time(s: Stores) {
     // Signed up in one order, submitted in another.
     for (uid, phone, at) in [("u1", "+91a", 30), ("u2", "+91b", 10), ("u3", "+91c", 20)] {
         make_user(&s, uid, phone).await;
-        let record = submitted(uid, T0 + at, &format!("h-{uid}"));
+        let record = KycRecord {
+            submitted_at_ms: T0 + at,
+            ..kyc_record(uid, &format!("h-{uid}"), 1)
+        };
         assert!(s.kyc.save_kyc(&record, None).await.unwrap());
     }
     let queue = UserListing::Kyc(KycStatus::Pending);

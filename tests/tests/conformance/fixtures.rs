@@ -1,7 +1,8 @@
 //! Records and helpers shared by the conformance cases.
 
 use shared::domain::{
-    Device, OtpRecord, Platform, Pool, PoolType, SendPlan, Session, SmsLimits, User, Verification,
+    Device, DocumentType, KycImages, KycRecord, KycStatus, OtpRecord, Platform, Pool, PoolType,
+    SendPlan, Session, SmsLimits, User, Verification,
 };
 use shared::store::Stores;
 
@@ -135,5 +136,26 @@ pub async fn create(s: &Stores, pool: &Pool) -> bool {
         Ok(()) => true,
         Err(shared::domain::CreatePoolDenied::IdTaken) => false,
         Err(denied) => panic!("{denied:?}"),
+    }
+}
+
+/// A pending KYC record of `uid` for document `hash`, submitted at `T0`.
+pub fn kyc_record(uid: &str, hash: &str, version: u64) -> KycRecord {
+    KycRecord {
+        user_id: uid.into(),
+        status: KycStatus::Pending,
+        document_type: DocumentType::Pan,
+        document_number_sealed: "sealed".into(),
+        document_hash: hash.into(),
+        masked_document_number: "******234F".into(),
+        images: KycImages {
+            front: format!("kyc/{uid}/front/a.jpg"),
+            back: None,
+            selfie: None,
+        },
+        submitted_at_ms: T0,
+        reviewed_at_ms: None,
+        rejection_reason: None,
+        version,
     }
 }

@@ -1,33 +1,13 @@
 //! `KycStore`: versioned KYC writes with the user's status and the document claims.
 
 use super::fixtures::*;
-use shared::domain::{DocumentType, KycImages, KycRecord, KycStatus};
+use shared::domain::KycStatus;
 use shared::store::Stores;
-
-fn record(uid: &str, hash: &str, version: u64) -> KycRecord {
-    KycRecord {
-        user_id: uid.into(),
-        status: KycStatus::Pending,
-        document_type: DocumentType::Pan,
-        document_number_sealed: "sealed".into(),
-        document_hash: hash.into(),
-        masked_document_number: "******234F".into(),
-        images: KycImages {
-            front: format!("kyc/{uid}/front/a.jpg"),
-            back: None,
-            selfie: None,
-        },
-        submitted_at_ms: T0,
-        reviewed_at_ms: None,
-        rejection_reason: None,
-        version,
-    }
-}
 
 async fn writes_follow_the_version_read(s: Stores) {
     make_user(&s, "u1", "+91a").await;
     assert!(s.kyc.get_kyc("u1").await.unwrap().is_none());
-    let first = record("u1", "h1", 1);
+    let first = kyc_record("u1", "h1", 1);
     assert!(s.kyc.save_kyc(&first, None).await.unwrap());
     assert!(
         !s.kyc.save_kyc(&first, None).await.unwrap(),
@@ -38,10 +18,10 @@ async fn writes_follow_the_version_read(s: Stores) {
         s.users.get_user("u1").await.unwrap().unwrap().kyc_status,
         KycStatus::Pending
     );
-    let mut rejected = record("u1", "h1", 2);
+    let mut rejected = kyc_record("u1", "h1", 2);
     rejected.status = KycStatus::Rejected;
     assert!(s.kyc.save_kyc(&rejected, Some(&first)).await.unwrap());
-    let stale = record("u1", "h9", 2);
+    let stale = kyc_record("u1", "h9", 2);
     assert!(
         !s.kyc.save_kyc(&stale, Some(&first)).await.unwrap(),
         "version 1 is gone"
@@ -60,11 +40,11 @@ async fn writes_follow_the_version_read(s: Stores) {
 async fn document_claims_follow_the_record(s: Stores) {
     make_user(&s, "u1", "+91a").await;
     make_user(&s, "u2", "+91b").await;
-    let a = record("u1", "same", 1);
+    let a = kyc_record("u1", "same", 1);
     assert!(s.kyc.save_kyc(&a, None).await.unwrap());
     assert!(
         s.kyc
-            .save_kyc(&record("u2", "same", 1), None)
+            .save_kyc(&kyc_record("u2", "same", 1), None)
             .await
             .unwrap()
     );
@@ -74,7 +54,7 @@ async fn document_claims_follow_the_record(s: Stores) {
     // u1 corrects its number: its claim moves.
     assert!(
         s.kyc
-            .save_kyc(&record("u1", "other", 2), Some(&a))
+            .save_kyc(&kyc_record("u1", "other", 2), Some(&a))
             .await
             .unwrap()
     );
@@ -92,7 +72,7 @@ async fn document_claims_follow_the_record(s: Stores) {
 async fn no_record_for_a_missing_user(s: Stores) {
     assert!(
         !s.kyc
-            .save_kyc(&record("ghost", "h", 1), None)
+            .save_kyc(&kyc_record("ghost", "h", 1), None)
             .await
             .unwrap()
     );
@@ -106,7 +86,7 @@ async fn one_of_parallel_submissions_wins(s: Stores) {
         let s = s.clone();
         async move {
             s.kyc
-                .save_kyc(&record("u1", &format!("h{i}"), 1), None)
+                .save_kyc(&kyc_record("u1", &format!("h{i}"), 1), None)
                 .await
                 .unwrap()
         }
