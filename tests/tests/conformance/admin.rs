@@ -7,7 +7,7 @@ use shared::domain::{
     AccessChange, AdminSession, AuditAction, AuditRecord, AuditStamp, KycRecord, KycStatus, Role,
     UserStatus, WalletAdjustment, user_sort_key,
 };
-use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
+use shared::store::{ListOrder, Stores, UserListing};
 
 /// Creates user `id` created at `T0 + offset` ms.
 async fn user_at(s: &Stores, id: &str, phone: &str, offset: i64) {
@@ -116,18 +116,7 @@ async fn access_changes_follow_what_was_read_and_are_audited(s: Stores) {
         .change_access(&suspend("ghost"), &audit("a3", "ghost", T0 + 2))
         .await;
     assert!(ghost.unwrap().is_none());
-    let trail = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: None,
-                from: None,
-                before: None,
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = trail(&s, None, None, 10).await;
     assert_eq!(
         trail,
         [audit("a1", "u1", T0)],
@@ -147,21 +136,7 @@ async fn one_of_parallel_access_changes_wins(s: Stores) {
     })
     .await;
     assert_eq!(results.iter().filter(|r| r.is_some()).count(), 1);
-    assert_eq!(
-        s.admin
-            .list_audit(
-                AuditQuery {
-                    target: Some("u1"),
-                    from: None,
-                    before: None
-                },
-                20
-            )
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(trail(&s, Some("u1"), None, 20).await.len(), 1);
 }
 
 async fn reviews_follow_the_version_read_and_are_audited(s: Stores) {
@@ -190,20 +165,7 @@ async fn reviews_follow_the_version_read_and_are_audited(s: Stores) {
             .await
             .unwrap()
     );
-    assert_eq!(
-        s.admin
-            .list_audit(
-                AuditQuery {
-                    target: Some("u1"),
-                    from: None,
-                    before: None
-                },
-                10
-            )
-            .await
-            .unwrap(),
-        [first]
-    );
+    assert_eq!(trail(&s, Some("u1"), None, 10).await, [first]);
     assert_eq!(s.kyc.document_holders("h1").await.unwrap(), ["u1"]);
 }
 
@@ -237,18 +199,7 @@ async fn an_admin_adjustment_is_audited_once(s: Stores) {
         results.windows(2).all(|w| w[0] == w[1]),
         "every replay returns the first result"
     );
-    let trail = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: Some("u1"),
-                from: None,
-                before: None,
-            },
-            20,
-        )
-        .await
-        .unwrap();
+    let trail = trail(&s, Some("u1"), None, 20).await;
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].action, AuditAction::WalletAdjusted);
     assert_eq!(
@@ -260,64 +211,16 @@ async fn an_admin_adjustment_is_audited_once(s: Stores) {
 }
 
 async fn the_trail_pages_newest_first_by_key_and_by_target(s: Stores) {
-    make_user(&s, "u1", "+91a").await;
-    make_user(&s, "u2", "+91b").await;
-    let mut roles = std::collections::HashMap::from([("u1", Role::User), ("u2", Role::User)]);
-    for i in 0..6 {
-        let target = if i % 2 == 0 { "u1" } else { "u2" };
-        let from = roles[target];
-        let to = if from == Role::User {
-            Role::Admin
-        } else {
-            Role::User
-        };
-        let change = AccessChange {
-            user_id: target.into(),
-            from_status: UserStatus::Active,
-            from_role: from,
-            status: UserStatus::Active,
-            role: to,
-            new_epoch: None,
-            now_ms: T0 + i,
-        };
-        let a = audit(&format!("a{i}"), target, T0 + i);
-        assert!(
-            s.admin.change_access(&change, &a).await.unwrap().is_some(),
-            "change {i}"
-        );
-        roles.insert(target, to);
-    }
+    alternate_roles(&s, 6, |i, target| audit(&format!("a{i}"), target, T0 + i)).await;
     the_whole_trail_pages_newest_first(&s).await;
     one_users_trail_pages_by_index(&s).await;
 }
 
 async fn the_whole_trail_pages_newest_first(s: &Stores) {
-    let all = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: None,
-                from: None,
-                before: None,
-            },
-            4,
-        )
-        .await
-        .unwrap();
+    let all = trail(s, None, None, 4).await;
     let got: Vec<_> = all.iter().map(|a| a.audit_id.as_str()).collect();
     assert_eq!(got, ["a5", "a4", "a3", "a2"]);
-    let rest = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: None,
-                from: None,
-                before: Some(&all[3].sort_key()),
-            },
-            4,
-        )
-        .await
-        .unwrap();
+    let rest = trail(s, None, Some(&all[3].sort_key()), 4).await;
     assert_eq!(
         rest.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a1", "a0"]
@@ -325,34 +228,12 @@ async fn the_whole_trail_pages_newest_first(s: &Stores) {
 }
 
 async fn one_users_trail_pages_by_index(s: &Stores) {
-    let u1 = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: Some("u1"),
-                from: None,
-                before: None,
-            },
-            2,
-        )
-        .await
-        .unwrap();
+    let u1 = trail(s, Some("u1"), None, 2).await;
     assert_eq!(
         u1.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a4", "a2"]
     );
-    let more = s
-        .admin
-        .list_audit(
-            AuditQuery {
-                target: Some("u1"),
-                from: None,
-                before: Some(&u1[1].sort_key()),
-            },
-            2,
-        )
-        .await
-        .unwrap();
+    let more = trail(s, Some("u1"), Some(&u1[1].sort_key()), 2).await;
     assert_eq!(
         more.iter().map(|a| a.audit_id.as_str()).collect::<Vec<_>>(),
         ["a0"]

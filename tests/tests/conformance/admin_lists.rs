@@ -2,9 +2,7 @@
 //! (`PENDING` is the review queue) and the audit trail over a time range.
 
 use super::fixtures::*;
-use shared::domain::{
-    AccessChange, AuditAction, AuditRecord, KycRecord, KycStatus, Role, UserStatus, audit_sort_key,
-};
+use shared::domain::{AuditAction, AuditRecord, KycRecord, KycStatus, audit_sort_key};
 use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
 
 async fn listed(
@@ -71,42 +69,17 @@ async fn kyc_lists_order_by_submission_time(s: Stores) {
     );
 }
 
-fn role_change(target: &str, from: Role, to: Role, at: i64) -> AccessChange {
-    AccessChange {
-        user_id: target.into(),
-        from_status: UserStatus::Active,
-        from_role: from,
-        status: UserStatus::Active,
-        role: to,
-        new_epoch: None,
-        now_ms: at,
-    }
-}
-
 async fn the_trail_takes_a_time_range(s: Stores) {
-    make_user(&s, "u1", "+91a").await;
-    make_user(&s, "u2", "+91b").await;
-    let mut role = [Role::User, Role::User];
-    for i in 0..6i64 {
-        let (target, slot) = if i % 2 == 0 { ("u1", 0) } else { ("u2", 1) };
-        let to = if role[slot] == Role::User {
-            Role::Admin
-        } else {
-            Role::User
-        };
-        let a = AuditRecord {
-            audit_id: format!("a{i}"),
-            at_ms: T0 + i * 1000,
-            admin_id: "admin".into(),
-            action: AuditAction::RoleChanged,
-            target_user_id: target.into(),
-            before: serde_json::json!({}),
-            after: serde_json::json!({}),
-        };
-        let change = role_change(target, role[slot], to, T0 + i);
-        assert!(s.admin.change_access(&change, &a).await.unwrap().is_some());
-        role[slot] = to;
-    }
+    alternate_roles(&s, 6, |i, target| AuditRecord {
+        audit_id: format!("a{i}"),
+        at_ms: T0 + i * 1000,
+        admin_id: "admin".into(),
+        action: AuditAction::RoleChanged,
+        target_user_id: target.into(),
+        before: serde_json::json!({}),
+        after: serde_json::json!({}),
+    })
+    .await;
     let from = audit_sort_key(T0 + 1000, "");
     let before = audit_sort_key(T0 + 4000, "");
     let ids = |v: Vec<AuditRecord>| v.into_iter().map(|a| a.audit_id).collect::<Vec<_>>();

@@ -1,10 +1,10 @@
 //! Records and helpers shared by the conformance cases.
 
 use shared::domain::{
-    Device, DocumentType, KycImages, KycRecord, KycStatus, OtpRecord, Platform, Pool, PoolType,
-    SendPlan, Session, SmsLimits, User, Verification,
+    AccessChange, AuditRecord, Device, DocumentType, KycImages, KycRecord, KycStatus, OtpRecord,
+    Platform, Pool, PoolType, Role, SendPlan, Session, SmsLimits, User, UserStatus, Verification,
 };
-use shared::store::Stores;
+use shared::store::{AuditQuery, Stores};
 
 pub const T0: i64 = 1_795_000_000_000;
 pub const TODAY: &str = "2026-11-22";
@@ -158,4 +158,46 @@ pub fn kyc_record(uid: &str, hash: &str, version: u64) -> KycRecord {
         rejection_reason: None,
         version,
     }
+}
+
+/// Makes users `u1` and `u2`, then `n` audited role changes alternating between them (grant,
+/// then removal, ...) at `T0 + i`, change `i` audited by `audit_of(i, target)`.
+pub async fn alternate_roles(s: &Stores, n: i64, audit_of: impl Fn(i64, &str) -> AuditRecord) {
+    make_user(s, "u1", "+91a").await;
+    make_user(s, "u2", "+91b").await;
+    let mut role = [Role::User, Role::User];
+    for i in 0..n {
+        let (target, slot) = if i % 2 == 0 { ("u1", 0) } else { ("u2", 1) };
+        let to = match role[slot] {
+            Role::User => Role::Admin,
+            Role::Admin => Role::User,
+        };
+        let change = AccessChange {
+            user_id: target.into(),
+            from_status: UserStatus::Active,
+            from_role: role[slot],
+            status: UserStatus::Active,
+            role: to,
+            new_epoch: None,
+            now_ms: T0 + i,
+        };
+        let applied = s.admin.change_access(&change, &audit_of(i, target)).await;
+        assert!(applied.unwrap().is_some(), "change {i}");
+        role[slot] = to;
+    }
+}
+
+/// Up to `limit` records of the audit trail (of `target` when given) below `before`.
+pub async fn trail(
+    s: &Stores,
+    target: Option<&str>,
+    before: Option<&str>,
+    limit: usize,
+) -> Vec<AuditRecord> {
+    let query = AuditQuery {
+        target,
+        from: None,
+        before,
+    };
+    s.admin.list_audit(query, limit).await.unwrap()
 }
