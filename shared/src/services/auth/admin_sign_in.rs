@@ -2,7 +2,6 @@
 //! that phone (two factors), answered alike whichever is wrong.
 
 use super::Auth;
-use super::login::NO_USER;
 use crate::domain::{Error, Result, Role, User};
 
 /// What an admin signs in with.
@@ -22,11 +21,7 @@ impl Auth<'_> {
     pub async fn verify_admin(&self, c: AdminCredentials, ip: &str) -> Result<User> {
         let phone = self.parse_phone(&c.phone, c.country_code.as_deref())?;
         let e164 = phone.e164();
-        let user_id = self.users.user_id_by_phone(e164).await?;
-        let user = self
-            .users
-            .get_user(user_id.as_deref().unwrap_or(NO_USER))
-            .await?;
+        let user = self.account_by_phone(e164).await?;
         let token = self
             .live_verification(&c.verification_token)
             .await

@@ -22,9 +22,6 @@ pub struct SignedIn {
     pub tokens: IssuedTokens,
 }
 
-/// The user id looked up for an unknown phone, so both paths do the same reads.
-pub(super) const NO_USER: &str = "00000000-0000-0000-0000-000000000000";
-
 impl Auth<'_> {
     /// Opens a session for `user` (optionally on a device).
     pub(super) async fn sign_in(&self, user: User, device: Option<Device>) -> Result<SignedIn> {
@@ -70,11 +67,7 @@ impl Auth<'_> {
         let phone = self.parse_phone(raw_phone, country_code)?;
         let e164 = phone.e164();
         // The same reads and the same argon2 work whether or not the phone has an account.
-        let user_id = self.users.user_id_by_phone(e164).await?;
-        let user = self
-            .users
-            .get_user(user_id.as_deref().unwrap_or(NO_USER))
-            .await?;
+        let user = self.account_by_phone(e164).await?;
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
         let matched = self.check_password(e164, ip, password, stored).await?;
         let user = match user {

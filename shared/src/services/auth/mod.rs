@@ -36,6 +36,9 @@ use tokio::sync::Semaphore;
 /// Lifetime of a verification token (contract: 10 minutes).
 pub const VERIFICATION_TTL_SECONDS: i64 = 600;
 
+/// The user id looked up for an unknown phone, so both paths do the same reads.
+const NO_USER: &str = "00000000-0000-0000-0000-000000000000";
+
 /// What the auth rules need: the ports they use, the SMS sender, the clock, keys and settings.
 pub struct Auth<'a> {
     otps: &'a dyn OtpStore,
@@ -116,13 +119,17 @@ impl<'a> Auth<'a> {
 
     /// The account registered for a (verified) phone.
     async fn account_of(&self, phone: &str) -> Result<User> {
-        let Some(user_id) = self.users.user_id_by_phone(phone).await? else {
-            return Err(Error::AccountNotFound);
-        };
-        self.users
-            .get_user(&user_id)
+        self.account_by_phone(phone)
             .await?
             .ok_or(Error::AccountNotFound)
+    }
+
+    /// The account of `e164`, read the same way whether or not it exists (an unknown phone
+    /// looks up [`NO_USER`]), so answers about unknown phones take no less work.
+    async fn account_by_phone(&self, e164: &str) -> Result<Option<User>> {
+        let user_id = self.users.user_id_by_phone(e164).await?;
+        let id = user_id.as_deref().unwrap_or(NO_USER);
+        Ok(self.users.get_user(id).await?)
     }
 
     /// Deletes dead sessions after a revoke-all. They are already unusable (epoch), so a
