@@ -11,7 +11,7 @@ use serde_json::Value;
 use shared::api_error::ApiError;
 use shared::app::finish;
 use shared::domain::MAX_UPLOAD_BYTES;
-use shared::http::query_params;
+use shared::http::{decode_param, query_params};
 use shared::registry::Function;
 use shared::sms::OUTBOX_CAP;
 use shared::state::{AppState, DevParts};
@@ -58,12 +58,10 @@ async fn dev_sms(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let params = query_params(query.as_deref(), &["to", "limit"])?;
+    // A raw `+` decodes to a space (form encoding) and is put back: the `+` is optional.
     let to = params.get("to").map(|v| {
-        let v = v.replace("%2B", "+").replace("%2b", "+");
-        match v.starts_with('+') {
-            true => v,
-            false => format!("+{v}"),
-        }
+        let v = decode_param(v).unwrap_or_else(|| v.clone());
+        format!("+{}", v.trim().trim_start_matches('+'))
     });
     let limit = match params.get("limit") {
         None => None,
