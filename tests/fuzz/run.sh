@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API fuzz run (called by tests/run.sh): starts the local server (memory store, console
-# SMS, send limits relaxed so that generated phones are not throttled, a test number as its
-# admin), runs schemathesis
+# SMS, send and sign-in limits relaxed so that generated phones and the hooks' admin
+# sign-ins are not throttled, a test number as its admin), runs schemathesis
 # with the committed openapi.json, every check, every phase (examples, coverage, fuzzing,
 # stateful) and a bounded number of examples, and stops the server on exit.
 # Usage: tests/fuzz/run.sh [extra schemathesis options]
@@ -14,7 +14,7 @@ export FUZZ_CALLS="$ROOT/target/fuzz-calls.txt"
 start_local_api fuzz RUST_LOG=warn ADMIN_PHONES=+919999900001 TEST_PHONE_NUMBERS=+919999900001=123456 \
   OTP_RESEND_SECONDS=0 OTP_MAX_PER_HOUR=1000 OTP_MAX_PER_DAY=10000 \
   OTP_MAX_PER_IP_HOUR=100000 OTP_MAX_PER_PREFIX_HOUR=100000 SMS_BUDGET_HOUR=1000000 \
-  SMS_BUDGET_DAY=1000000
+  SMS_BUDGET_DAY=1000000 LOGIN_MAX_PER_IP_HOUR=100000
 export FUZZ_BASE_URL="$BASE"
 # A real pool for the pool routes (schemathesis.toml binds `pool_id` to it): made by a user of
 # its own, so the fuzzer's user reads, joins and leaves it as any member would.
