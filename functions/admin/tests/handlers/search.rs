@@ -167,3 +167,31 @@ async fn the_trail_filters_by_action_and_day_and_names_people() {
         shared::testing::assert_invalid(&r, field);
     }
 }
+
+#[tokio::test]
+async fn changes_of_one_millisecond_stay_in_order() {
+    let (app, admin, user) = setup().await;
+    // The fake clock stands still: every record has the same time; the ids keep the order.
+    for i in 0..6 {
+        let key = format!("key-0000100{i}");
+        let body = json!({"amount": 1, "reason": "tick", "idempotency_key": key});
+        send(
+            &app,
+            &admin,
+            Method::POST,
+            &user_path(&user, "/wallet/adjust"),
+            body,
+        )
+        .await;
+    }
+    let r = app
+        .get_as(&format!("/v1/admin/audit?user_id={}", user.user_id), &admin)
+        .await;
+    let balances: Vec<i64> = assert_ok(&r, 200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["after"]["balance"].as_i64().unwrap())
+        .collect();
+    assert_eq!(balances, [6, 5, 4, 3, 2, 1], "newest first");
+}

@@ -268,7 +268,7 @@ impl Admin<'_> {
         };
         let values = |status: UserStatus, role: Role| serde_json::json!({ "status": status.as_str(), "role": role.as_str() });
         AuditRecord {
-            audit_id: uuid::Uuid::new_v4().to_string(),
+            audit_id: super::audit_id(),
             at_ms: c.now_ms,
             admin_id: caller.user.user_id.clone(),
             action,

@@ -28,7 +28,7 @@ pub struct AdjustRequest {
 impl Admin<'_> {
     fn stamp(&self, caller: &AdminCaller) -> AuditStamp {
         AuditStamp {
-            audit_id: uuid::Uuid::new_v4().to_string(),
+            audit_id: super::audit_id(),
             admin_id: caller.user.user_id.clone(),
             at_ms: self.now_ms(),
         }

@@ -26,6 +26,12 @@ use crate::store::{
     AdminSessionStore, AdminStore, DeviceStore, KycStore, SessionStore, UserStore, WalletStore,
 };
 
+/// A new audit record's id: time-ordered (UUID v7), so records of the same millisecond sort
+/// (`<at>#<id>`) in the order they were made, not at random.
+fn audit_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// A use refreshes the idle clock at most this often (one write a minute, not per request).
 const TOUCH_EVERY_MS: i64 = 60_000;
 
