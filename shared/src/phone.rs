@@ -1,13 +1,14 @@
 //! Phone numbers: parsing with libphonenumber's metadata (the `phonenumber` crate),
 //! normalization to E.164, region allow-lists and masking for logs and responses.
 
+use crate::domain::E164;
 use phonenumber::{Mode, Type, country::Id};
 use std::str::FromStr;
 
 /// A validated phone number in E.164 form, with its region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone {
-    e164: String,
+    e164: E164,
     region: Option<Id>,
     calling_code: u16,
     mobile: bool,
@@ -79,7 +80,7 @@ impl Phone {
         }
         let kind = parsed.number_type(&phonenumber::metadata::DATABASE);
         Ok(Phone {
-            e164: parsed.format().mode(Mode::E164).to_string(),
+            e164: E164::new(parsed.format().mode(Mode::E164).to_string()),
             region: parsed.country().id(),
             calling_code: parsed.code().value(),
             mobile: matches!(kind, Type::Mobile | Type::FixedLineOrMobile),
@@ -91,7 +92,7 @@ impl Phone {
         Phone::parse(e164, None, Id::IN)
     }
 
-    pub fn e164(&self) -> &str {
+    pub fn e164(&self) -> &E164 {
         &self.e164
     }
 

@@ -2,7 +2,7 @@
 //! refresh tokens (256-bit keyed values bound to a session and its rotation generation).
 
 use crate::crypto::{SecretKey, b64url, b64url_decode, ct_eq, sha256};
-use crate::domain::Role;
+use crate::domain::{Role, SessionId, UserId};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine as _;
@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 pub struct Claims {
     pub iss: String,
     pub aud: String,
-    pub sub: String,
-    pub sid: String,
+    pub sub: UserId,
+    pub sid: SessionId,
     pub role: Role,
     pub iat: i64,
     pub exp: i64,
@@ -150,8 +150,8 @@ impl TokenKeys {
     /// Signs an access token for a session (an error where only the public key was given).
     pub fn issue(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         role: Role,
         now: i64,
         ttl: i64,
@@ -159,8 +159,8 @@ impl TokenKeys {
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub: user_id.to_string(),
-            sid: session_id.to_string(),
+            sub: user_id.clone(),
+            sid: session_id.clone(),
             role,
             iat: now,
             exp: now + ttl,
@@ -219,8 +219,8 @@ fn names_critical_extensions(token: &str) -> bool {
 /// A parsed refresh token: `<user_id>.<session_id>.<generation>.<mac>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshToken {
-    pub user_id: String,
-    pub session_id: String,
+    pub user_id: UserId,
+    pub session_id: SessionId,
     pub generation: u64,
     mac: String,
 }
@@ -230,8 +230,8 @@ impl RefreshToken {
     /// session's random seed, so the store never holds a usable token.
     pub fn derive(
         key: &SecretKey,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         seed: &str,
         generation: u64,
     ) -> String {
@@ -259,8 +259,8 @@ impl RefreshToken {
             return None;
         }
         Some(RefreshToken {
-            user_id: user_id.to_string(),
-            session_id: session_id.to_string(),
+            user_id: UserId::new(user_id),
+            session_id: SessionId::new(session_id),
             generation: canonical_number(generation)?,
             mac: mac.to_string(),
         })
@@ -302,7 +302,9 @@ mod tests {
     #[test]
     fn access_token_roundtrip_and_claims() {
         let k = keys();
-        let t = k.issue("u1", "s1", Role::User, 1_000, 900).unwrap();
+        let t = k
+            .issue(&"u1".into(), &"s1".into(), Role::User, 1_000, 900)
+            .unwrap();
         let c = k.verify(&t, 1_001).unwrap();
         assert_eq!(
             (c.sub.as_str(), c.sid.as_str(), c.role),
@@ -320,9 +322,15 @@ mod tests {
     fn the_public_key_alone_verifies_but_cannot_sign() {
         let signer = keys();
         let verifier = TokenKeys::verify_only(signer.public_x(), "iss", "aud").unwrap();
-        let t = signer.issue("u1", "s1", Role::User, 1_000, 900).unwrap();
+        let t = signer
+            .issue(&"u1".into(), &"s1".into(), Role::User, 1_000, 900)
+            .unwrap();
         assert_eq!(verifier.verify(&t, 1_001).unwrap().sub, "u1");
-        assert!(verifier.issue("u1", "s1", Role::User, 1_000, 900).is_err());
+        assert!(
+            verifier
+                .issue(&"u1".into(), &"s1".into(), Role::User, 1_000, 900)
+                .is_err()
+        );
         assert_eq!(verifier.jwks(), signer.jwks(), "same key id and x");
         for bad in ["", "not base64!", "AAAA"] {
             assert!(TokenKeys::verify_only(bad, "iss", "aud").is_err(), "{bad}");
@@ -332,14 +340,20 @@ mod tests {
     #[test]
     fn rejects_other_keys_audiences_and_algorithms() {
         let k = keys();
-        let t = keys().issue("u1", "s1", Role::User, 1_000, 900).unwrap();
+        let t = keys()
+            .issue(&"u1".into(), &"s1".into(), Role::User, 1_000, 900)
+            .unwrap();
         assert!(k.verify(&t, 1_001).is_none(), "wrong signer");
         let pem = TokenKeys::generate_pem().unwrap();
         let a = TokenKeys::from_pem(&pem, "iss", "aud").unwrap();
         let b = TokenKeys::from_pem(&pem, "iss", "other").unwrap();
         assert!(
-            b.verify(&a.issue("u", "s", Role::User, 1, 900).unwrap(), 2)
-                .is_none()
+            b.verify(
+                &a.issue(&"u".into(), &"s".into(), Role::User, 1, 900)
+                    .unwrap(),
+                2
+            )
+            .is_none()
         );
         // An HS256 token must never be accepted, whatever its key.
         let hs = jsonwebtoken::encode(
@@ -372,10 +386,16 @@ mod tests {
     fn refuses_lifetimes_beyond_the_configured_one_and_critical_headers() {
         let k = keys().with_max_lifetime(900);
         assert!(
-            k.verify(&k.issue("u", "s", Role::User, 1_000, 900).unwrap(), 1_001)
-                .is_some()
+            k.verify(
+                &k.issue(&"u".into(), &"s".into(), Role::User, 1_000, 900)
+                    .unwrap(),
+                1_001
+            )
+            .is_some()
         );
-        let long = k.issue("u", "s", Role::User, 1_000, 100_000).unwrap();
+        let long = k
+            .issue(&"u".into(), &"s".into(), Role::User, 1_000, 100_000)
+            .unwrap();
         assert!(k.verify(&long, 1_001).is_none(), "exp - iat beyond 900");
         let claims = json!({"iss":"iss","aud":"aud","sub":"u","sid":"s","role":"user","iat":1_000,"exp":1_900,"jti":"j"});
         let plain = sign_raw(&k, json!({"alg":"EdDSA","typ":"JWT"}), claims.clone());
@@ -405,7 +425,9 @@ mod tests {
         assert_eq!(key["alg"], "EdDSA");
         let x = key["x"].as_str().unwrap();
         let dk = DecodingKey::from_ed_components(x).unwrap();
-        let t = k.issue("u", "s", Role::User, 1, 900).unwrap();
+        let t = k
+            .issue(&"u".into(), &"s".into(), Role::User, 1, 900)
+            .unwrap();
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_audience(&["aud"]);
         v.validate_exp = false;
@@ -416,7 +438,7 @@ mod tests {
     #[test]
     fn refresh_tokens_bind_session_seed_and_generation() {
         let key = SecretKey::new(b"0123456789abcdef0123456789abcdef");
-        let t = RefreshToken::derive(&key, "u1", "s1", "seed", 3);
+        let t = RefreshToken::derive(&key, &"u1".into(), &"s1".into(), "seed", 3);
         let p = RefreshToken::parse(&t).unwrap();
         assert_eq!(
             (p.user_id.as_str(), p.session_id.as_str(), p.generation),

@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use shared::store::Stores;
-use shared::testing::{TestApp, assert_ok, race};
+use shared::testing::{TestApp, assert_ok, pid, race};
 use std::sync::Arc;
 
 /// Pools the victim tries to join while its deletion runs.
@@ -52,8 +52,14 @@ async fn make_pools(app: &TestApp) -> Vec<String> {
 /// No pool of `pools` lists or counts the deleted `victim`.
 async fn no_seat_left(app: &TestApp, pools: &[String], victim: &str, trial: usize) {
     for id in pools {
-        let pool = app.stores().pools.get_pool(id).await.unwrap().unwrap();
-        let members = app.stores().pools.pool_members(id).await.unwrap();
+        let pool = app
+            .stores()
+            .pools
+            .get_pool(&pid(id))
+            .await
+            .unwrap()
+            .unwrap();
+        let members = app.stores().pools.pool_members(&pid(id)).await.unwrap();
         assert!(
             members.iter().all(|m| m.user_id != victim),
             "trial {trial}: pool {id} still lists the deleted user"

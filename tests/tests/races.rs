@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 use shared::store::Stores;
-use shared::testing::{TestApp, race, token};
+use shared::testing::{TestApp, e164, race, token, uid};
 use std::sync::Arc;
 
 const PHONE: &str = "9816456565";
@@ -63,7 +63,7 @@ async fn parallel_registers_with_one_token(app: Arc<TestApp>) {
     let uid = app
         .stores()
         .users
-        .user_id_by_phone("+919816456565")
+        .user_id_by_phone(&e164("+919816456565"))
         .await
         .unwrap();
     assert!(uid.is_some());
@@ -96,8 +96,8 @@ async fn parallel_refreshes_of_one_token(app: Arc<TestApp>) {
         1,
         "a token never has two different successors"
     );
-    let uid = reg["user"]["user_id"].as_str().unwrap();
-    let sessions = app.stores().sessions.list_sessions(uid).await.unwrap();
+    let user_id = uid(reg["user"]["user_id"].as_str().unwrap());
+    let sessions = app.stores().sessions.list_sessions(&user_id).await.unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0].generation, 1, "rotated exactly once");
     let next = app

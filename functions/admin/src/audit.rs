@@ -38,12 +38,12 @@ impl AuditView {
     fn new(a: AuditRecord, names: &BTreeMap<String, String>) -> Self {
         AuditView {
             at: from_ms(a.at_ms),
-            admin_name: names.get(&a.admin_id).cloned(),
-            target_name: names.get(&a.target_user_id).cloned(),
+            admin_name: names.get(a.admin_id.as_str()).cloned(),
+            target_name: names.get(a.target_user_id.as_str()).cloned(),
             audit_id: a.audit_id,
-            admin_id: a.admin_id,
+            admin_id: a.admin_id.into_string(),
             action: a.action,
-            target_user_id: a.target_user_id,
+            target_user_id: a.target_user_id.into_string(),
             before: a.before,
             after: a.after,
         }

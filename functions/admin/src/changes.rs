@@ -6,6 +6,7 @@ use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiResult, Success, ok};
+use shared::domain::UserId;
 use shared::field_schemas::Text500;
 use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Envelope, ErrorBody};
@@ -40,7 +41,7 @@ pub struct KycOnly {
 pub async fn review_kyc(
     State(s): State<AppState>,
     AdminContext(caller): AdminContext,
-    PathParam(user_id): PathParam,
+    PathParam(user_id): PathParam<UserId>,
     JsonBody(b): JsonBody<ReviewRequest>,
 ) -> ApiResult<Success<KycOnly>> {
     let k = svc(&s)
@@ -85,7 +86,7 @@ pub struct WalletOnly {
 pub async fn adjust_wallet(
     State(s): State<AppState>,
     AdminContext(caller): AdminContext,
-    PathParam(user_id): PathParam,
+    PathParam(user_id): PathParam<UserId>,
     JsonBody(b): JsonBody<AdjustBody>,
 ) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<WalletOnly>)> {
     let req = AdjustRequest {

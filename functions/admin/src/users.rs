@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiError, ApiResult, Success, ok};
 use shared::domain::{
-    Device, KycStatus, Platform, RiskBand, Role, Session, UploadPurpose, User, UserStatus, from_ms,
+    Device, KycStatus, Platform, RiskBand, Role, Session, UploadPurpose, User, UserId, UserStatus,
+    from_ms,
 };
 use shared::http::{JsonBody, PathParam, decode_param, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
@@ -43,7 +44,7 @@ pub struct ListedUser {
 impl ListedUser {
     fn new(u: &User, role: Role, balance: i64) -> Self {
         ListedUser {
-            user_id: u.user_id.clone(),
+            user_id: u.user_id.to_string(),
             masked_phone: mask(&u.phone),
             name: u.name.clone(),
             role,
@@ -207,7 +208,7 @@ impl From<Session> for SessionSummary {
         SessionSummary {
             created_at: from_ms(s.created_at_ms),
             last_used_at: from_ms(s.last_used_at_ms),
-            session_id: s.session_id,
+            session_id: s.session_id.into_string(),
             device_id: s.device_id,
             platform: s.platform,
         }
@@ -242,7 +243,7 @@ impl UserDetailView {
             kyc: ReviewKyc {
                 kyc: KycView::new(d.kyc),
                 images,
-                duplicate_of: d.duplicate_of,
+                duplicate_of: d.duplicate_of.into_iter().map(String::from).collect(),
             },
             wallet: WalletView::new(&d.wallet),
             transactions: d
@@ -267,7 +268,7 @@ impl UserDetailView {
 pub async fn user_detail(
     State(s): State<AppState>,
     AdminContext(_): AdminContext,
-    PathParam(user_id): PathParam,
+    PathParam(user_id): PathParam<UserId>,
 ) -> ApiResult<Success<UserDetailView>> {
     let admin = svc(&s);
     let detail = admin.user_detail(&user_id).await?;
@@ -308,7 +309,7 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
 pub async fn update_user(
     State(s): State<AppState>,
     AdminContext(caller): AdminContext,
-    PathParam(user_id): PathParam,
+    PathParam(user_id): PathParam<UserId>,
     JsonBody(b): JsonBody<AccessPatch>,
 ) -> ApiResult<Success<UserOnly>> {
     let admin = svc(&s);

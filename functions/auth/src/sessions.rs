@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
-use shared::domain::{Device, Platform, from_ms};
+use shared::domain::{Device, Platform, SessionId, from_ms};
 use shared::field_schemas::{Text64, Text100, Text128, Text4096};
 use shared::http::{JsonBody, PathParam};
 use shared::openapi::{Empty, Envelope, ErrorBody};
@@ -60,10 +60,10 @@ pub async fn sessions(
         .await?
         .into_iter()
         .map(|s| SessionView {
-            current: &s.session_id == current,
+            current: s.session_id == current,
             created_at: from_ms(s.created_at_ms),
             last_used_at: from_ms(s.last_used_at_ms),
-            session_id: s.session_id,
+            session_id: s.session_id.into_string(),
             device_id: s.device_id,
             platform: s.platform,
         })
@@ -82,7 +82,7 @@ pub async fn sessions(
 pub async fn revoke_session(
     State(s): State<AppState>,
     ctx: AuthContext,
-    PathParam(session_id): PathParam,
+    PathParam(session_id): PathParam<SessionId>,
 ) -> ApiResult<Success<Empty>> {
     svc(&s).revoke_session(&ctx, &session_id).await?;
     Ok(ok(Empty {}))

@@ -6,10 +6,10 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
-use shared::domain::UserStatus;
+use shared::domain::{UserId, UserStatus};
 use shared::store::Stores;
 use shared::testing::{
-    FailingSms, TestApp, TestResponse, assert_error, assert_invalid, assert_ok, race, token,
+    FailingSms, TestApp, TestResponse, assert_error, assert_invalid, assert_ok, e164, race, token,
 };
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@ use axum::extract::{RawQuery, State};
 use serde::{Deserialize, Serialize};
 use shared::api_error::{ApiError, ApiResult, Success, created, ok};
 use shared::auth_context::AuthContext;
-use shared::domain::{Pool, PoolStatus, PoolType, from_ms};
+use shared::domain::{Pool, PoolId, PoolStatus, PoolType, from_ms};
 use shared::field_schemas::Text100;
 use shared::http::{JsonBody, PathParam, limit_param, query_params};
 use shared::openapi::{Envelope, ErrorBody};
@@ -43,9 +43,9 @@ impl PoolView {
             pool_amount: p.pool_amount(),
             status: p.status(today),
             created_at: from_ms(p.created_at_ms),
-            pool_id: p.pool_id,
+            pool_id: p.pool_id.into_string(),
             name: p.name,
-            owner_id: p.owner_id,
+            owner_id: p.owner_id.into_string(),
             contribution_amount: p.contribution_amount,
             currency: p.currency,
             total_members: p.total_members,
@@ -175,7 +175,7 @@ pub async fn list_mine(
 pub async fn get_pool(
     State(s): State<AppState>,
     _ctx: AuthContext,
-    PathParam(pool_id): PathParam,
+    PathParam(pool_id): PathParam<PoolId>,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).get_pool(&pool_id).await?))
 }
@@ -194,7 +194,7 @@ pub async fn get_pool(
 pub async fn join(
     State(s): State<AppState>,
     ctx: AuthContext,
-    PathParam(pool_id): PathParam,
+    PathParam(pool_id): PathParam<PoolId>,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).join(&ctx, &pool_id).await?))
 }
@@ -211,7 +211,7 @@ pub async fn join(
 pub async fn leave(
     State(s): State<AppState>,
     ctx: AuthContext,
-    PathParam(pool_id): PathParam,
+    PathParam(pool_id): PathParam<PoolId>,
 ) -> ApiResult<Success<PoolOnly>> {
     Ok(pool_only(&s, svc(&s).leave(&ctx, &pool_id).await?))
 }
@@ -244,14 +244,14 @@ pub struct MemberList {
 pub async fn members(
     State(s): State<AppState>,
     ctx: AuthContext,
-    PathParam(pool_id): PathParam,
+    PathParam(pool_id): PathParam<PoolId>,
 ) -> ApiResult<Success<MemberList>> {
     let items = svc(&s)
         .members(&ctx, &pool_id)
         .await?
         .into_iter()
         .map(|m| MemberView {
-            user_id: m.membership.user_id,
+            user_id: m.membership.user_id.into_string(),
             name: m.user.as_ref().map(|u| u.name.clone()),
             masked_phone: m.user.as_ref().map(|u| mask(&u.phone)),
             joined_at: from_ms(m.membership.joined_at_ms),

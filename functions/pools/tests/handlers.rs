@@ -4,6 +4,7 @@
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
+use shared::domain::UserId;
 use shared::store::Stores;
 use shared::testing::{TestApp, TestResponse, assert_error, assert_invalid};
 
@@ -17,7 +18,7 @@ fn app() -> TestApp {
 }
 
 /// A signed-in user for an Indian national number: (access token, user id).
-async fn user(app: &TestApp, national: &str) -> (String, String) {
+async fn user(app: &TestApp, national: &str) -> (String, UserId) {
     let u = app.signed_in(&format!("+91{national}")).await;
     (u.access_token, u.user_id)
 }

@@ -4,6 +4,7 @@
 
 use axum::http::Method;
 use serde_json::{Value, json};
+use shared::domain::PoolId;
 use shared::store::Stores;
 use shared::testing::{TestApp, TestResponse, TestUser, assert_error, assert_invalid, assert_ok};
 

@@ -1,6 +1,7 @@
 //! Administration: admin sessions (opaque cookies, two factors to open), the changes an admin
 //! makes to an account, and the audit trail that records each change in the same atomic write.
 
+use super::ids::UserId;
 use super::state_enum;
 use super::user::{Role, UserStatus};
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ pub const ADMIN_SESSION_IDLE_MS: i64 = 30 * 60_000;
 /// exists only in the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSession {
-    pub user_id: String,
+    pub user_id: UserId,
     /// The user's session epoch at sign-in: a password reset or suspension ends it too.
     pub epoch: u64,
     pub created_at_ms: i64,
@@ -48,9 +49,9 @@ state_enum!(
 pub struct AuditRecord {
     pub audit_id: String,
     pub at_ms: i64,
-    pub admin_id: String,
+    pub admin_id: UserId,
     pub action: AuditAction,
-    pub target_user_id: String,
+    pub target_user_id: UserId,
     /// The changed values before and after (never a secret or a full document number).
     pub before: Value,
     pub after: Value,
@@ -72,7 +73,7 @@ pub fn audit_sort_key(at_ms: i64, audit_id: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditStamp {
     pub audit_id: String,
-    pub admin_id: String,
+    pub admin_id: UserId,
     pub at_ms: i64,
 }
 
@@ -80,7 +81,7 @@ pub struct AuditStamp {
 /// was read (`from_*`), so the audit's `before` is exact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessChange {
-    pub user_id: String,
+    pub user_id: UserId,
     pub from_status: UserStatus,
     pub from_role: Role,
     pub status: UserStatus,

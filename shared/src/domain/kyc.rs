@@ -2,6 +2,7 @@
 //! (AES-256-GCM bound to the user), at rest; records carry a keyed hash for look-ups and the
 //! masked number for display. Images are private objects referenced by key.
 
+use super::ids::UserId;
 use super::state_enum;
 use super::user::KycStatus;
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ impl KycImages {
 /// A user's KYC record (at most one per user).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KycRecord {
-    pub user_id: String,
+    pub user_id: UserId,
     pub status: KycStatus,
     pub document_type: DocumentType,
     /// The normalized number, sealed under a key derived from `SECRET_KEY` with the user id

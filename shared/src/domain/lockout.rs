@@ -123,7 +123,7 @@ mod tests {
 
     fn check(now_ms: i64) -> PasswordCheck {
         PasswordCheck {
-            phone: "+91a".into(),
+            phone: crate::domain::E164::new("+91a"),
             ip: None,
             now_ms,
             max_failures: 5,

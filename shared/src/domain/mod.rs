@@ -5,6 +5,7 @@
 mod admin;
 mod caller;
 mod error;
+mod ids;
 mod kyc;
 mod lockout;
 mod otp;
@@ -21,6 +22,7 @@ pub use admin::{
 };
 pub use caller::Caller;
 pub use error::{Conflict, Error, Result};
+pub use ids::{E164, PoolId, SessionId, UserId};
 pub use kyc::{
     DocumentType, ImageType, KycDecision, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
     UploadPurpose, mask_document_number,

@@ -1,10 +1,11 @@
 //! One-time codes, the limits on sending them, and the verification tokens they buy.
 
+use super::ids::E164;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OtpRecord {
-    pub phone: String,
+    pub phone: E164,
     /// HMAC-SHA256 under SECRET_KEY of (phone, code); the code itself is never stored.
     pub code_hash: String,
     pub attempts: u32,
@@ -23,7 +24,7 @@ impl OtpRecord {
 pub struct Verification {
     /// HMAC-SHA256 under SECRET_KEY of the token; the token itself is never stored.
     pub token_hash: String,
-    pub phone: String,
+    pub phone: E164,
     pub expires_at_ms: i64,
 }
 
@@ -31,7 +32,7 @@ pub struct Verification {
 /// all or none.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendPlan {
-    pub phone: String,
+    pub phone: E164,
     pub ip: String,
     pub now_ms: i64,
     pub cooldown_until_ms: i64,
@@ -165,7 +166,7 @@ pub fn budget_counters(hour: i64, per_hour: u32, day: i64, per_day: u32) -> [Sen
 /// at once, at most `max_failures` are checked per lock window ([`super::LoginGuard`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PasswordCheck {
-    pub phone: String,
+    pub phone: E164,
     /// The source IP for password sign-ins; `None` for checks behind a session (password
     /// change, account deletion), which spend the phone's budget only.
     pub ip: Option<String>,

@@ -1,5 +1,6 @@
 //! Savings pools: a fixed number of seats, joined until full or past the deadline day.
 
+use super::ids::{PoolId, UserId};
 use super::state_enum;
 use serde::{Deserialize, Serialize};
 
@@ -25,9 +26,9 @@ state_enum!(
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pool {
-    pub pool_id: String,
+    pub pool_id: PoolId,
     pub name: String,
-    pub owner_id: String,
+    pub owner_id: UserId,
     /// Minor units (paise).
     pub contribution_amount: i64,
     pub currency: String,
@@ -102,8 +103,8 @@ pub enum CreatePoolDenied {
 /// One seat taken in a pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
-    pub pool_id: String,
-    pub user_id: String,
+    pub pool_id: PoolId,
+    pub user_id: UserId,
     pub joined_at_ms: i64,
 }
 

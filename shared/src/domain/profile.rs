@@ -124,8 +124,14 @@ mod tests {
         let v = serde_json::to_value(&values).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), ProfileField::ALL.len());
-        let user =
-            serde_json::to_value(User::new("u".into(), "p".into(), "A".into(), 0, 0)).unwrap();
+        let user = serde_json::to_value(User::new(
+            "u".into(),
+            crate::domain::E164::new("p"),
+            "A".into(),
+            0,
+            0,
+        ))
+        .unwrap();
         for f in ProfileField::ALL {
             assert!(v.get(f.as_str()).is_some(), "{f}");
             assert!(user.get(f.as_str()).is_some(), "user lacks {f}");
@@ -134,7 +140,7 @@ mod tests {
 
     #[test]
     fn an_edit_touches_only_its_fields() {
-        let mut user = User::new("u".into(), "p".into(), "A".into(), 0, 0);
+        let mut user = User::new("u".into(), crate::domain::E164::new("p"), "A".into(), 0, 0);
         user.city = Some("Pune".into());
         user.details.children = Some(2);
         let mut values = ProfileValues {

@@ -1,5 +1,6 @@
 //! Signed-in sessions and the devices they run on.
 
+use super::ids::{SessionId, UserId};
 use super::state_enum;
 use super::user::User;
 use serde::{Deserialize, Serialize};
@@ -16,8 +17,8 @@ state_enum!(
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
-    pub user_id: String,
-    pub session_id: String,
+    pub user_id: UserId,
+    pub session_id: SessionId,
     pub epoch: u64,
     /// Random per-session seed; refresh tokens are HMAC(SECRET_KEY, seed, generation).
     pub seed: String,

@@ -1,5 +1,6 @@
 //! Accounts.
 
+use super::ids::{E164, UserId};
 use super::profile::{ProfileDetails, ProfileEdit};
 use super::risk::{RiskAssessment, RiskBand};
 use super::state_enum;
@@ -27,8 +28,8 @@ state_enum!(
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
-    pub user_id: String,
-    pub phone: String,
+    pub user_id: UserId,
+    pub phone: E164,
     pub name: String,
     pub email: Option<String>,
     pub state: Option<String>,
@@ -61,7 +62,7 @@ pub struct User {
 
 impl User {
     /// A new active account with the `user` role, no password and no optional field set.
-    pub fn new(user_id: String, phone: String, name: String, now_ms: i64, epoch: u64) -> User {
+    pub fn new(user_id: UserId, phone: E164, name: String, now_ms: i64, epoch: u64) -> User {
         User {
             user_id,
             phone,

@@ -4,6 +4,7 @@
 //! with its idempotency key applies once.
 
 use super::admin::{AuditAction, AuditRecord, AuditStamp};
+use super::ids::UserId;
 use serde::{Deserialize, Serialize};
 
 /// The wallet's currency.
@@ -33,13 +34,13 @@ pub struct LedgerEntry {
     pub reason: String,
     pub created_at_ms: i64,
     /// Who made the change (an admin's user id).
-    pub actor: Option<String>,
+    pub actor: Option<UserId>,
 }
 
 /// An adjustment to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalletAdjustment {
-    pub user_id: String,
+    pub user_id: UserId,
     pub idempotency_key: String,
     /// Digest of what was asked (amount, points, reason): the same key with another request
     /// is refused instead of replayed.
@@ -49,7 +50,7 @@ pub struct WalletAdjustment {
     pub reason: String,
     /// The id the entry gets if this adjustment is the one applied.
     pub transaction_id: String,
-    pub actor: Option<String>,
+    pub actor: Option<UserId>,
     pub now_ms: i64,
     /// An admin's adjustment: its audit record is written with it (and not on a replay).
     pub audit: Option<AuditStamp>,
@@ -127,7 +128,7 @@ pub enum AdjustDenied {
 /// hash of the phone, so the balance can be settled when the owner proves the number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedWallet {
-    pub user_id: String,
+    pub user_id: UserId,
     /// Keyed hash of the phone the account had.
     pub phone_ref: String,
     pub balance: i64,

@@ -66,16 +66,16 @@ pub fn limit_param(
         .transpose()
 }
 
-/// A path parameter. One that is not valid UTF-8 gets the contract's JSON 400, not axum's
-/// plain-text rejection.
-pub struct PathParam(pub String);
+/// A path parameter, as the typed id it names (`PathParam<PoolId>`). One that is not valid
+/// UTF-8 gets the contract's JSON 400, not axum's plain-text rejection.
+pub struct PathParam<T = String>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+impl<S: Send + Sync, T: From<String>> FromRequestParts<S> for PathParam<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match axum::extract::Path::<String>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(v)) => Ok(PathParam(v)),
+            Ok(axum::extract::Path(v)) => Ok(PathParam(T::from(v))),
             Err(_) => Err(ApiError::validation(
                 "path",
                 "a path parameter is not valid UTF-8",

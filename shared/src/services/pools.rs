@@ -2,11 +2,10 @@
 
 use crate::clock::Clock;
 use crate::crypto::random_hex8;
-use crate::domain::Caller;
 use crate::domain::{
-    CURRENCY, Conflict, CreatePoolDenied, Error, JoinDenied, LeaveDenied, MAX_CONTRIBUTION,
-    MAX_MEMBERS, MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolType, Result, User,
-    is_list_position,
+    CURRENCY, Caller, Conflict, CreatePoolDenied, Error, JoinDenied, LeaveDenied, MAX_CONTRIBUTION,
+    MAX_MEMBERS, MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolId, PoolType, Result, User,
+    UserId, is_list_position,
 };
 use crate::services::Deps;
 use crate::services::paging::{decode_cursor, encode_cursor, finish_page};
@@ -56,14 +55,14 @@ pub const DEFAULT_POOL_PAGE: i64 = 50;
 pub const MAX_POOL_PAGE: i64 = 100;
 
 /// A syntactically valid pool id (8 lowercase hex characters); anything else is not found.
-fn is_pool_id(pool_id: &str) -> bool {
+fn is_pool_id(pool_id: &PoolId) -> bool {
     pool_id.len() == 8
         && pool_id
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn check_id(pool_id: &str) -> Result<()> {
+fn check_id(pool_id: &PoolId) -> Result<()> {
     match is_pool_id(pool_id) {
         true => Ok(()),
         false => Err(Error::NotFound("pool")),
@@ -140,7 +139,7 @@ impl<'a> Pools<'a> {
         };
         for _ in 0..5 {
             let pool = Pool {
-                pool_id: random_hex8(),
+                pool_id: PoolId::new(random_hex8()),
                 name: name.clone(),
                 owner_id: ctx.user.user_id.clone(),
                 contribution_amount: req.contribution_amount,
@@ -164,7 +163,7 @@ impl<'a> Pools<'a> {
     }
 
     /// Any signed-in user may read a pool by id (that is how it is found to be joined).
-    pub async fn get_pool(&self, pool_id: &str) -> Result<Pool> {
+    pub async fn get_pool(&self, pool_id: &PoolId) -> Result<Pool> {
         check_id(pool_id)?;
         self.pools
             .get_pool(pool_id)
@@ -207,7 +206,7 @@ impl<'a> Pools<'a> {
         })
     }
 
-    pub async fn join(&self, ctx: &Caller, pool_id: &str) -> Result<Pool> {
+    pub async fn join(&self, ctx: &Caller, pool_id: &PoolId) -> Result<Pool> {
         check_id(pool_id)?;
         let now_ms = self.clock.now().timestamp_millis();
         let res = self
@@ -223,7 +222,7 @@ impl<'a> Pools<'a> {
         })
     }
 
-    pub async fn leave(&self, ctx: &Caller, pool_id: &str) -> Result<Pool> {
+    pub async fn leave(&self, ctx: &Caller, pool_id: &PoolId) -> Result<Pool> {
         check_id(pool_id)?;
         let res = self
             .pools
@@ -236,7 +235,7 @@ impl<'a> Pools<'a> {
     }
 
     /// The pool's members in join order: the owner or a member only.
-    pub async fn members(&self, ctx: &Caller, pool_id: &str) -> Result<Vec<Member>> {
+    pub async fn members(&self, ctx: &Caller, pool_id: &PoolId) -> Result<Vec<Member>> {
         let pool = self.get_pool(pool_id).await?;
         let uid = &ctx.user.user_id;
         if pool.owner_id != *uid && !self.pools.is_member(pool_id, uid).await? {
@@ -244,8 +243,8 @@ impl<'a> Pools<'a> {
         }
         let mut memberships = self.pools.pool_members(pool_id).await?;
         memberships.sort_by_key(|m| m.joined_at_ms);
-        let ids: Vec<String> = memberships.iter().map(|m| m.user_id.clone()).collect();
-        let mut users: std::collections::HashMap<String, User> = self
+        let ids: Vec<UserId> = memberships.iter().map(|m| m.user_id.clone()).collect();
+        let mut users: std::collections::HashMap<UserId, User> = self
             .users
             .get_users(&ids)
             .await?

@@ -14,10 +14,10 @@ pub use lists::{AuditQuery, ListOrder, UserListing};
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,
-    ClosedWallet, CreatePoolDenied, Device, JoinDenied, KycRecord, LeaveDenied, LedgerEntry,
-    ListedPool, Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, ProfileEdit,
-    RiskAssessment, SendCounter, SendDenied, SendPlan, Session, User, UserStatus, Verification,
-    Wallet, WalletAdjustment,
+    ClosedWallet, CreatePoolDenied, Device, E164, JoinDenied, KycRecord, LeaveDenied, LedgerEntry,
+    ListedPool, Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, PoolId, ProfileEdit,
+    RiskAssessment, SendCounter, SendDenied, SendPlan, Session, SessionId, User, UserId,
+    UserStatus, Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -55,14 +55,14 @@ pub trait OtpStore: Send + Sync {
     async fn count_sms(&self, counters: &[SendCounter], now_ms: i64) -> StoreResult<()>;
     /// Stores the phone's current code, replacing any previous one.
     async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()>;
-    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>>;
+    async fn get_otp(&self, phone: &E164) -> StoreResult<Option<OtpRecord>>;
     /// Deletes the phone's code only if it is still `code_hash`.
-    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()>;
+    async fn delete_otp(&self, phone: &E164, code_hash: &str) -> StoreResult<()>;
     /// Counts a wrong guess against code `code_hash` if attempts remain; returns the new count,
     /// or `None` when the code was replaced, consumed or already exhausted.
-    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>>;
+    async fn record_otp_failure(&self, phone: &E164, code_hash: &str) -> StoreResult<Option<u32>>;
     /// Burns code `code_hash` if it is unexpired and has attempts left. True for exactly one caller.
-    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool>;
+    async fn consume_otp(&self, phone: &E164, code_hash: &str, now_ms: i64) -> StoreResult<bool>;
 }
 
 /// Verification tokens: proof that a phone was verified, single use, bound to the phone.
@@ -74,7 +74,7 @@ pub trait VerificationStore: Send + Sync {
     async fn consume_verification(
         &self,
         token_hash: &str,
-        phone: &str,
+        phone: &E164,
         now_ms: i64,
     ) -> StoreResult<bool>;
 }
@@ -91,29 +91,29 @@ pub enum CreateUserDenied {
 /// A password write, with the session revocation that goes with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PasswordChange {
-    pub user_id: String,
+    pub user_id: UserId,
     pub password_hash: String,
     /// The user's new session epoch: every session stamped otherwise is dead.
     pub new_epoch: u64,
     /// Consume this verification token (hash, phone) in the same atomic write.
-    pub consume_token: Option<(String, String)>,
+    pub consume_token: Option<(String, E164)>,
     /// Re-stamp this session with the new epoch so it survives (password change).
-    pub keep_session: Option<String>,
+    pub keep_session: Option<SessionId>,
     pub now_ms: i64,
 }
 
 /// A phone change, written in one atomic step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhoneChange {
-    pub user_id: String,
+    pub user_id: UserId,
     /// The number the account has now; the write is refused if it changed meanwhile.
-    pub old_phone: String,
-    pub new_phone: String,
+    pub old_phone: E164,
+    pub new_phone: E164,
     /// The verification token of the new number (hash), consumed in the same write.
     pub token_hash: String,
     /// The user's new session epoch: every session but `keep_session` is dead.
     pub new_epoch: u64,
-    pub keep_session: String,
+    pub keep_session: SessionId,
     pub now_ms: i64,
 }
 
@@ -152,13 +152,13 @@ pub trait UserStore: Send + Sync {
         token_hash: &str,
         now_ms: i64,
     ) -> StoreResult<Result<(), CreateUserDenied>>;
-    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>>;
+    async fn get_user(&self, user_id: &UserId) -> StoreResult<Option<User>>;
     /// The users of `user_ids` that exist, in any order, in as few reads as the backend allows
     /// (one `BatchGetItem` per 100 on DynamoDB).
-    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>>;
-    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>>;
+    async fn get_users(&self, user_ids: &[UserId]) -> StoreResult<Vec<User>>;
+    async fn user_id_by_phone(&self, phone: &E164) -> StoreResult<Option<UserId>>;
     /// Counts a sign-in on the user (usage statistics).
-    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()>;
+    async fn record_login(&self, user_id: &UserId, now_ms: i64) -> StoreResult<()>;
     /// Sets the password and the new session epoch (and consumes a token) atomically.
     /// `Ok(false)` when the token was gone or the user no longer exists.
     async fn set_password(&self, change: &PasswordChange) -> StoreResult<bool>;
@@ -166,14 +166,14 @@ pub trait UserStore: Send + Sync {
     /// session at once. False if the user does not exist.
     async fn set_user_status(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool>;
     /// Marks the account as being deleted (one conditional write), before its seats are given
     /// back: a join checks the mark in its own atomic write, so none lands after this. False
     /// if the user does not exist.
-    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool>;
+    async fn begin_deletion(&self, user_id: &UserId, now_ms: i64) -> StoreResult<bool>;
     /// Deletes the user and everything it holds in the users table: phone claim, sessions,
     /// devices, KYC record and document claim, wallet, ledger and idempotency records. The
     /// phone can register again. A wallet with money or points left is not lost: in the same
@@ -208,7 +208,7 @@ pub trait LoginGuardStore: Send + Sync {
         outcome: CheckOutcome,
     ) -> StoreResult<()>;
     /// Forgets the phone's failures and any lock (a code sign-in, a reset).
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
+    async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()>;
 }
 
 /// The profile side of the user record (the users function's writes to it).
@@ -218,18 +218,18 @@ pub trait ProfileStore: Send + Sync {
     /// is stored, whatever a concurrent edit wrote. The user after it; `None` if no such user.
     async fn update_profile(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         edit: &ProfileEdit,
         now_ms: i64,
     ) -> StoreResult<Option<User>>;
     /// Stores the latest risk assessment and its band on the user. False if no such user.
-    async fn set_risk(&self, user_id: &str, risk: &RiskAssessment) -> StoreResult<bool>;
+    async fn set_risk(&self, user_id: &UserId, risk: &RiskAssessment) -> StoreResult<bool>;
 }
 
 /// KYC records (one per user) and the look-up of a document across accounts.
 #[async_trait]
 pub trait KycStore: Send + Sync {
-    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>>;
+    async fn get_kyc(&self, user_id: &UserId) -> StoreResult<Option<KycRecord>>;
     /// Writes `record` if the stored record is still `previous` (same version; `None`: there is
     /// none), in one atomic write that also moves the document claim to the record's hash and
     /// sets the user's `kyc_status`. False when the record changed meanwhile or the user is
@@ -237,19 +237,19 @@ pub trait KycStore: Send + Sync {
     async fn save_kyc(&self, record: &KycRecord, previous: Option<&KycRecord>)
     -> StoreResult<bool>;
     /// The users whose KYC record holds the document with `document_hash` (by key, no scan).
-    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>>;
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<UserId>>;
 }
 
 /// Wallets and their ledgers.
 #[async_trait]
 pub trait WalletStore: Send + Sync {
     /// The user's wallet (all zero when never adjusted).
-    async fn get_wallet(&self, user_id: &str) -> StoreResult<Wallet>;
+    async fn get_wallet(&self, user_id: &UserId) -> StoreResult<Wallet>;
     /// Up to `limit` ledger entries numbered below `before` (from the newest when `None`),
     /// newest first.
     async fn list_ledger(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<u64>,
         limit: usize,
     ) -> StoreResult<Vec<LedgerEntry>>;
@@ -263,7 +263,7 @@ pub trait WalletStore: Send + Sync {
         adj: &WalletAdjustment,
     ) -> StoreResult<Result<Adjusted, AdjustDenied>>;
     /// What a deleted account left in its wallet, if anything.
-    async fn closed_wallet(&self, user_id: &str) -> StoreResult<Option<ClosedWallet>>;
+    async fn closed_wallet(&self, user_id: &UserId) -> StoreResult<Option<ClosedWallet>>;
 }
 
 /// What an admin reads across accounts, and the admin changes that are not a user's own
@@ -321,15 +321,19 @@ pub trait SessionStore: Send + Sync {
     /// sessions: when it already has `max`, its oldest (by creation) is deleted in the same
     /// atomic write.
     async fn put_session(&self, s: &Session, max: usize) -> StoreResult<()>;
-    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>>;
-    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>>;
+    async fn get_session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>>;
+    async fn list_sessions(&self, user_id: &UserId) -> StoreResult<Vec<Session>>;
     /// True if it existed.
-    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool>;
+    async fn delete_session(&self, user_id: &UserId, session_id: &SessionId) -> StoreResult<bool>;
     /// Moves the session from generation `from` to `from + 1`. True for exactly one caller.
     async fn rotate_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         from: u64,
         now_ms: i64,
         expires_at_ms: i64,
@@ -344,12 +348,12 @@ pub trait DeviceStore: Send + Sync {
     /// registered, in the same atomic write.
     async fn put_device(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         device: &Device,
         now_ms: i64,
         max: usize,
     ) -> StoreResult<()>;
-    async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>>;
+    async fn list_devices(&self, user_id: &UserId) -> StoreResult<Vec<Device>>;
 }
 
 /// Savings pools, their seats and both sides of membership.
@@ -363,29 +367,29 @@ pub trait PoolStore: Send + Sync {
         pool: &Pool,
         cap: &OpenPoolCap,
     ) -> StoreResult<Result<(), CreatePoolDenied>>;
-    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>>;
+    async fn get_pool(&self, pool_id: &PoolId) -> StoreResult<Option<Pool>>;
     /// Takes a seat atomically: the membership is written and the counter moved only if the pool
     /// exists, is open on `today` (`YYYY-MM-DD`), has a free seat, the user is not a member,
     /// and the user exists, is active and is not being deleted ([`UserStore::begin_deletion`]).
     async fn join_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         joined_at_ms: i64,
         today: &str,
     ) -> StoreResult<Result<Pool, JoinDenied>>;
     /// Gives a seat back atomically (membership deleted, counter moved) while the pool is open.
     async fn leave_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         today: &str,
     ) -> StoreResult<Result<Pool, LeaveDenied>>;
     /// Up to `limit` pools the user owns whose position (creation) is below `before`, newest
     /// first (by key, no scan).
     async fn pools_owned(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>>;
@@ -393,18 +397,18 @@ pub trait PoolStore: Send + Sync {
     /// `before`, most recently joined first (by key, no scan).
     async fn pools_joined(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>>;
-    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>>;
-    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool>;
+    async fn pool_members(&self, pool_id: &PoolId) -> StoreResult<Vec<Membership>>;
+    async fn is_member(&self, pool_id: &PoolId, user_id: &UserId) -> StoreResult<bool>;
     /// How many pools the user owns and how many it is a member of (key queries, no scan).
-    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts>;
+    async fn pool_counts(&self, user_id: &UserId) -> StoreResult<PoolCounts>;
     /// Account deletion, after [`UserStore::begin_deletion`]: gives back every seat the user
     /// holds (whatever the deadline) and drops its owner index entries. Owned pools stay for
     /// their members.
-    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()>;
+    async fn remove_user_from_pools(&self, user_id: &UserId) -> StoreResult<()>;
 }
 
 /// The user's side of the pools, counted.

@@ -3,8 +3,10 @@
 //! ports (no auth routes needed), request helpers and assertion helpers.
 
 mod admin;
+mod ids;
 mod who;
 
+pub use ids::{e164, pid, sid, uid};
 pub use who::{AsWho, Who};
 
 pub use admin::{ADMIN_PASSWORD, TestAdmin};
@@ -12,7 +14,7 @@ pub use admin::{ADMIN_PASSWORD, TestAdmin};
 use crate::app::finish;
 use crate::clock::FakeClock;
 use crate::config::{Config, Runtime};
-use crate::domain::{User, Verification};
+use crate::domain::{E164, User, UserId, Verification};
 use crate::metrics::{CapturedSink, Metrics};
 use crate::objects::local::LocalObjects;
 use crate::services::auth::{Auth, new_epoch};
@@ -114,7 +116,7 @@ pub fn assert_ok(r: &TestResponse, status: u16) -> &Value {
 /// A user made through the ports, signed in on one session.
 #[derive(Debug, Clone)]
 pub struct TestUser {
-    pub user_id: String,
+    pub user_id: UserId,
     pub phone: String,
     pub access_token: String,
     pub refresh_token: String,
@@ -191,10 +193,9 @@ impl TestApp {
         shape: impl FnOnce(&mut User),
     ) -> (TestUser, User) {
         let now_ms = self.state.now_ms();
-        let user_id = uuid::Uuid::new_v4().to_string();
         let mut user = User::new(
-            user_id,
-            phone.into(),
+            UserId::generate(),
+            E164::new(phone),
             "Test User".into(),
             now_ms,
             new_epoch(),
@@ -204,7 +205,7 @@ impl TestApp {
         let stores = self.stores();
         let v = Verification {
             token_hash: token_hash.clone(),
-            phone: phone.to_string(),
+            phone: E164::new(phone),
             expires_at_ms: now_ms + 60_000,
         };
         stores
@@ -380,7 +381,7 @@ impl TestApp {
     }
 
     /// Registers `phone` without a password through the routes; returns (access token, user id).
-    pub async fn user(&self, phone: &str) -> (String, String) {
+    pub async fn user(&self, phone: &str) -> (String, UserId) {
         let vt = self.verification_token(phone).await;
         let r = self
             .post(
@@ -390,7 +391,7 @@ impl TestApp {
             .await;
         let data = assert_ok(&r, 201);
         let uid = data["user"]["user_id"].as_str().unwrap_or_default();
-        (token(data, "access_token"), uid.to_string())
+        (token(data, "access_token"), UserId::new(uid))
     }
 }
 

@@ -52,8 +52,8 @@ impl UserView {
     /// The view of `user`, whose role now is `role` (see `Config::role_of`).
     pub fn new(u: &User, role: Role) -> Self {
         UserView {
-            user_id: u.user_id.clone(),
-            phone: u.phone.clone(),
+            user_id: u.user_id.to_string(),
+            phone: u.phone.to_string(),
             masked_phone: phone::mask(&u.phone),
             name: u.name.clone(),
             email: u.email.clone(),

@@ -8,6 +8,7 @@ use shared::domain::{
     UserStatus, WalletAdjustment, user_sort_key,
 };
 use shared::store::{ListOrder, Stores, UserListing};
+use shared::testing::uid;
 
 /// Creates user `id` created at `T0 + offset` ms.
 async fn user_at(s: &Stores, id: &str, phone: &str, offset: i64) {
@@ -102,7 +103,7 @@ async fn access_changes_follow_what_was_read_and_are_audited(s: Stores) {
         (after.status, after.session_epoch),
         (UserStatus::Suspended, 99)
     );
-    assert_eq!(s.users.get_user("u1").await.unwrap().unwrap(), after);
+    assert_eq!(s.users.get_user(&uid("u1")).await.unwrap().unwrap(), after);
     let stale = s
         .admin
         .change_access(&suspend("u1"), &audit("a2", "u1", T0 + 1))
@@ -156,8 +157,8 @@ async fn reviews_follow_the_version_read_and_are_audited(s: Stores) {
             .await
             .unwrap()
     );
-    assert_eq!(s.kyc.get_kyc("u1").await.unwrap().unwrap(), verified);
-    let user = s.users.get_user("u1").await.unwrap().unwrap();
+    assert_eq!(s.kyc.get_kyc(&uid("u1")).await.unwrap().unwrap(), verified);
+    let user = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!(user.kyc_status, KycStatus::Verified);
     assert!(
         !s.admin
@@ -207,7 +208,7 @@ async fn an_admin_adjustment_is_audited_once(s: Stores) {
         serde_json::json!({"balance": 0, "points": 0})
     );
     assert_eq!(trail[0].after["balance"], 250);
-    assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 250);
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 250);
 }
 
 async fn the_trail_pages_newest_first_by_key_and_by_target(s: Stores) {

@@ -4,6 +4,7 @@
 use super::fixtures::*;
 use shared::domain::{AuditAction, AuditRecord, KycRecord, KycStatus, audit_sort_key};
 use shared::store::{AuditQuery, ListOrder, Stores, UserListing};
+use shared::testing::uid;
 
 async fn listed(
     s: &Stores,
@@ -17,7 +18,9 @@ async fn listed(
         .list_users(listing, order, past, limit)
         .await
         .unwrap();
-    page.into_iter().map(|(k, u)| (u.user_id, k)).unzip()
+    page.into_iter()
+        .map(|(k, u)| (u.user_id.into_string(), k))
+        .unzip()
 }
 
 async fn kyc_lists_order_by_submission_time(s: Stores) {
@@ -38,7 +41,7 @@ async fn kyc_lists_order_by_submission_time(s: Stores) {
     let (newest, _) = listed(&s, queue, ListOrder::NewestFirst, None, 5).await;
     assert_eq!(newest, ["u1", "u3", "u2"]);
     // A review moves the record to its new list.
-    let pending = s.kyc.get_kyc("u3").await.unwrap().unwrap();
+    let pending = s.kyc.get_kyc(&uid("u3")).await.unwrap().unwrap();
     let verified = KycRecord {
         status: KycStatus::Verified,
         version: 2,

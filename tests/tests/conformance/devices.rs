@@ -3,6 +3,7 @@
 use super::fixtures::*;
 use shared::domain::{Device, Platform};
 use shared::store::Stores;
+use shared::testing::uid;
 
 async fn devices_upsert_by_id(s: Stores) {
     make_user(&s, "u1", "+91a").await;
@@ -15,18 +16,18 @@ async fn devices_upsert_by_id(s: Stores) {
         device_name: None,
     };
     s.devices
-        .put_device("u1", &d("d1", "a"), T0, 20)
+        .put_device(&uid("u1"), &d("d1", "a"), T0, 20)
         .await
         .unwrap();
     s.devices
-        .put_device("u1", &d("d1", "b"), T0, 20)
+        .put_device(&uid("u1"), &d("d1", "b"), T0, 20)
         .await
         .unwrap();
     s.devices
-        .put_device("u1", &d("d2", "c"), T0, 20)
+        .put_device(&uid("u1"), &d("d2", "c"), T0, 20)
         .await
         .unwrap();
-    let mut devs = s.devices.list_devices("u1").await.unwrap();
+    let mut devs = s.devices.list_devices(&uid("u1")).await.unwrap();
     devs.sort_by(|a, b| a.device_id.cmp(&b.device_id));
     assert_eq!(devs, vec![d("d1", "b"), d("d2", "c")]);
 }
@@ -36,22 +37,22 @@ async fn the_least_recent_device_goes_beyond_the_limit(s: Stores) {
     for (i, id) in ["d1", "d2", "d3"].into_iter().enumerate() {
         let at = T0 + i as i64;
         s.devices
-            .put_device("u1", &device(id, None), at, 3)
+            .put_device(&uid("u1"), &device(id, None), at, 3)
             .await
             .unwrap();
     }
     // Re-registering d1 makes it recent; a fourth device then replaces d2.
     s.devices
-        .put_device("u1", &device("d1", Some("t")), T0 + 5, 3)
+        .put_device(&uid("u1"), &device("d1", Some("t")), T0 + 5, 3)
         .await
         .unwrap();
     s.devices
-        .put_device("u1", &device("d4", None), T0 + 6, 3)
+        .put_device(&uid("u1"), &device("d4", None), T0 + 6, 3)
         .await
         .unwrap();
     let mut ids: Vec<String> = s
         .devices
-        .list_devices("u1")
+        .list_devices(&uid("u1"))
         .await
         .unwrap()
         .into_iter()
@@ -68,13 +69,13 @@ async fn parallel_registrations_keep_the_limit(s: Stores) {
         async move {
             let d = device(&format!("p{i}"), None);
             s.devices
-                .put_device("u1", &d, T0 + i as i64, 3)
+                .put_device(&uid("u1"), &d, T0 + i as i64, 3)
                 .await
                 .unwrap()
         }
     })
     .await;
-    assert_eq!(s.devices.list_devices("u1").await.unwrap().len(), 3);
+    assert_eq!(s.devices.list_devices(&uid("u1")).await.unwrap().len(), 3);
 }
 
 integration_tests::on_both_stores!(

@@ -5,13 +5,14 @@ use shared::domain::{
     Platform, Pool, PoolType, Role, SendPlan, Session, SmsLimits, User, UserStatus, Verification,
 };
 use shared::store::{AuditQuery, Stores};
+use shared::testing::e164;
 
 pub const T0: i64 = 1_795_000_000_000;
 pub const TODAY: &str = "2026-11-22";
 
 pub fn plan(phone: &str, ip: &str, now_ms: i64) -> SendPlan {
     SendPlan {
-        phone: phone.into(),
+        phone: e164(phone),
         ip: ip.into(),
         now_ms,
         cooldown_until_ms: now_ms + 60_000,
@@ -41,7 +42,7 @@ pub fn sms_plan(phone: &str, prefix: &str, now_ms: i64, caps: (u32, u32, u32)) -
 
 pub fn otp(phone: &str, hash: &str) -> OtpRecord {
     OtpRecord {
-        phone: phone.into(),
+        phone: e164(phone),
         code_hash: hash.into(),
         attempts: 0,
         max_attempts: 3,
@@ -53,13 +54,13 @@ pub fn otp(phone: &str, hash: &str) -> OtpRecord {
 pub fn vt(hash: &str, phone: &str) -> Verification {
     Verification {
         token_hash: hash.into(),
-        phone: phone.into(),
+        phone: e164(phone),
         expires_at_ms: T0 + 600_000,
     }
 }
 
 pub fn user(id: &str, phone: &str) -> User {
-    let mut u = User::new(id.into(), phone.into(), "N".into(), T0, 7);
+    let mut u = User::new(id.into(), e164(phone), "N".into(), T0, 7);
     u.password_hash = Some("h".into());
     u
 }

@@ -3,19 +3,25 @@
 use super::fixtures::*;
 use shared::domain::KycStatus;
 use shared::store::Stores;
+use shared::testing::uid;
 
 async fn writes_follow_the_version_read(s: Stores) {
     make_user(&s, "u1", "+91a").await;
-    assert!(s.kyc.get_kyc("u1").await.unwrap().is_none());
+    assert!(s.kyc.get_kyc(&uid("u1")).await.unwrap().is_none());
     let first = kyc_record("u1", "h1", 1);
     assert!(s.kyc.save_kyc(&first, None).await.unwrap());
     assert!(
         !s.kyc.save_kyc(&first, None).await.unwrap(),
         "already there"
     );
-    assert_eq!(s.kyc.get_kyc("u1").await.unwrap().unwrap(), first);
+    assert_eq!(s.kyc.get_kyc(&uid("u1")).await.unwrap().unwrap(), first);
     assert_eq!(
-        s.users.get_user("u1").await.unwrap().unwrap().kyc_status,
+        s.users
+            .get_user(&uid("u1"))
+            .await
+            .unwrap()
+            .unwrap()
+            .kyc_status,
         KycStatus::Pending
     );
     let mut rejected = kyc_record("u1", "h1", 2);
@@ -26,9 +32,14 @@ async fn writes_follow_the_version_read(s: Stores) {
         !s.kyc.save_kyc(&stale, Some(&first)).await.unwrap(),
         "version 1 is gone"
     );
-    assert_eq!(s.kyc.get_kyc("u1").await.unwrap().unwrap(), rejected);
+    assert_eq!(s.kyc.get_kyc(&uid("u1")).await.unwrap().unwrap(), rejected);
     assert_eq!(
-        s.users.get_user("u1").await.unwrap().unwrap().kyc_status,
+        s.users
+            .get_user(&uid("u1"))
+            .await
+            .unwrap()
+            .unwrap()
+            .kyc_status,
         KycStatus::Rejected
     );
     assert!(
@@ -66,7 +77,7 @@ async fn document_claims_follow_the_record(s: Stores) {
         .await
         .unwrap();
     assert!(s.kyc.document_holders("other").await.unwrap().is_empty());
-    assert!(s.kyc.get_kyc("u1").await.unwrap().is_none());
+    assert!(s.kyc.get_kyc(&uid("u1")).await.unwrap().is_none());
 }
 
 async fn no_record_for_a_missing_user(s: Stores) {
@@ -76,7 +87,7 @@ async fn no_record_for_a_missing_user(s: Stores) {
             .await
             .unwrap()
     );
-    assert!(s.kyc.get_kyc("ghost").await.unwrap().is_none());
+    assert!(s.kyc.get_kyc(&uid("ghost")).await.unwrap().is_none());
     assert!(s.kyc.document_holders("h").await.unwrap().is_empty());
 }
 
@@ -93,7 +104,7 @@ async fn one_of_parallel_submissions_wins(s: Stores) {
     })
     .await;
     assert_eq!(won.iter().filter(|w| **w).count(), 1);
-    let stored = s.kyc.get_kyc("u1").await.unwrap().unwrap();
+    let stored = s.kyc.get_kyc(&uid("u1")).await.unwrap().unwrap();
     for i in 0..8 {
         let holders = s.kyc.document_holders(&format!("h{i}")).await.unwrap();
         let expected = stored.document_hash == format!("h{i}");

@@ -3,6 +3,7 @@
 use super::fixtures::*;
 use shared::domain::SendDenied;
 use shared::store::Stores;
+use shared::testing::e164;
 
 async fn send_limits(s: Stores) {
     let p = plan("+911", "1.1.1.1", T0);
@@ -65,64 +66,47 @@ async fn send_limits(s: Stores) {
 }
 
 async fn otp_lifecycle(s: Stores) {
+    let a = &e164("+91a");
     s.otps.put_otp(&otp("+91a", "h1")).await.unwrap();
+    assert_eq!(s.otps.get_otp(a).await.unwrap().unwrap().code_hash, "h1");
+    assert_eq!(s.otps.record_otp_failure(a, "h1").await.unwrap(), Some(1));
+    assert_eq!(s.otps.record_otp_failure(a, "other").await.unwrap(), None);
+    assert_eq!(s.otps.record_otp_failure(a, "h1").await.unwrap(), Some(2));
+    assert_eq!(s.otps.record_otp_failure(a, "h1").await.unwrap(), Some(3));
     assert_eq!(
-        s.otps.get_otp("+91a").await.unwrap().unwrap().code_hash,
-        "h1"
-    );
-    assert_eq!(
-        s.otps.record_otp_failure("+91a", "h1").await.unwrap(),
-        Some(1)
-    );
-    assert_eq!(
-        s.otps.record_otp_failure("+91a", "other").await.unwrap(),
-        None
-    );
-    assert_eq!(
-        s.otps.record_otp_failure("+91a", "h1").await.unwrap(),
-        Some(2)
-    );
-    assert_eq!(
-        s.otps.record_otp_failure("+91a", "h1").await.unwrap(),
-        Some(3)
-    );
-    assert_eq!(
-        s.otps.record_otp_failure("+91a", "h1").await.unwrap(),
+        s.otps.record_otp_failure(a, "h1").await.unwrap(),
         None,
         "exhausted"
     );
     assert!(
-        !s.otps.consume_otp("+91a", "h1", T0).await.unwrap(),
+        !s.otps.consume_otp(a, "h1", T0).await.unwrap(),
         "exhausted codes cannot be used"
     );
     // Replaced code starts over; consumed once; expiry honoured.
     s.otps.put_otp(&otp("+91a", "h2")).await.unwrap();
-    assert!(!s.otps.consume_otp("+91a", "h1", T0).await.unwrap());
+    assert!(!s.otps.consume_otp(a, "h1", T0).await.unwrap());
     assert!(
-        !s.otps
-            .consume_otp("+91a", "h2", T0 + 300_000)
-            .await
-            .unwrap(),
+        !s.otps.consume_otp(a, "h2", T0 + 300_000).await.unwrap(),
         "expired"
     );
-    assert!(s.otps.consume_otp("+91a", "h2", T0).await.unwrap());
-    assert!(!s.otps.consume_otp("+91a", "h2", T0).await.unwrap());
-    assert!(s.otps.get_otp("+91a").await.unwrap().is_none());
+    assert!(s.otps.consume_otp(a, "h2", T0).await.unwrap());
+    assert!(!s.otps.consume_otp(a, "h2", T0).await.unwrap());
+    assert!(s.otps.get_otp(a).await.unwrap().is_none());
     s.otps.put_otp(&otp("+91a", "h3")).await.unwrap();
-    s.otps.delete_otp("+91a", "other").await.unwrap();
+    s.otps.delete_otp(a, "other").await.unwrap();
     assert!(
-        s.otps.get_otp("+91a").await.unwrap().is_some(),
+        s.otps.get_otp(a).await.unwrap().is_some(),
         "delete only its own code"
     );
-    s.otps.delete_otp("+91a", "h3").await.unwrap();
-    assert!(s.otps.get_otp("+91a").await.unwrap().is_none());
+    s.otps.delete_otp(a, "h3").await.unwrap();
+    assert!(s.otps.get_otp(a).await.unwrap().is_none());
 }
 
 async fn one_code_one_use(s: Stores) {
     s.otps.put_otp(&otp("+91a", "h")).await.unwrap();
     let wins = race(10, |_| {
         let s = s.clone();
-        async move { s.otps.consume_otp("+91a", "h", T0).await.unwrap() }
+        async move { s.otps.consume_otp(&e164("+91a"), "h", T0).await.unwrap() }
     })
     .await;
     assert_eq!(wins.iter().filter(|w| **w).count(), 1, "one code, one use");
@@ -150,7 +134,7 @@ async fn attempts_never_exceed_the_max(s: Stores) {
     s.otps.put_otp(&otp("+91d", "h")).await.unwrap();
     let failures = race(10, |_| {
         let s = s.clone();
-        async move { s.otps.record_otp_failure("+91d", "h").await.unwrap() }
+        async move { s.otps.record_otp_failure(&e164("+91d"), "h").await.unwrap() }
     })
     .await;
     assert_eq!(

@@ -2,12 +2,13 @@
 
 use super::fixtures::*;
 use shared::store::{PhoneChange, PhoneChangeDenied, Stores};
+use shared::testing::{e164, sid, uid};
 
 fn change(uid: &str, old: &str, new: &str, token: &str) -> PhoneChange {
     PhoneChange {
         user_id: uid.into(),
-        old_phone: old.into(),
-        new_phone: new.into(),
+        old_phone: e164(old),
+        new_phone: e164(new),
         token_hash: token.into(),
         new_epoch: 42,
         keep_session: "s1".into(),
@@ -35,24 +36,28 @@ async fn a_change_moves_the_claim_and_revokes_other_sessions(s: Stores) {
         .await;
     assert_eq!(res.unwrap(), Ok(()));
     assert_eq!(
-        s.users.user_id_by_phone("+91new").await.unwrap().as_deref(),
+        s.users
+            .user_id_by_phone(&e164("+91new"))
+            .await
+            .unwrap()
+            .as_deref(),
         Some("u1")
     );
     assert_eq!(
-        s.users.user_id_by_phone("+91old").await.unwrap(),
+        s.users.user_id_by_phone(&e164("+91old")).await.unwrap(),
         None,
         "old number released"
     );
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!(
         (u.phone.as_str(), u.session_epoch, u.updated_at_ms),
         ("+91new", 42, T0)
     );
-    let epoch = |sid: &'static str| {
+    let epoch = |session: &'static str| {
         let s = s.clone();
         async move {
             s.sessions
-                .get_session("u1", sid)
+                .get_session(&uid("u1"), &sid(session))
                 .await
                 .unwrap()
                 .unwrap()
@@ -121,12 +126,13 @@ async fn a_refused_change_writes_nothing(s: Stores) {
             "{c:?}"
         );
     }
+    let (one, three) = (e164("+91one"), e164("+91three"));
     let owner = |phone| s.users.user_id_by_phone(phone);
-    assert_eq!(owner("+91one").await.unwrap().as_deref(), Some("u1"));
-    assert_eq!(owner("+91three").await.unwrap(), None);
-    let u1 = s.users.get_user("u1").await.unwrap().unwrap();
-    assert_eq!(u1.phone, "+91one");
-    let kept = s.sessions.get_session("u1", "s2").await.unwrap();
+    assert_eq!(owner(&one).await.unwrap().as_deref(), Some("u1"));
+    assert_eq!(owner(&three).await.unwrap(), None);
+    let u1 = &uid("u1");
+    assert_eq!(s.users.get_user(u1).await.unwrap().unwrap().phone, "+91one");
+    let kept = s.sessions.get_session(u1, &sid("s2")).await.unwrap();
     assert_eq!(kept.unwrap().epoch, 7);
     for t in ["t2", "t3"] {
         assert!(
@@ -165,11 +171,20 @@ async fn two_accounts_racing_for_one_number_one_wins(s: Stores) {
             .iter()
             .all(|r| r.is_ok() || *r == Err(PhoneChangeDenied::PhoneTaken))
     );
-    let owner = s.users.user_id_by_phone("+91prize").await.unwrap();
-    assert_eq!(owner, Some(format!("u{}", winners[0])));
+    let owner = s.users.user_id_by_phone(&e164("+91prize")).await.unwrap();
+    assert_eq!(owner, Some(uid(&format!("u{}", winners[0]))));
     for i in (0..10).filter(|i| *i != winners[0]) {
-        let u = s.users.get_user(&format!("u{i}")).await.unwrap().unwrap();
-        assert_eq!(u.phone, format!("+91from{i}"), "losers keep their number");
+        let u = s
+            .users
+            .get_user(&uid(&format!("u{i}")))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            u.phone,
+            e164(&format!("+91from{i}")),
+            "losers keep their number"
+        );
     }
 }
 

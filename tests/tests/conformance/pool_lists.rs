@@ -4,6 +4,7 @@
 use super::fixtures::*;
 use shared::domain::{CreatePoolDenied, OpenPoolCap};
 use shared::store::Stores;
+use shared::testing::{pid, uid};
 
 fn cap(max_open: u32, today: &str) -> OpenPoolCap {
     OpenPoolCap {
@@ -19,7 +20,7 @@ async fn lists_page_newest_first(s: Stores) {
         p.created_at_ms = T0 + i * 1_000;
         assert!(create(&s, &p).await);
         s.pools
-            .join_pool(&p.pool_id, "pager", T0 + (7 - i) * 1_000, TODAY)
+            .join_pool(&p.pool_id, &uid("pager"), T0 + (7 - i) * 1_000, TODAY)
             .await
             .unwrap()
             .unwrap();
@@ -29,11 +30,11 @@ async fn lists_page_newest_first(s: Stores) {
     loop {
         let page = s
             .pools
-            .pools_owned("pager", before.as_deref(), 3)
+            .pools_owned(&uid("pager"), before.as_deref(), 3)
             .await
             .unwrap();
         assert!(page.len() <= 3);
-        seen.extend(page.iter().map(|l| l.pool.pool_id.clone()));
+        seen.extend(page.iter().map(|l| l.pool.pool_id.to_string()));
         match page.last() {
             Some(l) if page.len() == 3 => before = Some(l.position.clone()),
             _ => break,
@@ -41,7 +42,7 @@ async fn lists_page_newest_first(s: Stores) {
     }
     let newest_first: Vec<String> = (0..7).rev().map(|i| format!("f000000{i}")).collect();
     assert_eq!(seen, newest_first, "owned: by creation, every pool once");
-    let joined = s.pools.pools_joined("pager", None, 2).await.unwrap();
+    let joined = s.pools.pools_joined(&uid("pager"), None, 2).await.unwrap();
     let ids: Vec<&str> = joined.iter().map(|l| l.pool.pool_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -50,7 +51,7 @@ async fn lists_page_newest_first(s: Stores) {
     );
     let rest = s
         .pools
-        .pools_joined("pager", Some(&joined[1].position), 100)
+        .pools_joined(&uid("pager"), Some(&joined[1].position), 100)
         .await
         .unwrap();
     assert_eq!(rest.len(), 5, "the page after the cursor, without it");
@@ -80,7 +81,7 @@ async fn open_pools_owned_are_capped(s: Stores) {
         .await
         .unwrap();
     assert_eq!(third, Err(CreatePoolDenied::Limit));
-    assert!(s.pools.get_pool("a1000003").await.unwrap().is_none());
+    assert!(s.pools.get_pool(&pid("a1000003")).await.unwrap().is_none());
     assert_eq!(
         s.pools
             .create_pool(&pool("a1000001", "other", 5), &cap(2, TODAY))
@@ -104,7 +105,7 @@ async fn open_pools_owned_are_capped(s: Stores) {
             .filter(|o| o.is_err())
             .all(|o| *o == Err(CreatePoolDenied::Limit))
     );
-    let owned = s.pools.pools_owned("racer", None, 100).await.unwrap();
+    let owned = s.pools.pools_owned(&uid("racer"), None, 100).await.unwrap();
     assert_eq!(owned.len(), 4);
 }
 

@@ -6,6 +6,7 @@ use shared::domain::{
     ProfileField, ProfileValues, RiskAnswers, RiskBand, Saving,
 };
 use shared::store::Stores;
+use shared::testing::uid;
 
 fn values(name: &str) -> ProfileValues {
     ProfileValues {
@@ -38,7 +39,7 @@ async fn edits_write_only_their_fields(s: Stores) {
     };
     let u = s
         .profiles
-        .update_profile("u1", &all, T0 + 1)
+        .update_profile(&uid("u1"), &all, T0 + 1)
         .await
         .unwrap()
         .unwrap();
@@ -58,7 +59,7 @@ async fn edits_write_only_their_fields(s: Stores) {
     };
     let u = s
         .profiles
-        .update_profile("u1", &city_only, T0 + 2)
+        .update_profile(&uid("u1"), &city_only, T0 + 2)
         .await
         .unwrap()
         .unwrap();
@@ -66,16 +67,16 @@ async fn edits_write_only_their_fields(s: Stores) {
     assert_eq!(u.city.as_deref(), Some("Mumbai"));
     assert_eq!(u.details.family_size, None, "cleared");
     assert_eq!(u.details.gender, Some(Gender::Female));
-    assert_eq!(s.users.get_user("u1").await.unwrap().unwrap(), u);
+    assert_eq!(s.users.get_user(&uid("u1")).await.unwrap().unwrap(), u);
     assert!(
         s.profiles
-            .update_profile("nobody", &all, T0)
+            .update_profile(&uid("nobody"), &all, T0)
             .await
             .unwrap()
             .is_none()
     );
     assert!(
-        s.users.get_user("nobody").await.unwrap().is_none(),
+        s.users.get_user(&uid("nobody")).await.unwrap().is_none(),
         "no record made"
     );
 }
@@ -91,14 +92,14 @@ async fn risk_is_stored_with_its_band(s: Stores) {
         living: Living::Other,
     };
     let a = answers.assess(T0);
-    assert!(s.profiles.set_risk("u1", &a).await.unwrap());
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    assert!(s.profiles.set_risk(&uid("u1"), &a).await.unwrap());
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!(
         (u.risk_band, u.risk.as_ref()),
         (Some(RiskBand::High), Some(&a))
     );
-    assert!(!s.profiles.set_risk("nobody", &a).await.unwrap());
-    assert!(s.users.get_user("nobody").await.unwrap().is_none());
+    assert!(!s.profiles.set_risk(&uid("nobody"), &a).await.unwrap());
+    assert!(s.users.get_user(&uid("nobody")).await.unwrap().is_none());
 }
 
 integration_tests::on_both_stores!(edits_write_only_their_fields, risk_is_stored_with_its_band);

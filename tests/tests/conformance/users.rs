@@ -4,6 +4,7 @@ use super::fixtures::*;
 use shared::domain::{CheckDenied, CheckOutcome, PasswordCheck, UserStatus};
 use shared::store::Stores;
 use shared::store::{CreateUserDenied, PasswordChange};
+use shared::testing::{e164, sid, uid};
 
 /// `create_user` of user `id` with `phone`, consuming `token`.
 async fn create(s: &Stores, id: &str, phone: &str, token: &str) -> Result<(), CreateUserDenied> {
@@ -36,28 +37,32 @@ async fn users_and_uniqueness(s: Stores) {
         "a refused registration keeps the token"
     );
     assert_eq!(
-        s.users.user_id_by_phone("+91a").await.unwrap().as_deref(),
+        s.users
+            .user_id_by_phone(&e164("+91a"))
+            .await
+            .unwrap()
+            .as_deref(),
         Some("u1")
     );
     assert_eq!(
-        s.users.get_user("u1").await.unwrap().unwrap(),
+        s.users.get_user(&uid("u1")).await.unwrap().unwrap(),
         user("u1", "+91a")
     );
-    assert!(s.users.get_user("u2").await.unwrap().is_none());
-    s.users.record_login("u1", T0 + 5).await.unwrap();
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    assert!(s.users.get_user(&uid("u2")).await.unwrap().is_none());
+    s.users.record_login(&uid("u1"), T0 + 5).await.unwrap();
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!((u.login_count, u.last_login_at_ms), (1, Some(T0 + 5)));
     assert!(
         s.users
-            .set_user_status("u1", UserStatus::Suspended, 99)
+            .set_user_status(&uid("u1"), UserStatus::Suspended, 99)
             .await
             .unwrap()
     );
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!((u.status, u.session_epoch), (UserStatus::Suspended, 99));
     assert!(
         !s.users
-            .set_user_status("nobody", UserStatus::Suspended, 1)
+            .set_user_status(&uid("nobody"), UserStatus::Suspended, 1)
             .await
             .unwrap()
     );
@@ -65,7 +70,7 @@ async fn users_and_uniqueness(s: Stores) {
 
 fn check(phone: &str, ip: Option<&str>, now_ms: i64) -> PasswordCheck {
     PasswordCheck {
-        phone: phone.into(),
+        phone: e164(phone),
         ip: ip.map(String::from),
         now_ms,
         max_failures: 3,
@@ -116,7 +121,7 @@ async fn login_lockout(s: Stores) {
     u.finish_password_check(&check("+91a", None, after), CheckOutcome::Abandoned)
         .await
         .unwrap();
-    u.clear_login_failures("+91a").await.unwrap();
+    u.clear_login_failures(&e164("+91a")).await.unwrap();
     for _ in 0..2 {
         checked(&s, "+91a", after, CheckOutcome::Failed).await;
     }
@@ -135,12 +140,12 @@ async fn ip_budget_spans_phones(s: Stores) {
         s.login_guards.reserve_password_check(&c).await.unwrap(),
         Ok(())
     );
-    c.phone = "+91c".into();
+    c.phone = e164("+91c");
     assert_eq!(
         s.login_guards.reserve_password_check(&c).await.unwrap(),
         Ok(())
     );
-    c.phone = "+91d".into();
+    c.phone = e164("+91d");
     let r = s.login_guards.reserve_password_check(&c).await.unwrap();
     assert_eq!(r, Err(CheckDenied::IpHour));
     c.hour_window += 1;
@@ -193,8 +198,12 @@ async fn parallel_checks_never_exceed_the_budget(s: Stores) {
 }
 
 /// The epoch stamped on session `sid` of `u1`.
-async fn epoch_of(s: &Stores, sid: &str) -> u64 {
-    let session = s.sessions.get_session("u1", sid).await.unwrap();
+async fn epoch_of(s: &Stores, session: &str) -> u64 {
+    let session = s
+        .sessions
+        .get_session(&uid("u1"), &sid(session))
+        .await
+        .unwrap();
     session.unwrap().epoch
 }
 
@@ -215,7 +224,7 @@ async fn passwords_and_epochs(s: Stores) {
         now_ms: T0 + 1,
     };
     assert!(s.users.set_password(&change).await.unwrap());
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!(
         (u.password_hash.as_deref(), u.session_epoch),
         (Some("new"), 8)
@@ -230,7 +239,7 @@ async fn passwords_and_epochs(s: Stores) {
     let reset = PasswordChange {
         password_hash: "newer".into(),
         new_epoch: 9,
-        consume_token: Some(("v2".into(), "+91a".into())),
+        consume_token: Some(("v2".into(), e164("+91a"))),
         keep_session: None,
         ..change.clone()
     };
@@ -248,7 +257,7 @@ async fn passwords_and_epochs(s: Stores) {
         ..reset
     };
     assert!(!s.users.set_password(&again).await.unwrap());
-    let u = s.users.get_user("u1").await.unwrap().unwrap();
+    let u = s.users.get_user(&uid("u1")).await.unwrap().unwrap();
     assert_eq!(
         (u.password_hash.as_deref(), u.session_epoch),
         (Some("newer"), 9)
@@ -266,17 +275,29 @@ async fn delete_user_frees_the_phone(s: Stores) {
         .await
         .unwrap();
     s.devices
-        .put_device("u1", &device("d", None), T0, 20)
+        .put_device(&uid("u1"), &device("d", None), T0, 20)
         .await
         .unwrap();
     s.users
         .delete_user(&user("u1", "+91a"), "ref", 0)
         .await
         .unwrap();
-    assert!(s.users.get_user("u1").await.unwrap().is_none());
-    assert!(s.users.user_id_by_phone("+91a").await.unwrap().is_none());
-    assert!(s.sessions.list_sessions("u1").await.unwrap().is_empty());
-    assert!(s.devices.list_devices("u1").await.unwrap().is_empty());
+    assert!(s.users.get_user(&uid("u1")).await.unwrap().is_none());
+    assert!(
+        s.users
+            .user_id_by_phone(&e164("+91a"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.sessions
+            .list_sessions(&uid("u1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.devices.list_devices(&uid("u1")).await.unwrap().is_empty());
     s.verifications
         .put_verification(&vt("v2", "+91a"))
         .await
@@ -310,17 +331,14 @@ async fn users_by_batch(s: Stores) {
     for (id, phone) in [("u1", "+91a"), ("u2", "+91b"), ("u3", "+91c")] {
         make_user(&s, id, phone).await;
     }
-    let ids: Vec<String> = ["u3", "nobody", "u1"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let ids = [uid("u3"), uid("nobody"), uid("u1")];
     let mut found: Vec<String> = s
         .users
         .get_users(&ids)
         .await
         .unwrap()
         .into_iter()
-        .map(|u| u.user_id)
+        .map(|u| u.user_id.into_string())
         .collect();
     found.sort();
     assert_eq!(found, ["u1", "u3"]);

@@ -2,6 +2,7 @@
 
 use super::fixtures::*;
 use shared::store::Stores;
+use shared::testing::e164;
 
 async fn verification_tokens(s: Stores) {
     s.verifications
@@ -19,27 +20,27 @@ async fn verification_tokens(s: Stores) {
     );
     assert!(
         !s.verifications
-            .consume_verification("v1", "+91b", T0)
+            .consume_verification("v1", &e164("+91b"), T0)
             .await
             .unwrap(),
         "bound to its phone"
     );
     assert!(
         !s.verifications
-            .consume_verification("v1", "+91a", T0 + 600_000)
+            .consume_verification("v1", &e164("+91a"), T0 + 600_000)
             .await
             .unwrap(),
         "expired"
     );
     assert!(
         s.verifications
-            .consume_verification("v1", "+91a", T0)
+            .consume_verification("v1", &e164("+91a"), T0)
             .await
             .unwrap()
     );
     assert!(
         !s.verifications
-            .consume_verification("v1", "+91a", T0)
+            .consume_verification("v1", &e164("+91a"), T0)
             .await
             .unwrap(),
         "single use"

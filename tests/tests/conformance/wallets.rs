@@ -4,6 +4,7 @@
 use super::fixtures::*;
 use shared::domain::{AdjustDenied, Adjusted, WalletAdjustment};
 use shared::store::Stores;
+use shared::testing::uid;
 
 fn adj(uid: &str, key: &str, amount: i64, points: i64) -> WalletAdjustment {
     WalletAdjustment {
@@ -26,7 +27,7 @@ async fn adjust(s: &Stores, a: &WalletAdjustment) -> Result<Adjusted, AdjustDeni
 
 async fn adjustments_move_balance_and_ledger(s: Stores) {
     make_user(&s, "u1", "+91a").await;
-    assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 0);
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 0);
     let a = adjust(&s, &adj("u1", "k1", 500, 5)).await.unwrap();
     assert_eq!(
         (a.wallet.balance, a.wallet.points, a.entry.seq),
@@ -46,12 +47,12 @@ async fn adjustments_move_balance_and_ledger(s: Stores) {
         adjust(&s, &adj("ghost", "k1", 5, 0)).await,
         Err(AdjustDenied::NoUser)
     );
-    let w = s.wallets.get_wallet("u1").await.unwrap();
+    let w = s.wallets.get_wallet(&uid("u1")).await.unwrap();
     assert_eq!(
         (w.balance, w.points, w.seq, w.updated_at_ms),
         (300, 5, 2, Some(T0))
     );
-    let ledger = s.wallets.list_ledger("u1", None, 10).await.unwrap();
+    let ledger = s.wallets.list_ledger(&uid("u1"), None, 10).await.unwrap();
     let ids: Vec<&str> = ledger.iter().map(|e| e.transaction_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -61,7 +62,7 @@ async fn adjustments_move_balance_and_ledger(s: Stores) {
     assert_eq!(ledger[0].actor.as_deref(), Some("admin"));
     assert!(
         s.wallets
-            .list_ledger("ghost", None, 10)
+            .list_ledger(&uid("ghost"), None, 10)
             .await
             .unwrap()
             .is_empty()
@@ -78,7 +79,7 @@ async fn a_key_applies_once(s: Stores) {
         adjust(&s, &adj("u1", "k", 999, 0)).await,
         Err(AdjustDenied::KeyReused)
     );
-    assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 101);
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 101);
 }
 
 async fn ledger_pages_by_number(s: Stores) {
@@ -92,27 +93,27 @@ async fn ledger_pages_by_number(s: Stores) {
     }
     let seqs = |v: Vec<shared::domain::LedgerEntry>| v.iter().map(|e| e.seq).collect::<Vec<_>>();
     assert_eq!(
-        seqs(s.wallets.list_ledger("u1", None, 3).await.unwrap()),
+        seqs(s.wallets.list_ledger(&uid("u1"), None, 3).await.unwrap()),
         [7, 6, 5]
     );
     assert_eq!(
-        seqs(s.wallets.list_ledger("u1", Some(5), 3).await.unwrap()),
+        seqs(s.wallets.list_ledger(&uid("u1"), Some(5), 3).await.unwrap()),
         [4, 3, 2]
     );
     assert_eq!(
-        seqs(s.wallets.list_ledger("u1", Some(2), 3).await.unwrap()),
+        seqs(s.wallets.list_ledger(&uid("u1"), Some(2), 3).await.unwrap()),
         [1]
     );
     assert!(
         s.wallets
-            .list_ledger("u1", Some(1), 3)
+            .list_ledger(&uid("u1"), Some(1), 3)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         s.wallets
-            .list_ledger("u1", Some(0), 3)
+            .list_ledger(&uid("u1"), Some(0), 3)
             .await
             .unwrap()
             .is_empty()
@@ -132,9 +133,9 @@ async fn distinct_keys_in_parallel_sum_exactly(s: Stores) {
     })
     .await;
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
-    let w = s.wallets.get_wallet("u1").await.unwrap();
+    let w = s.wallets.get_wallet(&uid("u1")).await.unwrap();
     assert_eq!((w.balance, w.points, w.seq), (210, 20, 20));
-    let ledger = s.wallets.list_ledger("u1", None, 100).await.unwrap();
+    let ledger = s.wallets.list_ledger(&uid("u1"), None, 100).await.unwrap();
     assert_eq!(ledger.len(), 20);
     assert_eq!(ledger.iter().map(|e| e.amount).sum::<i64>(), 210);
     assert_eq!(
@@ -155,10 +156,14 @@ async fn one_key_in_parallel_applies_once(s: Stores) {
         results.iter().all(|r| *r == Ok(first.clone())),
         "{results:?}"
     );
-    let w = s.wallets.get_wallet("u1").await.unwrap();
+    let w = s.wallets.get_wallet(&uid("u1")).await.unwrap();
     assert_eq!((w.balance, w.points, w.seq), (70, 2, 1));
     assert_eq!(
-        s.wallets.list_ledger("u1", None, 100).await.unwrap().len(),
+        s.wallets
+            .list_ledger(&uid("u1"), None, 100)
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }
@@ -184,7 +189,7 @@ async fn parallel_debits_never_overdraw(s: Stores) {
             .filter(|r| r.is_err())
             .all(|r| *r == Err(AdjustDenied::InsufficientFunds))
     );
-    assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 0);
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 0);
 }
 
 async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
@@ -202,16 +207,19 @@ async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
         (250, 3, T0 + 9)
     );
     assert_eq!(closed.phone_ref, "phone-ref");
-    assert_eq!(s.wallets.closed_wallet("u1").await.unwrap(), Some(closed));
+    assert_eq!(
+        s.wallets.closed_wallet(&uid("u1")).await.unwrap(),
+        Some(closed)
+    );
     assert!(
         s.wallets
-            .list_ledger("u1", None, 10)
+            .list_ledger(&uid("u1"), None, 10)
             .await
             .unwrap()
             .is_empty(),
         "ledger gone"
     );
-    assert_eq!(s.wallets.get_wallet("u1").await.unwrap().balance, 0);
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 0);
     assert_eq!(
         adjust(&s, &adj("u1", "late", 5, 0)).await,
         Err(AdjustDenied::NoUser),
@@ -225,7 +233,7 @@ async fn deletion_keeps_money_left_as_a_closing_record(s: Stores) {
             .unwrap(),
         None
     );
-    assert_eq!(s.wallets.closed_wallet("u2").await.unwrap(), None);
+    assert_eq!(s.wallets.closed_wallet(&uid("u2")).await.unwrap(), None);
 }
 
 integration_tests::on_both_stores!(

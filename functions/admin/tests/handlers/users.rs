@@ -55,10 +55,10 @@ async fn users_are_listed_newest_first_in_pages_and_by_status() {
         200,
     );
     let suspended = all_pages(&app, &admin, "/v1/admin/users?status=SUSPENDED&limit=1").await;
-    assert_eq!(suspended, std::slice::from_ref(&first.user_id));
+    assert_eq!(suspended, [first.user_id.to_string()]);
     let active = all_pages(&app, &admin, "/v1/admin/users?status=ACTIVE&limit=3").await;
     assert_eq!(active.len(), made.len() - 1);
-    assert!(!active.contains(&first.user_id));
+    assert!(!active.contains(&first.user_id.to_string()));
 }
 
 #[tokio::test]

@@ -275,7 +275,7 @@ async fn delete_account_removes_everything_and_phone_can_register_again() {
     let app = app();
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
-    let uid = reg["user"]["user_id"].as_str().unwrap().to_string();
+    let uid = UserId::new(reg["user"]["user_id"].as_str().unwrap());
     authed(
         &app,
         Method::POST,
@@ -284,40 +284,26 @@ async fn delete_account_removes_everything_and_phone_can_register_again() {
         &at,
     )
     .await;
-    let r = authed(
-        &app,
-        Method::DELETE,
-        "/v1/auth/account",
-        Some(json!({"password": "wrong pw 123"})),
-        &at,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = authed(
-        &app,
-        Method::DELETE,
-        "/v1/auth/account",
-        Some(json!({})),
-        &at,
-    )
-    .await;
-    assert_invalid(&r, "password");
-    let r = authed(
-        &app,
-        Method::DELETE,
-        "/v1/auth/account",
-        Some(json!({"password": PW})),
-        &at,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK);
+    let delete = |body| authed(&app, Method::DELETE, "/v1/auth/account", Some(body), &at);
+    let wrong = delete(json!({"password": "wrong pw 123"})).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_invalid(&delete(json!({})).await, "password");
+    assert_eq!(delete(json!({"password": PW})).await.status, StatusCode::OK);
     assert_eq!(
         app.get_as("/v1/auth/me", &at).await.status,
         StatusCode::UNAUTHORIZED
     );
     let stores = app.stores();
     assert!(stores.users.get_user(&uid).await.unwrap().is_none());
-    assert!(stores.users.user_id_by_phone(E164).await.unwrap().is_none());
+    let phone = e164(E164);
+    assert!(
+        stores
+            .users
+            .user_id_by_phone(&phone)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(
         stores
             .sessions
@@ -328,7 +314,7 @@ async fn delete_account_removes_everything_and_phone_can_register_again() {
     );
     assert!(stores.devices.list_devices(&uid).await.unwrap().is_empty());
     let again = app.register(PHONE, PW).await;
-    assert_ne!(again["user"]["user_id"], uid);
+    assert_ne!(again["user"]["user_id"], uid.as_str());
 }
 
 #[tokio::test]
@@ -358,8 +344,8 @@ async fn admin_phones_get_the_admin_role() {
     let later = TestApp::new(app.stores().clone(), auth_fn::routes().0, &[]);
     let r = later.login(json!({"phone": PHONE, "password": PW})).await;
     assert_eq!(assert_ok(&r, 200)["user"]["role"], "user");
-    let uid = reg["user"]["user_id"].as_str().unwrap();
-    let stored = app.stores().users.get_user(uid).await.unwrap().unwrap();
+    let uid = UserId::new(reg["user"]["user_id"].as_str().unwrap());
+    let stored = app.stores().users.get_user(&uid).await.unwrap().unwrap();
     assert_eq!(stored.role, shared::domain::Role::User);
 }
 

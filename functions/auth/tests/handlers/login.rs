@@ -93,7 +93,7 @@ async fn suspended_account_cannot_sign_in_and_loses_sessions() {
     let app = app();
     let reg = app.register(PHONE, PW).await;
     let at = token(&reg, "access_token");
-    let uid = reg["user"]["user_id"].as_str().unwrap();
+    let uid = &UserId::new(reg["user"]["user_id"].as_str().unwrap());
     assert!(
         app.state
             .stores

@@ -116,7 +116,7 @@ async fn otp_delivery_failure_is_502_and_keeps_no_cooldown() {
     assert_eq!(r.status, StatusCode::BAD_GATEWAY);
     assert_eq!(r.code(), "OTP_DELIVERY_FAILED");
     assert!(
-        stores.otps.get_otp(E164).await.unwrap().is_none(),
+        stores.otps.get_otp(&e164(E164)).await.unwrap().is_none(),
         "no undelivered code is kept"
     );
     // Same store, working sender, same instant: not blocked by a cooldown.

@@ -100,8 +100,8 @@ async fn devices_upsert_by_device_id() {
     assert_eq!(r.data()["device"]["push_token"], "pt2");
     let uid = app.get_as("/v1/auth/me", &at).await.data()["user"]["user_id"]
         .as_str()
-        .unwrap()
-        .to_string();
+        .map(UserId::new)
+        .unwrap();
     let devices = app.stores().devices.list_devices(&uid).await.unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].push_token.as_deref(), Some("pt2"));
@@ -167,8 +167,8 @@ async fn the_twenty_first_device_replaces_the_least_recent() {
     let me = app.get_as("/v1/auth/me", &at).await;
     let uid = assert_ok(&me, 200)["user"]["user_id"]
         .as_str()
-        .unwrap()
-        .to_string();
+        .map(UserId::new)
+        .unwrap();
     let devices = app.stores().devices.list_devices(&uid).await.unwrap();
     assert_eq!(devices.len(), 20);
     assert!(

@@ -111,7 +111,7 @@ async fn usage_stats_count_real_records() {
     };
     assert_eq!(pools.create_pool(&pool, &cap).await.unwrap(), Ok(()));
     pools
-        .join_pool("0000beef", &u.user_id, 1, "2026-11-22")
+        .join_pool(&PoolId::new("0000beef"), &u.user_id, 1, "2026-11-22")
         .await
         .unwrap()
         .unwrap();

@@ -16,7 +16,7 @@ fn full() -> Value {
 async fn get_shows_identity_and_empty_fields() {
     let (app, u) = app_and_user().await;
     let p = assert_ok(&app.get_as("/v1/users/profile", &u).await, 200)["profile"].clone();
-    assert_eq!(p["user_id"], u.user_id);
+    assert_eq!(p["user_id"], u.user_id.as_str());
     assert_eq!(p["phone"], "+919816456501");
     assert_eq!(p["masked_phone"], "+91******6501");
     assert_eq!(p["name"], "Test User");

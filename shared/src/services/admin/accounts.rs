@@ -3,7 +3,7 @@
 use super::{Admin, AdminCaller};
 use crate::domain::{
     AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, KycStatus, LedgerEntry,
-    Result, Role, Session, UploadPurpose, User, UserStatus, Wallet, is_sort_key,
+    Result, Role, Session, UploadPurpose, User, UserId, UserStatus, Wallet, is_sort_key,
 };
 use crate::phone::Phone;
 use crate::services::auth::new_epoch;
@@ -62,7 +62,7 @@ pub struct UserDetail {
     /// Short-lived download links of the KYC images.
     pub images: Vec<(UploadPurpose, String)>,
     /// Other users holding the same document.
-    pub duplicate_of: Vec<String>,
+    pub duplicate_of: Vec<UserId>,
     pub wallet: Wallet,
     pub transactions: Vec<LedgerEntry>,
     pub devices: Vec<Device>,
@@ -142,15 +142,16 @@ impl Admin<'_> {
             return Ok(Some(self.users.get_user(&id).await?));
         }
         if let Some(id) = &search.user_id {
-            if uuid::Uuid::parse_str(id).is_err() {
+            let id = UserId::new(id.as_str());
+            if !id.is_well_formed() {
                 return Err(Error::invalid("user_id", "user_id must be a UUID"));
             }
-            return Ok(Some(self.users.get_user(id).await?));
+            return Ok(Some(self.users.get_user(&id).await?));
         }
         Ok(None)
     }
 
-    pub(super) async fn user(&self, user_id: &str) -> Result<User> {
+    pub(super) async fn user(&self, user_id: &UserId) -> Result<User> {
         if uuid::Uuid::parse_str(user_id).is_err() {
             return Err(Error::NotFound("user"));
         }
@@ -160,7 +161,7 @@ impl Admin<'_> {
             .ok_or(Error::NotFound("user"))
     }
 
-    pub async fn user_detail(&self, user_id: &str) -> Result<UserDetail> {
+    pub async fn user_detail(&self, user_id: &UserId) -> Result<UserDetail> {
         let user = self.user(user_id).await?;
         let s = self;
         let (kyc, wallet, transactions, devices, sessions) = tokio::try_join!(
@@ -208,7 +209,7 @@ impl Admin<'_> {
     pub async fn update_user(
         &self,
         caller: &AdminCaller,
-        user_id: &str,
+        user_id: &UserId,
         status: Option<UserStatus>,
         role: Option<Role>,
     ) -> Result<User> {
@@ -234,7 +235,7 @@ impl Admin<'_> {
                 ));
             }
             let change = AccessChange {
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
                 from_status: user.status,
                 from_role: user.role,
                 status: status.unwrap_or(user.status),
@@ -248,7 +249,7 @@ impl Admin<'_> {
             let audit = self.access_audit(caller, &change);
             if let Some(after) = self.admin.change_access(&change, &audit).await? {
                 tracing::info!(
-                    target_user = user_id,
+                    target_user = %user_id,
                     status = %after.status,
                     role = %after.role,
                     "admin changed access"

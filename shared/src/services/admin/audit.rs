@@ -4,7 +4,7 @@
 //! can give a short page (with a cursor to go on).
 
 use super::Admin;
-use crate::domain::{AuditAction, AuditRecord, Error, Result, audit_sort_key, is_sort_key};
+use crate::domain::{AuditAction, AuditRecord, Error, Result, UserId, audit_sort_key, is_sort_key};
 use crate::services::paging::{decode_cursor, encode_cursor, page_limit};
 use crate::store::AuditQuery;
 use chrono::NaiveDate;
@@ -109,13 +109,16 @@ impl Admin<'_> {
     }
 
     async fn names_in(&self, items: &[AuditRecord]) -> Result<BTreeMap<String, String>> {
-        let mut ids: Vec<String> = items
+        let mut ids: Vec<UserId> = items
             .iter()
             .flat_map(|a| [a.admin_id.clone(), a.target_user_id.clone()])
             .collect();
         ids.sort();
         ids.dedup();
         let users = self.users.get_users(&ids).await?;
-        Ok(users.into_iter().map(|u| (u.user_id, u.name)).collect())
+        Ok(users
+            .into_iter()
+            .map(|u| (u.user_id.into_string(), u.name))
+            .collect())
     }
 }

@@ -3,7 +3,7 @@
 use super::{Admin, AdminCaller};
 use crate::domain::{
     AdjustDenied, AuditAction, AuditRecord, AuditStamp, Conflict, Error, KycDecision, KycRecord,
-    KycStatus, MAX_ADJUSTMENT, Result, Wallet, WalletAdjustment,
+    KycStatus, MAX_ADJUSTMENT, Result, UserId, Wallet, WalletAdjustment,
 };
 use crate::validate;
 
@@ -39,7 +39,7 @@ impl Admin<'_> {
     pub async fn review_kyc(
         &self,
         caller: &AdminCaller,
-        user_id: &str,
+        user_id: &UserId,
         decision: KycDecision,
         reason: Option<String>,
     ) -> Result<KycRecord> {
@@ -72,7 +72,7 @@ impl Admin<'_> {
             at_ms: stamp.at_ms,
             admin_id: stamp.admin_id,
             action: AuditAction::KycReviewed,
-            target_user_id: user_id.to_string(),
+            target_user_id: user_id.clone(),
             before: serde_json::json!({ "status": previous.status.as_str() }),
             after: serde_json::json!({
                 "status": record.status.as_str(),
@@ -83,7 +83,7 @@ impl Admin<'_> {
             // Changed meanwhile (a correction or another review): no longer the one read.
             return Err(Error::Conflict(Conflict::KycNotPending));
         }
-        tracing::info!(target_user = user_id, status = %record.status, "KYC reviewed");
+        tracing::info!(target_user = %user_id, status = %record.status, "KYC reviewed");
         Ok(record)
     }
 
@@ -92,7 +92,7 @@ impl Admin<'_> {
     pub async fn adjust_wallet(
         &self,
         caller: &AdminCaller,
-        user_id: &str,
+        user_id: &UserId,
         req: AdjustRequest,
     ) -> Result<Adjustment> {
         let range = -MAX_ADJUSTMENT..=MAX_ADJUSTMENT;
@@ -119,7 +119,7 @@ impl Admin<'_> {
         );
         let stamp = self.stamp(caller);
         let adj = WalletAdjustment {
-            user_id: user_id.to_string(),
+            user_id: user_id.clone(),
             idempotency_key: key.clone(),
             fingerprint,
             amount: req.amount,

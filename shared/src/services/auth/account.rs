@@ -1,8 +1,7 @@
 //! Opening an account, password reset and change, and deleting an account.
 
 use super::{Auth, SignedIn, hash_password, new_epoch};
-use crate::domain::Caller;
-use crate::domain::{Conflict, Error, Result, User};
+use crate::domain::{Caller, Conflict, E164, Error, Result, User, UserId};
 use crate::services::users::document_prefixes;
 use crate::store::{CreateUserDenied, PasswordChange};
 use crate::validate;
@@ -38,8 +37,8 @@ impl Auth<'_> {
         };
         let name = validate::name("name", &req.name)?;
         let mut user = User::new(
-            String::new(),
-            String::new(),
+            UserId::default(),
+            E164::default(),
             name,
             self.now_ms(),
             new_epoch(),
@@ -71,7 +70,7 @@ impl Auth<'_> {
             validate::new_password("password", &p, &v.phone, &user.name)?;
             user.password_hash = Some(hash_password(p).await?);
         }
-        user.user_id = uuid::Uuid::new_v4().to_string();
+        user.user_id = UserId::generate();
         user.security_number_hash = security_number.map(|n| {
             self.secret
                 .mac_hex("security_number", &[user.user_id.as_bytes(), n.as_bytes()])

@@ -18,7 +18,10 @@ pub use sessions::IssuedTokens;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{SecretKey, random_bytes};
-use crate::domain::{CheckDenied, CheckOutcome, Error, PasswordCheck, Result, User, Verification};
+use crate::domain::{
+    CheckDenied, CheckOutcome, E164, Error, PasswordCheck, Result, SessionId, User, UserId,
+    Verification,
+};
 use crate::metrics::Metrics;
 use crate::objects::ObjectStore;
 use crate::password;
@@ -96,7 +99,7 @@ impl<'a> Auth<'a> {
         })
     }
 
-    fn code_hash(&self, phone: &str, code: &str) -> String {
+    fn code_hash(&self, phone: &E164, code: &str) -> String {
         self.secret
             .mac_hex("otp", &[phone.as_bytes(), code.as_bytes()])
     }
@@ -118,7 +121,7 @@ impl<'a> Auth<'a> {
     }
 
     /// The account registered for a (verified) phone.
-    async fn account_of(&self, phone: &str) -> Result<User> {
+    async fn account_of(&self, phone: &E164) -> Result<User> {
         self.account_by_phone(phone)
             .await?
             .ok_or(Error::AccountNotFound)
@@ -126,15 +129,15 @@ impl<'a> Auth<'a> {
 
     /// The account of `e164`, read the same way whether or not it exists (an unknown phone
     /// looks up [`NO_USER`]), so answers about unknown phones take no less work.
-    async fn account_by_phone(&self, e164: &str) -> Result<Option<User>> {
+    async fn account_by_phone(&self, e164: &E164) -> Result<Option<User>> {
         let user_id = self.users.user_id_by_phone(e164).await?;
-        let id = user_id.as_deref().unwrap_or(NO_USER);
-        Ok(self.users.get_user(id).await?)
+        let id = user_id.unwrap_or_else(|| UserId::new(NO_USER));
+        Ok(self.users.get_user(&id).await?)
     }
 
     /// Deletes dead sessions after a revoke-all. They are already unusable (epoch), so a
     /// failure here only leaves garbage and is logged, not returned.
-    async fn sweep_sessions(&self, user_id: &str, keep: Option<&str>) {
+    async fn sweep_sessions(&self, user_id: &UserId, keep: Option<&SessionId>) {
         let sessions = match self.sessions.list_sessions(user_id).await {
             Ok(s) => s,
             Err(e) => {
@@ -142,10 +145,7 @@ impl<'a> Auth<'a> {
                 return;
             }
         };
-        for s in sessions
-            .iter()
-            .filter(|s| Some(s.session_id.as_str()) != keep)
-        {
+        for s in sessions.iter().filter(|s| Some(&s.session_id) != keep) {
             if let Err(e) = self.sessions.delete_session(user_id, &s.session_id).await {
                 tracing::warn!(error = %e, "session sweep incomplete");
                 return;
@@ -171,7 +171,7 @@ impl Auth<'_> {
     /// the budget unless other checks were reserved after this one.
     async fn check_password(
         &self,
-        phone: &str,
+        phone: &E164,
         ip: Option<&str>,
         candidate: String,
         stored: Option<String>,
@@ -183,7 +183,7 @@ impl Auth<'_> {
     /// unless `others_ok`, a matching password still counts as a failed check.
     async fn check_factors(
         &self,
-        phone: &str,
+        phone: &E164,
         ip: Option<&str>,
         candidate: String,
         stored: Option<String>,
@@ -191,7 +191,7 @@ impl Auth<'_> {
     ) -> Result<bool> {
         let now_ms = self.now_ms();
         let check = PasswordCheck {
-            phone: phone.to_string(),
+            phone: phone.clone(),
             ip: ip.map(String::from),
             now_ms,
             max_failures: self.config.login_max_failures,

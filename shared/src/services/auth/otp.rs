@@ -34,7 +34,7 @@ impl Auth<'_> {
         let (otp, sms) = (&self.config.otp, &self.config.sms);
         let now_ms = self.now_ms();
         SendPlan {
-            phone: phone.e164().to_string(),
+            phone: phone.e164().clone(),
             ip: ip.to_string(),
             now_ms,
             cooldown_until_ms: now_ms + otp.resend_seconds * 1000,
@@ -230,7 +230,7 @@ impl Auth<'_> {
         self.verifications
             .put_verification(&Verification {
                 token_hash: self.token_hash(&token),
-                phone: e164.to_string(),
+                phone: e164.clone(),
                 expires_at_ms: now_ms + VERIFICATION_TTL_SECONDS * 1000,
             })
             .await?;

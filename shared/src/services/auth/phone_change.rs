@@ -2,8 +2,7 @@
 //! written in one atomic step, announced to the old number.
 
 use super::{Auth, new_epoch};
-use crate::domain::Caller;
-use crate::domain::{Conflict, Error, Result, User, Window, budget_counters};
+use crate::domain::{Caller, Conflict, E164, Error, Result, User, Window, budget_counters};
 use crate::phone::mask;
 use crate::sms::{Sms, SmsPurpose};
 use crate::store::{PhoneChange, PhoneChangeDenied};
@@ -53,7 +52,7 @@ impl Auth<'_> {
     /// notice is logged (with its error code), not returned. The notice is sent even while the
     /// SMS budget is spent (the owner must hear of it) and counts against the budget all the
     /// same; its own cost is bounded by the budgeted code that proved the new number.
-    async fn notify_old_phone(&self, old_phone: &str, new_phone: &str) {
+    async fn notify_old_phone(&self, old_phone: &E164, new_phone: &E164) {
         if self.config.sms.test_numbers.code_for(old_phone).is_some() {
             tracing::warn!(phone = %mask(old_phone), "test number: phone change notice not sent");
             return;

@@ -4,8 +4,9 @@
 use super::Auth;
 use super::login::validate_device;
 use crate::crypto::random_token;
-use crate::domain::Caller;
-use crate::domain::{Device, Error, MAX_DEVICES, MAX_SESSIONS, Result, Session, User};
+use crate::domain::{
+    Caller, Device, Error, MAX_DEVICES, MAX_SESSIONS, Result, Session, SessionId, User,
+};
 use crate::tokens::RefreshToken;
 
 /// The credentials of a session: a short-lived access token and its refresh token.
@@ -28,7 +29,7 @@ impl Auth<'_> {
         }
         let session = Session {
             user_id: user.user_id.clone(),
-            session_id: uuid::Uuid::new_v4().to_string(),
+            session_id: SessionId::generate(),
             epoch: user.session_epoch,
             seed: random_token(),
             generation: 0,
@@ -148,7 +149,7 @@ impl Auth<'_> {
     }
 
     /// Revokes one of the caller's live sessions.
-    pub async fn revoke_session(&self, ctx: &Caller, session_id: &str) -> Result<()> {
+    pub async fn revoke_session(&self, ctx: &Caller, session_id: &SessionId) -> Result<()> {
         // Session ids are UUIDs: anything else is no session (and never reaches the store).
         if uuid::Uuid::try_parse(session_id).is_err() {
             return Err(Error::NotFound("session"));

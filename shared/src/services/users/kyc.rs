@@ -4,10 +4,9 @@
 
 use super::Users;
 use crate::crypto::random_bytes;
-use crate::domain::Caller;
 use crate::domain::{
-    Conflict, DocumentType, Error, ImageType, KycImages, KycRecord, KycStatus, MAX_UPLOAD_BYTES,
-    Result, SIGNATURE_BYTES, UploadPurpose, mask_document_number,
+    Caller, Conflict, DocumentType, Error, ImageType, KycImages, KycRecord, KycStatus,
+    MAX_UPLOAD_BYTES, Result, SIGNATURE_BYTES, UploadPurpose, UserId, mask_document_number,
 };
 use crate::objects::PresignedPut;
 use serde::Deserialize;
@@ -53,7 +52,7 @@ pub struct KycPatch {
     pub selfie_url: Option<String>,
 }
 
-fn upload_key(user_id: &str, purpose: UploadPurpose, id: &str, ext: &str) -> String {
+fn upload_key(user_id: &UserId, purpose: UploadPurpose, id: &str, ext: &str) -> String {
     format!("{UPLOAD_PREFIX}{user_id}/{purpose}/{id}.{ext}")
 }
 
@@ -66,7 +65,7 @@ fn attached_key(upload_key: &str) -> String {
 }
 
 /// The object prefixes of a user's documents (account deletion removes both).
-pub fn document_prefixes(user_id: &str) -> [String; 2] {
+pub fn document_prefixes(user_id: &UserId) -> [String; 2] {
     [
         format!("{UPLOAD_PREFIX}{user_id}/"),
         format!("{KYC_PREFIX}{user_id}/"),
@@ -231,7 +230,7 @@ impl Users<'_> {
     /// The sealed number, keyed hash and mask of a normalized number of `typ`.
     fn document(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         typ: DocumentType,
         normalized: &str,
     ) -> (String, String, String) {
@@ -273,7 +272,7 @@ impl Users<'_> {
     /// A `PENDING` record of `typ` and `number` with `images`, following `previous`.
     fn pending(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         typ: DocumentType,
         number: &str,
         images: KycImages,
@@ -281,7 +280,7 @@ impl Users<'_> {
     ) -> KycRecord {
         let (sealed, hash, masked) = self.document(user_id, typ, number);
         KycRecord {
-            user_id: user_id.to_string(),
+            user_id: user_id.clone(),
             status: KycStatus::Pending,
             document_type: typ,
             document_number_sealed: sealed,

@@ -7,7 +7,7 @@ use super::keys::{DEVICE_PREFIX, device_sk, user_pk};
 use super::sessions::{Capped, MAX_ROUNDS};
 use super::tx::Transaction;
 use super::{DynamoStore, from_item, key, key_of, n, num, to_item};
-use crate::domain::Device;
+use crate::domain::{Device, UserId};
 use crate::store::tables::Table;
 use crate::store::{DeviceStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -16,7 +16,7 @@ use async_trait::async_trait;
 impl DeviceStore for DynamoStore {
     async fn put_device(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         device: &Device,
         now_ms: i64,
         max: usize,
@@ -65,7 +65,7 @@ impl DeviceStore for DynamoStore {
         ))
     }
 
-    async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>> {
+    async fn list_devices(&self, user_id: &UserId) -> StoreResult<Vec<Device>> {
         self.query_prefix(Table::Users, user_pk(user_id), DEVICE_PREFIX)
             .await?
             .into_iter()

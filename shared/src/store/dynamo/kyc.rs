@@ -5,7 +5,7 @@ use super::expr::{Cond, Update};
 use super::keys::{KYC_SK, PROFILE_SK, USER_PREFIX, document_pk, kyc_list_pk, user_pk};
 use super::tx::Transaction;
 use super::{DynamoStore, key, n, s, string, to_item};
-use crate::domain::{KycRecord, user_sort_key};
+use crate::domain::{KycRecord, UserId, user_sort_key};
 use crate::store::tables::{LISTS_INDEX, Table};
 use crate::store::{KycStore, StoreResult};
 use async_trait::async_trait;
@@ -20,17 +20,17 @@ pub(super) enum Save {
     Audit,
 }
 
-pub(super) fn kyc_key(user_id: &str) -> super::Item {
+pub(super) fn kyc_key(user_id: &UserId) -> super::Item {
     key(user_pk(user_id), KYC_SK)
 }
 
-pub(super) fn claim_key(hash: &str, user_id: &str) -> super::Item {
+pub(super) fn claim_key(hash: &str, user_id: &UserId) -> super::Item {
     key(document_pk(hash), user_pk(user_id))
 }
 
 #[async_trait]
 impl KycStore for DynamoStore {
-    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>> {
+    async fn get_kyc(&self, user_id: &UserId) -> StoreResult<Option<KycRecord>> {
         self.get_as(Table::Users, kyc_key(user_id)).await
     }
 
@@ -43,11 +43,14 @@ impl KycStore for DynamoStore {
         Ok(self.run(tx).await?.committed())
     }
 
-    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<UserId>> {
         let items = self
             .query_prefix(Table::Users, document_pk(document_hash), USER_PREFIX)
             .await?;
-        Ok(items.iter().filter_map(|i| string(i, "user_id")).collect())
+        Ok(items
+            .iter()
+            .filter_map(|i| string(i, "user_id").map(UserId::new))
+            .collect())
     }
 }
 

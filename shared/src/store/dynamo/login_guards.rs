@@ -4,7 +4,7 @@
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{LOGIN_SK, ip_pk, login_hour_sk, login_pk};
 use super::{DynamoStore, key, n, to_item, ttl_after};
-use crate::domain::{CheckDenied, CheckOutcome, LoginGuard, PasswordCheck};
+use crate::domain::{CheckDenied, CheckOutcome, E164, LoginGuard, PasswordCheck};
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{LoginGuardStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -89,7 +89,7 @@ impl LoginGuardStore for DynamoStore {
         }
     }
 
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+    async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()> {
         self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
             .await
     }

@@ -8,7 +8,7 @@ use super::keys::{
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
 use crate::domain::{
-    CounterScope, OtpRecord, SendCounter, SendDenied, SendPlan, Verification, Window,
+    CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification, Window,
 };
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{OtpStore, StoreError, StoreResult, VerificationStore};
@@ -58,7 +58,7 @@ impl DynamoStore {
         tx: Transaction<R>,
         role: R,
         token_hash: &str,
-        phone: &str,
+        phone: &E164,
         now_ms: i64,
     ) -> StoreResult<Transaction<R>> {
         let cond = Cond::item_exists()
@@ -158,18 +158,18 @@ impl OtpStore for DynamoStore {
         self.put(Table::Otps, item).await
     }
 
-    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>> {
+    async fn get_otp(&self, phone: &E164) -> StoreResult<Option<OtpRecord>> {
         self.get_as(Table::Otps, key(otp_pk(phone), OTP_SK)).await
     }
 
-    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()> {
+    async fn delete_otp(&self, phone: &E164, code_hash: &str) -> StoreResult<()> {
         let own = Cond::eq("code_hash", s(code_hash));
         self.delete_if(Table::Otps, key(otp_pk(phone), OTP_SK), own)
             .await
             .map(|_| ())
     }
 
-    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
+    async fn record_otp_failure(&self, phone: &E164, code_hash: &str) -> StoreResult<Option<u32>> {
         let cond = Cond::eq("code_hash", s(code_hash)).and(Cond::cmp_attr(
             "attempts",
             Cmp::Lt,
@@ -186,7 +186,7 @@ impl OtpStore for DynamoStore {
         Ok(updated.and_then(|a| num(&a, "attempts")).map(|v| v as u32))
     }
 
-    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
+    async fn consume_otp(&self, phone: &E164, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
         let cond = Cond::eq("code_hash", s(code_hash))
             .and(Cond::cmp_attr("attempts", Cmp::Lt, "max_attempts"))
             .and(Cond::cmp("expires_at_ms", Cmp::Gt, n(now_ms)));
@@ -211,7 +211,7 @@ impl VerificationStore for DynamoStore {
     async fn consume_verification(
         &self,
         token_hash: &str,
-        phone: &str,
+        phone: &E164,
         now_ms: i64,
     ) -> StoreResult<bool> {
         let tx = self.token_delete(Transaction::new(), (), token_hash, phone, now_ms)?;

@@ -12,8 +12,8 @@ use super::keys::{
 use super::tx::Transaction;
 use super::{DynamoStore, Item, from_item, key, key_of, n, s, string, to_item};
 use crate::domain::{
-    CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool,
-    UserStatus,
+    CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool, PoolId,
+    UserId, UserStatus,
 };
 use crate::store::tables::{PK, SK, Table};
 use crate::store::{PoolCounts, PoolStore, StoreError, StoreResult};
@@ -46,11 +46,11 @@ fn may_join() -> Cond {
         .and(Cond::Absent("deleting_since_ms"))
 }
 
-fn meta_key(pool_id: &str) -> Item {
+fn meta_key(pool_id: &PoolId) -> Item {
     key(pool_pk(pool_id), POOL_SK)
 }
 
-fn member_key(pool_id: &str, user_id: &str) -> Item {
+fn member_key(pool_id: &PoolId, user_id: &UserId) -> Item {
     key(pool_pk(pool_id), member_sk(user_id))
 }
 
@@ -58,7 +58,7 @@ fn joined_key(m: &Membership) -> Item {
     key(user_pk(&m.user_id), joined_sk(m.joined_at_ms, &m.pool_id))
 }
 
-fn open_pools_key(user_id: &str) -> Item {
+fn open_pools_key(user_id: &UserId) -> Item {
     key(user_pk(user_id), OPEN_POOLS_SK)
 }
 
@@ -81,7 +81,7 @@ impl DynamoStore {
     fn seat_move(
         &self,
         tx: Transaction<Seat>,
-        pool_id: &str,
+        pool_id: &PoolId,
         delta: i64,
         cond: Cond,
     ) -> StoreResult<Transaction<Seat>> {
@@ -115,7 +115,7 @@ impl DynamoStore {
     /// position `before`, newest first, with their pools (one `BatchGetItem`).
     async fn listed(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         prefix: &str,
         before: Option<&str>,
         limit: usize,
@@ -129,19 +129,19 @@ impl DynamoStore {
             ),
             None => (partition.and(Cond::BeginsWith(SK, s(prefix))), limit),
         };
-        let mut positions: Vec<(String, String)> = self
+        let mut positions: Vec<(String, PoolId)> = self
             .query(Table::Pools, cond, Some(read), false)
             .await?
             .iter()
             .filter_map(|i| {
                 let position = string(i, SK)?.strip_prefix(prefix)?.to_string();
-                Some((position, string(i, "pool_id")?))
+                Some((position, PoolId::new(string(i, "pool_id")?)))
             })
             .filter(|(position, _)| before.is_none_or(|b| position.as_str() < b))
             .collect();
         positions.truncate(limit);
         let keys = positions.iter().map(|(_, id)| meta_key(id)).collect();
-        let mut pools: HashMap<String, Pool> = self
+        let mut pools: HashMap<PoolId, Pool> = self
             .batch_get(Table::Pools, keys)
             .await?
             .into_iter()
@@ -161,8 +161,8 @@ impl DynamoStore {
     /// when nothing stands in the way any more (a seat was freed meanwhile).
     async fn join_denial(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         today: &str,
     ) -> StoreResult<Option<JoinDenied>> {
         let Some(pool) = self.get_pool(pool_id).await? else {
@@ -201,7 +201,7 @@ impl DynamoStore {
         }
         ledger
             .open
-            .insert(pool.pool_id.clone(), pool.deadline.clone());
+            .insert(pool.pool_id.to_string(), pool.deadline.clone());
         ledger.version += 1;
         let owned = to_item(
             &serde_json::json!({ "pool_id": pool.pool_id }),
@@ -256,21 +256,21 @@ impl PoolStore for DynamoStore {
         ))
     }
 
-    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>> {
+    async fn get_pool(&self, pool_id: &PoolId) -> StoreResult<Option<Pool>> {
         self.get_as(Table::Pools, meta_key(pool_id)).await
     }
 
     async fn join_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         joined_at_ms: i64,
         today: &str,
     ) -> StoreResult<Result<Pool, JoinDenied>> {
         let t = self.table(Table::Pools);
         let m = Membership {
-            pool_id: pool_id.into(),
-            user_id: user_id.into(),
+            pool_id: pool_id.clone(),
+            user_id: user_id.clone(),
             joined_at_ms,
         };
         let seat_free = Cond::item_exists()
@@ -307,8 +307,8 @@ impl PoolStore for DynamoStore {
 
     async fn leave_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         today: &str,
     ) -> StoreResult<Result<Pool, LeaveDenied>> {
         let open =
@@ -339,7 +339,7 @@ impl PoolStore for DynamoStore {
 
     async fn pools_owned(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>> {
@@ -348,26 +348,26 @@ impl PoolStore for DynamoStore {
 
     async fn pools_joined(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>> {
         self.listed(user_id, JOINED_PREFIX, before, limit).await
     }
 
-    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>> {
+    async fn pool_members(&self, pool_id: &PoolId) -> StoreResult<Vec<Membership>> {
         self.query_as(Table::Pools, pool_pk(pool_id), MEMBER_PREFIX)
             .await
     }
 
-    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool> {
+    async fn is_member(&self, pool_id: &PoolId, user_id: &UserId) -> StoreResult<bool> {
         Ok(self
             .get(Table::Pools, member_key(pool_id, user_id))
             .await?
             .is_some())
     }
 
-    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts> {
+    async fn pool_counts(&self, user_id: &UserId) -> StoreResult<PoolCounts> {
         let (owned, joined) = tokio::try_join!(
             self.count_prefix(Table::Pools, user_pk(user_id), OWNED_PREFIX),
             self.count_prefix(Table::Pools, user_pk(user_id), JOINED_PREFIX),
@@ -375,7 +375,7 @@ impl PoolStore for DynamoStore {
         Ok(PoolCounts { owned, joined })
     }
 
-    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {
+    async fn remove_user_from_pools(&self, user_id: &UserId) -> StoreResult<()> {
         let seats: Vec<Membership> = self
             .query_as(Table::Pools, user_pk(user_id), JOINED_PREFIX)
             .await?;

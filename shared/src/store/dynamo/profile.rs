@@ -3,7 +3,7 @@
 use super::expr::{Cond, Update};
 use super::keys::{PROFILE_SK, user_pk};
 use super::{DynamoStore, from_item, key, n, s};
-use crate::domain::{ProfileEdit, RiskAssessment, User};
+use crate::domain::{ProfileEdit, RiskAssessment, User, UserId};
 use crate::store::tables::Table;
 use crate::store::{ProfileStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -17,7 +17,7 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 impl ProfileStore for DynamoStore {
     async fn update_profile(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         edit: &ProfileEdit,
         now_ms: i64,
     ) -> StoreResult<Option<User>> {
@@ -43,7 +43,7 @@ impl ProfileStore for DynamoStore {
         after.map(from_item).transpose()
     }
 
-    async fn set_risk(&self, user_id: &str, risk: &RiskAssessment) -> StoreResult<bool> {
+    async fn set_risk(&self, user_id: &UserId, risk: &RiskAssessment) -> StoreResult<bool> {
         let value = serde_dynamo::to_attribute_value(risk).map_err(corrupt)?;
         let update = Update::new()
             .set("risk", value)

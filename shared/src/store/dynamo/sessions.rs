@@ -6,7 +6,7 @@ use super::expr::{Cmp, Cond, Update};
 use super::keys::{PROFILE_SK, SESSION_PREFIX, session_sk, user_pk};
 use super::tx::Transaction;
 use super::{DynamoStore, Item, key, n, to_item_expiring, ttl_after};
-use crate::domain::Session;
+use crate::domain::{Session, SessionId, UserId};
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{SessionStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -25,7 +25,7 @@ pub(super) const MAX_ROUNDS: usize = 32;
 /// Seconds a dead session or device item is kept before DynamoDB's TTL may remove it.
 const TTL_GRACE_S: i64 = 86_400;
 
-fn session_key(user_id: &str, session_id: &str) -> Item {
+fn session_key(user_id: &UserId, session_id: &SessionId) -> Item {
     key(user_pk(user_id), session_sk(session_id))
 }
 
@@ -35,7 +35,7 @@ impl DynamoStore {
     pub(super) fn count_up(
         &self,
         tx: Transaction<Capped>,
-        user_id: &str,
+        user_id: &UserId,
         counter: &'static str,
         max: usize,
     ) -> StoreResult<Transaction<Capped>> {
@@ -53,7 +53,7 @@ impl DynamoStore {
     /// did not exist.
     pub(super) async fn delete_counted(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         k: Item,
         counter: &'static str,
     ) -> StoreResult<bool> {
@@ -123,25 +123,29 @@ impl SessionStore for DynamoStore {
         ))
     }
 
-    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn get_session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>> {
         self.get_as(Table::Users, session_key(user_id, session_id))
             .await
     }
 
-    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+    async fn list_sessions(&self, user_id: &UserId) -> StoreResult<Vec<Session>> {
         self.query_as(Table::Users, user_pk(user_id), SESSION_PREFIX)
             .await
     }
 
-    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool> {
+    async fn delete_session(&self, user_id: &UserId, session_id: &SessionId) -> StoreResult<bool> {
         let k = session_key(user_id, session_id);
         self.delete_counted(user_id, k, "session_count").await
     }
 
     async fn rotate_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         from: u64,
         now_ms: i64,
         expires_at_ms: i64,

@@ -6,7 +6,7 @@ use super::keys::{KYC_SK, PHONE_SK, PROFILE_SK, WALLET_SK, phone_pk, session_sk,
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item};
-use crate::domain::{ClosedWallet, User, UserStatus};
+use crate::domain::{ClosedWallet, E164, User, UserId, UserStatus};
 use crate::store::tables::{SK, Table};
 use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
 use async_trait::async_trait;
@@ -143,11 +143,11 @@ impl UserStore for DynamoStore {
         })
     }
 
-    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
+    async fn get_user(&self, user_id: &UserId) -> StoreResult<Option<User>> {
         self.get_as(Table::Users, profile_key(user_id)).await
     }
 
-    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>> {
+    async fn get_users(&self, user_ids: &[UserId]) -> StoreResult<Vec<User>> {
         let keys = user_ids.iter().map(|id| profile_key(id)).collect();
         self.batch_get(Table::Users, keys)
             .await?
@@ -156,14 +156,15 @@ impl UserStore for DynamoStore {
             .collect()
     }
 
-    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
+    async fn user_id_by_phone(&self, phone: &E164) -> StoreResult<Option<UserId>> {
         Ok(self
             .get(Table::Users, key(phone_pk(phone), PHONE_SK))
             .await?
-            .and_then(|i| string(&i, "user_id")))
+            .and_then(|i| string(&i, "user_id"))
+            .map(UserId::new))
     }
 
-    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
+    async fn record_login(&self, user_id: &UserId, now_ms: i64) -> StoreResult<()> {
         let update = Update::new()
             .set("last_login_at_ms", n(now_ms))
             .add("login_count", n(1));
@@ -207,7 +208,7 @@ impl UserStore for DynamoStore {
 
     async fn set_user_status(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool> {
@@ -225,7 +226,7 @@ impl UserStore for DynamoStore {
         Ok(updated.is_some())
     }
 
-    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool> {
+    async fn begin_deletion(&self, user_id: &UserId, now_ms: i64) -> StoreResult<bool> {
         let mark = Update::new().set("deleting_since_ms", n(now_ms));
         let updated = self
             .update_if(

@@ -10,7 +10,9 @@ use super::items::{audit_item, closed_key, wallet_key};
 use super::keys::{PROFILE_SK, idempotency_sk, ledger_sk, user_pk};
 use super::tx::Transaction;
 use super::{DynamoStore, from_item, key, s, to_item};
-use crate::domain::{AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, Wallet, WalletAdjustment};
+use crate::domain::{
+    AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, UserId, Wallet, WalletAdjustment,
+};
 use crate::store::tables::{PK, SK, Table};
 use crate::store::{StoreError, StoreResult, WalletStore};
 use async_trait::async_trait;
@@ -39,7 +41,7 @@ struct Applied {
 
 impl DynamoStore {
     /// The stored wallet with its `seq` (`None` when never written).
-    pub(super) async fn stored_wallet(&self, user_id: &str) -> StoreResult<Option<Wallet>> {
+    pub(super) async fn stored_wallet(&self, user_id: &UserId) -> StoreResult<Option<Wallet>> {
         self.get_as(Table::Users, wallet_key(user_id)).await
     }
 
@@ -138,13 +140,13 @@ impl DynamoStore {
 
 #[async_trait]
 impl WalletStore for DynamoStore {
-    async fn get_wallet(&self, user_id: &str) -> StoreResult<Wallet> {
+    async fn get_wallet(&self, user_id: &UserId) -> StoreResult<Wallet> {
         Ok(self.stored_wallet(user_id).await?.unwrap_or_default())
     }
 
     async fn list_ledger(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<u64>,
         limit: usize,
     ) -> StoreResult<Vec<LedgerEntry>> {
@@ -178,7 +180,7 @@ impl WalletStore for DynamoStore {
         ))
     }
 
-    async fn closed_wallet(&self, user_id: &str) -> StoreResult<Option<ClosedWallet>> {
+    async fn closed_wallet(&self, user_id: &UserId) -> StoreResult<Option<ClosedWallet>> {
         self.get_as(Table::Users, closed_key(user_id)).await
     }
 }

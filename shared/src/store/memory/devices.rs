@@ -1,7 +1,7 @@
 //! Devices, upserted by id.
 
 use super::{MemoryStore, key, lock, of_user};
-use crate::domain::Device;
+use crate::domain::{Device, UserId};
 use crate::store::{DeviceStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -9,7 +9,7 @@ use async_trait::async_trait;
 impl DeviceStore for MemoryStore {
     async fn put_device(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         device: &Device,
         now_ms: i64,
         max: usize,
@@ -34,7 +34,7 @@ impl DeviceStore for MemoryStore {
         Ok(())
     }
 
-    async fn list_devices(&self, user_id: &str) -> StoreResult<Vec<Device>> {
+    async fn list_devices(&self, user_id: &UserId) -> StoreResult<Vec<Device>> {
         let held = of_user(&lock(&self.devices), user_id);
         Ok(held.into_iter().map(|(d, _)| d).collect())
     }

@@ -1,13 +1,13 @@
 //! KYC records and document claims, under the users lock with the user they belong to.
 
 use super::{MemoryStore, Users, lock};
-use crate::domain::KycRecord;
+use crate::domain::{KycRecord, UserId};
 use crate::store::{KycStore, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
 impl KycStore for MemoryStore {
-    async fn get_kyc(&self, user_id: &str) -> StoreResult<Option<KycRecord>> {
+    async fn get_kyc(&self, user_id: &UserId) -> StoreResult<Option<KycRecord>> {
         Ok(lock(&self.users).kyc.get(user_id).cloned())
     }
 
@@ -19,7 +19,7 @@ impl KycStore for MemoryStore {
         Ok(save(&mut lock(&self.users), record, previous))
     }
 
-    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<String>> {
+    async fn document_holders(&self, document_hash: &str) -> StoreResult<Vec<UserId>> {
         let d = lock(&self.users);
         Ok(d.documents
             .iter()

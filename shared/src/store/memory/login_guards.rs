@@ -1,7 +1,7 @@
 //! The password lockout port on the in-memory store.
 
 use super::{MemoryStore, lock};
-use crate::domain::{CheckDenied, CheckOutcome, PasswordCheck};
+use crate::domain::{CheckDenied, CheckOutcome, E164, PasswordCheck};
 use crate::store::{LoginGuardStore, StoreResult};
 use async_trait::async_trait;
 
@@ -37,7 +37,7 @@ impl LoginGuardStore for MemoryStore {
         Ok(())
     }
 
-    async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+    async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()> {
         lock(&self.users).login_guards.remove(phone);
         Ok(())
     }

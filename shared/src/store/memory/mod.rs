@@ -18,51 +18,51 @@ mod users;
 mod wallet;
 
 use crate::domain::{
-    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, KycRecord, LedgerEntry, LoginGuard,
-    OtpRecord, Pool, Session, User, Verification, Wallet,
+    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, E164, KycRecord, LedgerEntry,
+    LoginGuard, OtpRecord, Pool, PoolId, Session, SessionId, User, UserId, Verification, Wallet,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
 struct Codes {
-    cooldowns: HashMap<String, (i64, String)>,
+    cooldowns: HashMap<E164, (i64, String)>,
     counters: HashMap<String, u32>,
-    otps: HashMap<String, OtpRecord>,
+    otps: HashMap<E164, OtpRecord>,
 }
 
 #[derive(Default)]
 struct Users {
-    users: HashMap<String, User>,
-    phones: HashMap<String, String>,
+    users: HashMap<UserId, User>,
+    phones: HashMap<E164, UserId>,
     /// phone → its password lockout
-    login_guards: HashMap<String, LoginGuard>,
+    login_guards: HashMap<E164, LoginGuard>,
     /// (ip, hour window) → password sign-ins checked
     ip_checks: HashMap<(String, i64), u32>,
-    kyc: HashMap<String, KycRecord>,
+    kyc: HashMap<UserId, KycRecord>,
     /// (document hash, user id)
-    documents: BTreeSet<(String, String)>,
-    wallets: HashMap<String, Wallet>,
+    documents: BTreeSet<(String, UserId)>,
+    wallets: HashMap<UserId, Wallet>,
     /// (user id, seq) → entry
-    ledger: BTreeMap<(String, u64), LedgerEntry>,
+    ledger: BTreeMap<(UserId, u64), LedgerEntry>,
     /// (user id, idempotency key) → (fingerprint, first result)
-    adjustments: HashMap<(String, String), (String, Adjusted)>,
-    closed_wallets: HashMap<String, ClosedWallet>,
+    adjustments: HashMap<(UserId, String), (String, Adjusted)>,
+    closed_wallets: HashMap<UserId, ClosedWallet>,
     /// sort key → record (the trail is kept with the users it changes: one write)
     audit: BTreeMap<String, AuditRecord>,
 }
 
 #[derive(Default)]
 struct Pools {
-    pools: HashMap<String, Pool>,
+    pools: HashMap<PoolId, Pool>,
     /// (pool_id, user_id) → joined_at_ms
-    members: BTreeMap<(String, String), i64>,
+    members: BTreeMap<(PoolId, UserId), i64>,
 }
 
 type Verifications = HashMap<String, Verification>;
-type Sessions = BTreeMap<(String, String), Session>;
+type Sessions = BTreeMap<(UserId, SessionId), Session>;
 /// (user, device id) → (device, registered at)
-type Devices = BTreeMap<(String, String), (Device, i64)>;
+type Devices = BTreeMap<(UserId, String), (Device, i64)>;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -82,19 +82,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn key(a: &str, b: &str) -> (String, String) {
-    (a.to_string(), b.to_string())
+fn key<A: Clone, B: Clone>(a: &A, b: &B) -> (A, B) {
+    (a.clone(), b.clone())
 }
 
 /// The values of a `(user_id, _)`-keyed map that belong to `user_id`.
-fn of_user<V: Clone>(map: &BTreeMap<(String, String), V>, user_id: &str) -> Vec<V> {
+fn of_user<K, V: Clone>(map: &BTreeMap<(UserId, K), V>, user_id: &UserId) -> Vec<V> {
     map.iter()
         .filter(|((uid, _), _)| uid == user_id)
         .map(|(_, v)| v.clone())
         .collect()
 }
 
-fn valid_token(v: &Verifications, token_hash: &str, phone: &str, now_ms: i64) -> bool {
+fn valid_token(v: &Verifications, token_hash: &str, phone: &E164, now_ms: i64) -> bool {
     v.get(token_hash)
         .is_some_and(|v| v.phone == phone && v.expires_at_ms > now_ms)
 }

@@ -1,7 +1,7 @@
 //! Codes and send limits, plus verification tokens.
 
 use super::{MemoryStore, lock, valid_token};
-use crate::domain::{OtpRecord, SendCounter, SendDenied, SendPlan, Verification};
+use crate::domain::{E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification};
 use crate::store::{OtpStore, StoreResult, VerificationStore};
 use async_trait::async_trait;
 
@@ -65,11 +65,11 @@ impl OtpStore for MemoryStore {
         Ok(())
     }
 
-    async fn get_otp(&self, phone: &str) -> StoreResult<Option<OtpRecord>> {
+    async fn get_otp(&self, phone: &E164) -> StoreResult<Option<OtpRecord>> {
         Ok(lock(&self.codes).otps.get(phone).cloned())
     }
 
-    async fn delete_otp(&self, phone: &str, code_hash: &str) -> StoreResult<()> {
+    async fn delete_otp(&self, phone: &E164, code_hash: &str) -> StoreResult<()> {
         let mut d = lock(&self.codes);
         if d.otps.get(phone).is_some_and(|o| o.code_hash == code_hash) {
             d.otps.remove(phone);
@@ -77,7 +77,7 @@ impl OtpStore for MemoryStore {
         Ok(())
     }
 
-    async fn record_otp_failure(&self, phone: &str, code_hash: &str) -> StoreResult<Option<u32>> {
+    async fn record_otp_failure(&self, phone: &E164, code_hash: &str) -> StoreResult<Option<u32>> {
         let mut d = lock(&self.codes);
         match d.otps.get_mut(phone) {
             Some(o) if o.code_hash == code_hash && !o.exhausted() => {
@@ -88,7 +88,7 @@ impl OtpStore for MemoryStore {
         }
     }
 
-    async fn consume_otp(&self, phone: &str, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
+    async fn consume_otp(&self, phone: &E164, code_hash: &str, now_ms: i64) -> StoreResult<bool> {
         let mut d = lock(&self.codes);
         let ok = d.otps.get(phone).is_some_and(|o| {
             o.code_hash == code_hash && !o.exhausted() && o.expires_at_ms > now_ms
@@ -114,7 +114,7 @@ impl VerificationStore for MemoryStore {
     async fn consume_verification(
         &self,
         token_hash: &str,
-        phone: &str,
+        phone: &E164,
         now_ms: i64,
     ) -> StoreResult<bool> {
         let mut v = lock(&self.verifications);

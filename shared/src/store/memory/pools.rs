@@ -2,8 +2,8 @@
 
 use super::{MemoryStore, key, lock};
 use crate::domain::{
-    CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool,
-    list_position,
+    CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, Membership, OpenPoolCap, Pool, PoolId,
+    UserId, list_position,
 };
 use crate::store::{PoolCounts, PoolStore, StoreResult};
 use async_trait::async_trait;
@@ -31,14 +31,14 @@ impl PoolStore for MemoryStore {
         Ok(Ok(()))
     }
 
-    async fn get_pool(&self, pool_id: &str) -> StoreResult<Option<Pool>> {
+    async fn get_pool(&self, pool_id: &PoolId) -> StoreResult<Option<Pool>> {
         Ok(lock(&self.pools).pools.get(pool_id).cloned())
     }
 
     async fn join_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         joined_at_ms: i64,
         today: &str,
     ) -> StoreResult<Result<Pool, JoinDenied>> {
@@ -70,8 +70,8 @@ impl PoolStore for MemoryStore {
 
     async fn leave_pool(
         &self,
-        pool_id: &str,
-        user_id: &str,
+        pool_id: &PoolId,
+        user_id: &UserId,
         today: &str,
     ) -> StoreResult<Result<Pool, LeaveDenied>> {
         let mut d = lock(&self.pools);
@@ -94,7 +94,7 @@ impl PoolStore for MemoryStore {
 
     async fn pools_owned(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>> {
@@ -109,7 +109,7 @@ impl PoolStore for MemoryStore {
 
     async fn pools_joined(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<ListedPool>> {
@@ -124,7 +124,7 @@ impl PoolStore for MemoryStore {
         Ok(page(listed, before, limit))
     }
 
-    async fn pool_members(&self, pool_id: &str) -> StoreResult<Vec<Membership>> {
+    async fn pool_members(&self, pool_id: &PoolId) -> StoreResult<Vec<Membership>> {
         Ok(lock(&self.pools)
             .members
             .iter()
@@ -137,13 +137,13 @@ impl PoolStore for MemoryStore {
             .collect())
     }
 
-    async fn is_member(&self, pool_id: &str, user_id: &str) -> StoreResult<bool> {
+    async fn is_member(&self, pool_id: &PoolId, user_id: &UserId) -> StoreResult<bool> {
         Ok(lock(&self.pools)
             .members
             .contains_key(&key(pool_id, user_id)))
     }
 
-    async fn pool_counts(&self, user_id: &str) -> StoreResult<PoolCounts> {
+    async fn pool_counts(&self, user_id: &UserId) -> StoreResult<PoolCounts> {
         let d = lock(&self.pools);
         Ok(PoolCounts {
             owned: d.pools.values().filter(|p| p.owner_id == user_id).count() as u64,
@@ -151,9 +151,9 @@ impl PoolStore for MemoryStore {
         })
     }
 
-    async fn remove_user_from_pools(&self, user_id: &str) -> StoreResult<()> {
+    async fn remove_user_from_pools(&self, user_id: &UserId) -> StoreResult<()> {
         let mut d = lock(&self.pools);
-        let held: Vec<String> = d
+        let held: Vec<PoolId> = d
             .members
             .keys()
             .filter(|(_, uid)| uid == user_id)

@@ -1,7 +1,7 @@
 //! Profile edits and the risk assessment, on the user record.
 
 use super::{MemoryStore, lock};
-use crate::domain::{ProfileEdit, RiskAssessment, User};
+use crate::domain::{ProfileEdit, RiskAssessment, User, UserId};
 use crate::store::{ProfileStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -9,7 +9,7 @@ use async_trait::async_trait;
 impl ProfileStore for MemoryStore {
     async fn update_profile(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         edit: &ProfileEdit,
         now_ms: i64,
     ) -> StoreResult<Option<User>> {
@@ -25,7 +25,7 @@ impl ProfileStore for MemoryStore {
         Ok(Some(after))
     }
 
-    async fn set_risk(&self, user_id: &str, risk: &RiskAssessment) -> StoreResult<bool> {
+    async fn set_risk(&self, user_id: &UserId, risk: &RiskAssessment) -> StoreResult<bool> {
         Ok(match lock(&self.users).users.get_mut(user_id) {
             Some(u) => {
                 u.risk_band = Some(risk.band);

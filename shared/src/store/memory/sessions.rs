@@ -1,7 +1,7 @@
 //! Sessions and refresh-token rotation.
 
 use super::{MemoryStore, key, lock, of_user};
-use crate::domain::Session;
+use crate::domain::{Session, SessionId, UserId};
 use crate::store::{SessionStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -26,15 +26,19 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    async fn get_session(&self, user_id: &str, session_id: &str) -> StoreResult<Option<Session>> {
+    async fn get_session(
+        &self,
+        user_id: &UserId,
+        session_id: &SessionId,
+    ) -> StoreResult<Option<Session>> {
         Ok(lock(&self.sessions).get(&key(user_id, session_id)).cloned())
     }
 
-    async fn list_sessions(&self, user_id: &str) -> StoreResult<Vec<Session>> {
+    async fn list_sessions(&self, user_id: &UserId) -> StoreResult<Vec<Session>> {
         Ok(of_user(&lock(&self.sessions), user_id))
     }
 
-    async fn delete_session(&self, user_id: &str, session_id: &str) -> StoreResult<bool> {
+    async fn delete_session(&self, user_id: &UserId, session_id: &SessionId) -> StoreResult<bool> {
         Ok(lock(&self.sessions)
             .remove(&key(user_id, session_id))
             .is_some())
@@ -42,8 +46,8 @@ impl SessionStore for MemoryStore {
 
     async fn rotate_session(
         &self,
-        user_id: &str,
-        session_id: &str,
+        user_id: &UserId,
+        session_id: &SessionId,
         from: u64,
         now_ms: i64,
         expires_at_ms: i64,

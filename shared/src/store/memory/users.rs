@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{ClosedWallet, User, UserStatus};
+use crate::domain::{ClosedWallet, E164, User, UserId, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -27,11 +27,11 @@ impl UserStore for MemoryStore {
         Ok(Ok(()))
     }
 
-    async fn get_user(&self, user_id: &str) -> StoreResult<Option<User>> {
+    async fn get_user(&self, user_id: &UserId) -> StoreResult<Option<User>> {
         Ok(lock(&self.users).users.get(user_id).cloned())
     }
 
-    async fn get_users(&self, user_ids: &[String]) -> StoreResult<Vec<User>> {
+    async fn get_users(&self, user_ids: &[UserId]) -> StoreResult<Vec<User>> {
         let d = lock(&self.users);
         Ok(user_ids
             .iter()
@@ -39,11 +39,11 @@ impl UserStore for MemoryStore {
             .collect())
     }
 
-    async fn user_id_by_phone(&self, phone: &str) -> StoreResult<Option<String>> {
+    async fn user_id_by_phone(&self, phone: &E164) -> StoreResult<Option<UserId>> {
         Ok(lock(&self.users).phones.get(phone).cloned())
     }
 
-    async fn record_login(&self, user_id: &str, now_ms: i64) -> StoreResult<()> {
+    async fn record_login(&self, user_id: &UserId, now_ms: i64) -> StoreResult<()> {
         if let Some(u) = lock(&self.users).users.get_mut(user_id) {
             u.login_count += 1;
             u.last_login_at_ms = Some(now_ms);
@@ -77,7 +77,7 @@ impl UserStore for MemoryStore {
 
     async fn set_user_status(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         status: UserStatus,
         new_epoch: u64,
     ) -> StoreResult<bool> {
@@ -91,7 +91,7 @@ impl UserStore for MemoryStore {
         })
     }
 
-    async fn begin_deletion(&self, user_id: &str, now_ms: i64) -> StoreResult<bool> {
+    async fn begin_deletion(&self, user_id: &UserId, now_ms: i64) -> StoreResult<bool> {
         Ok(match lock(&self.users).users.get_mut(user_id) {
             Some(u) => {
                 u.deleting_since_ms.get_or_insert(now_ms);

@@ -1,13 +1,15 @@
 //! Wallets, ledgers and idempotency records, under the users lock with their user.
 
 use super::{MemoryStore, lock};
-use crate::domain::{AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, Wallet, WalletAdjustment};
+use crate::domain::{
+    AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, UserId, Wallet, WalletAdjustment,
+};
 use crate::store::{StoreResult, WalletStore};
 use async_trait::async_trait;
 
 #[async_trait]
 impl WalletStore for MemoryStore {
-    async fn get_wallet(&self, user_id: &str) -> StoreResult<Wallet> {
+    async fn get_wallet(&self, user_id: &UserId) -> StoreResult<Wallet> {
         Ok(lock(&self.users)
             .wallets
             .get(user_id)
@@ -17,13 +19,13 @@ impl WalletStore for MemoryStore {
 
     async fn list_ledger(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         before: Option<u64>,
         limit: usize,
     ) -> StoreResult<Vec<LedgerEntry>> {
         let d = lock(&self.users);
-        let lo = (user_id.to_string(), 0);
-        let hi = (user_id.to_string(), before.unwrap_or(u64::MAX));
+        let lo = (user_id.clone(), 0);
+        let hi = (user_id.clone(), before.unwrap_or(u64::MAX));
         Ok(d.ledger
             .range(lo..hi)
             .rev()
@@ -65,7 +67,7 @@ impl WalletStore for MemoryStore {
         Ok(Ok(result))
     }
 
-    async fn closed_wallet(&self, user_id: &str) -> StoreResult<Option<ClosedWallet>> {
+    async fn closed_wallet(&self, user_id: &UserId) -> StoreResult<Option<ClosedWallet>> {
         Ok(lock(&self.users).closed_wallets.get(user_id).cloned())
     }
 }
