@@ -51,6 +51,17 @@ def env(function):
     return RES[function]["Properties"]["Environment"]["Variables"]
 
 
+def table_variables():
+    """The variables of the template's Globals that name a DynamoDB table, by table."""
+    raw = yaml_parse((ROOT / "template.yaml").read_text())
+    tables = of_type("AWS::DynamoDB::Table")
+    variables = raw["Globals"]["Function"]["Environment"]["Variables"]
+    return {v["Ref"]: k for k, v in variables.items() if isinstance(v, dict) and v.get("Ref") in tables}
+
+
+TABLE_VARIABLES = table_variables()
+
+
 def text(value):
     return json.dumps(value, sort_keys=True)
 
@@ -73,6 +84,9 @@ class Functions(unittest.TestCase):
             self.assertEqual(traced[f]["Properties"]["TracingConfig"], {"Mode": {"Ref": "Tracing"}}, f)
             self.assertIn(xray, traced[f + "Role"]["Properties"]["ManagedPolicyArns"], f)
 
+    def test_every_table_is_named_to_every_function(self):
+        self.assertEqual(sorted(TABLE_VARIABLES), sorted(of_type("AWS::DynamoDB::Table")))
+
     def test_each_function_receives_only_its_secrets(self):
         # (signing key, public key, SECRET_KEY, sends SMS), as each function declares its needs.
         needs = {
@@ -86,7 +100,7 @@ class Functions(unittest.TestCase):
             self.assertEqual("SECRET_KEY" in e, secret, f)
             self.assertEqual(any(k.startswith("SMS_") for k in e), sms, f)
             self.assertEqual("TEST_PHONE_NUMBERS" in e, sms, f)
-            for k in ("STORE", "USERS_TABLE", "OTPS_TABLE", "POOLS_TABLE", "DOCUMENTS_BUCKET"):
+            for k in ("STORE", "DOCUMENTS_BUCKET", *TABLE_VARIABLES.values()):
                 self.assertIn(k, e, f"{f}: the Globals reach every function")
         auth = env("AuthFunction")
         self.assertEqual(

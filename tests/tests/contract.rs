@@ -402,6 +402,17 @@ fn committed_functions_json_is_generated_from_the_declarations() {
     }
 }
 
+/// `.env.lambda.example` (README, "Lambda locally") names every table the declaration has.
+#[test]
+fn the_lambda_env_example_names_every_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.env.lambda.example");
+    let example = std::fs::read_to_string(path).unwrap();
+    for t in shared::store::tables::TABLES {
+        let line = format!("{}={}", t.env, t.default_name);
+        assert!(example.lines().any(|l| l == line), "{line} missing");
+    }
+}
+
 /// The committed `openapi.json` is what the code generates. When it is stale the test writes
 /// the fresh one and fails, so a rerun passes and the diff shows the change for review.
 #[test]

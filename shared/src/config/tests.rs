@@ -1,6 +1,13 @@
 //! The settings: contract defaults, refusals, and what Lambda demands of each function.
 
 use super::*;
+use crate::store::tables::TABLES;
+
+/// Every table named after its variable's first letter, and the bucket `docs`.
+fn production_names() -> Vec<(&'static str, &'static str)> {
+    let tables = TABLES.iter().map(|t| (t.env, &t.default_name[..1]));
+    tables.chain([("DOCUMENTS_BUCKET", "docs")]).collect()
+}
 
 fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<String, String> = pairs
@@ -52,15 +59,11 @@ fn bad_values_are_rejected() {
 #[test]
 fn lambda_refuses_dev_settings_and_names_each_problem() {
     let err = Config::from_lookup(Runtime::Lambda, lookup(&[("STORE", "memory")])).unwrap_err();
-    for needle in [
-        "STORE",
-        "JWT_SIGNING_KEY",
-        "SECRET_KEY",
-        "USERS_TABLE",
-        "OTPS_TABLE",
-        "POOLS_TABLE",
-        "DOCUMENTS_BUCKET",
-    ] {
+    let tables = TABLES.iter().map(|t| t.env);
+    for needle in ["STORE", "JWT_SIGNING_KEY", "SECRET_KEY", "DOCUMENTS_BUCKET"]
+        .into_iter()
+        .chain(tables)
+    {
         assert!(err.0.contains(needle), "{needle} missing from {}", err.0);
     }
     let err =
@@ -70,12 +73,7 @@ fn lambda_refuses_dev_settings_and_names_each_problem() {
 
 #[test]
 fn a_function_is_asked_only_for_what_it_needs() {
-    let base = [
-        ("USERS_TABLE", "u"),
-        ("OTPS_TABLE", "o"),
-        ("POOLS_TABLE", "p"),
-        ("DOCUMENTS_BUCKET", "docs"),
-    ];
+    let base = production_names();
     let verifier = Needs {
         tokens: TokenUse::Verify,
         secret_key: false,
@@ -109,14 +107,12 @@ fn lambda_starts_with_full_production_settings() {
     let secret = "0123456789abcdef0123456789abcdef";
     let c = Config::from_lookup(
         Runtime::Lambda,
-        lookup(&[
-            ("JWT_SIGNING_KEY", PEM),
-            ("SECRET_KEY", secret),
-            ("USERS_TABLE", "u"),
-            ("OTPS_TABLE", "o"),
-            ("POOLS_TABLE", "p"),
-            ("DOCUMENTS_BUCKET", "docs"),
-        ]),
+        lookup(
+            &[("JWT_SIGNING_KEY", PEM), ("SECRET_KEY", secret)]
+                .into_iter()
+                .chain(production_names())
+                .collect::<Vec<_>>(),
+        ),
     )
     .unwrap();
     assert_eq!(c.store, StoreKind::Dynamodb);
