@@ -8,10 +8,17 @@ the one the other cases use; every other route shares one user (made again when 
 suspended it) and one admin session. Users are made through the public API of the local server:
 request a code, read it from the console outbox (GET /_dev/sms), verify it, register.
 
+Hints: generated data cannot hold what only the server issues (a fresh verification token, a
+refresh token, a session id, an uploaded image, a code from the outbox) or what only one user
+knows (its password). For the operations that need such values, one case in `HINT_EVERY` is
+given real ones just before it is sent (`before_call`; schemathesis revalidates the edited case,
+so its checks judge it as the valid request it now is); the others keep the generated data.
+
 Every answer is recorded (`FUZZ_CALLS`), so tests/fuzz/run.sh can report which operations
 reached a 2xx.
 """
 
+import collections
 import itertools
 import os
 import random
@@ -22,8 +29,10 @@ import schemathesis
 
 BASE = os.environ["FUZZ_BASE_URL"]
 CALLS = os.environ.get("FUZZ_CALLS")
+POOL_ID = os.environ.get("FUZZ_POOL_ID")
 ADMIN_PHONE, ADMIN_CODE, ADMIN_PASSWORD = "+919999900001", "123456", "amber-kettle-7Qv"
 PASSWORD = "blue-kettle-7Qv"
+HINT_EVERY = 3
 REVOKING = {
     ("POST", "/v1/auth/logout"),
     ("DELETE", "/v1/auth/sessions/{session_id}"),
@@ -33,45 +42,180 @@ REVOKING = {
 }
 _numbers = itertools.count(random.randrange(10_000_000, 80_000_000))
 _uses = itertools.count()
+_hinted = collections.Counter()
+# The credentials the auth hook put on cases: a case that carries anything else is testing
+# authentication itself, and keeps what it was given.
+_issued = set()
 
 
-def _verified(s: requests.Session, phone: str, code: str | None = None) -> dict:
-    r = s.post(f"{BASE}/v1/auth/otp/request", json={"phone": phone}, timeout=10)
+def _phone() -> str:
+    return f"+9198{next(_numbers):08d}"
+
+
+def _call(method: str, path: str, token: str | None = None, **kwargs) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    r = requests.request(method, f"{BASE}{path}", headers=headers, timeout=10, **kwargs)
     r.raise_for_status()
+    return r.json().get("data", {}) if r.content else {}
+
+
+def _verified(phone: str, code: str | None = None) -> dict:
+    _call("POST", "/v1/auth/otp/request", json={"phone": phone})
     if code is None:
-        latest = s.get(f"{BASE}/_dev/sms", params={"to": phone, "limit": 1}, timeout=10)
-        code = re.search(r"\d{4,}", latest.json()["messages"][0]["body"]).group(0)
-    r = s.post(f"{BASE}/v1/auth/otp/verify", json={"phone": phone, "code": code}, timeout=10)
-    r.raise_for_status()
-    return r.json()["data"]
+        code = _code_for(phone)
+    return _call("POST", "/v1/auth/otp/verify", json={"phone": phone, "code": code})
+
+
+def _code_for(phone: str) -> str:
+    latest = requests.get(f"{BASE}/_dev/sms", params={"to": phone, "limit": 1}, timeout=10)
+    return re.search(r"\d{4,}", latest.json()["messages"][0]["body"]).group(0)
+
+
+def _register() -> dict:
+    """Registers a fresh phone with PASSWORD: {phone, user_id, access_token, refresh_token}."""
+    phone = _phone()
+    vt = _verified(phone)["verification_token"]
+    data = _call("POST", "/v1/auth/register", json={"verification_token": vt, "name": "Fuzz", "password": PASSWORD})
+    return {"phone": phone, "user_id": data["user"]["user_id"], **data["tokens"]}
 
 
 def _new_user() -> str:
     """Registers a fresh phone with a password; returns its access token."""
-    phone = f"+9198{next(_numbers):08d}"
-    s = requests.Session()
-    token = _verified(s, phone)["verification_token"]
-    r = s.post(
-        f"{BASE}/v1/auth/register",
-        json={"verification_token": token, "name": "Fuzz", "password": PASSWORD},
-        timeout=10,
-    )
-    r.raise_for_status()
-    return r.json()["data"]["tokens"]["access_token"]
+    return _register()["access_token"]
+
+
+def _admin_sign_in() -> dict:
+    """The admin's sign-in body (registering the admin on first use)."""
+    v = _verified(ADMIN_PHONE, ADMIN_CODE)
+    if not v["account_exists"]:
+        body = {"verification_token": v["verification_token"], "name": "Fuzz Admin", "password": ADMIN_PASSWORD}
+        _call("POST", "/v1/auth/register", json=body)
+        v = _verified(ADMIN_PHONE, ADMIN_CODE)
+    return {"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD, "verification_token": v["verification_token"]}
 
 
 def _admin_session() -> str:
-    """Signs the admin in (registering it on first use); returns the session cookie's value."""
-    s = requests.Session()
-    v = _verified(s, ADMIN_PHONE, ADMIN_CODE)
-    if not v["account_exists"]:
-        body = {"verification_token": v["verification_token"], "name": "Fuzz Admin", "password": ADMIN_PASSWORD}
-        s.post(f"{BASE}/v1/auth/register", json=body, timeout=10).raise_for_status()
-        v = _verified(s, ADMIN_PHONE, ADMIN_CODE)
-    body = {"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD, "verification_token": v["verification_token"]}
-    r = s.post(f"{BASE}/v1/admin/login", json=body, timeout=10)
+    """Signs the admin in; returns the session cookie's value."""
+    r = requests.post(f"{BASE}/v1/admin/login", json=_admin_sign_in(), timeout=10)
     r.raise_for_status()
     return r.cookies["admin_session"]
+
+
+def _with_kyc(user: dict) -> dict:
+    """`user` with one uploaded JPEG front image and a pending KYC submission."""
+    image = b"\xff\xd8\xff\xe0" + os.urandom(1020)
+    ticket = _call("POST", "/v1/users/kyc/uploads", user["access_token"],
+                   json={"purpose": "front", "content_type": "image/jpeg", "content_length": len(image)})
+    requests.put(ticket["upload_url"], data=image, headers=ticket["headers"], timeout=10).raise_for_status()
+    user["kyc_body"] = {"document_type": "aadhaar", "document_number": "2345 6789 0124",
+                        "front_image_url": ticket["image_url"]}
+    return user
+
+
+def _as(case, user: dict) -> None:
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {user['access_token']}"}
+
+
+def _hint_verify(case):
+    phone = _phone()
+    _call("POST", "/v1/auth/otp/request", json={"phone": phone})
+    case.body = {"phone": phone, "code": _code_for(phone)}
+
+
+def _hint_register(case):
+    vt = _verified(_phone())["verification_token"]
+    case.body = {"verification_token": vt, "name": "Fuzz Hint", "password": PASSWORD}
+
+
+def _hint_login(case):
+    case.body = {"phone": _register()["phone"], "password": PASSWORD}
+
+
+def _hint_refresh(case):
+    case.body = {"refresh_token": _register()["refresh_token"]}
+
+
+def _hint_password_change(case):
+    _as(case, _register())
+    case.body = {"current_password": PASSWORD, "new_password": "green-ladder-4Rz"}
+
+
+def _hint_password_reset(case):
+    vt = _verified(_register()["phone"])["verification_token"]
+    case.body = {"verification_token": vt, "new_password": "green-ladder-4Rz"}
+
+
+def _hint_phone_change(case):
+    _as(case, _register())
+    case.body = {"verification_token": _verified(_phone())["verification_token"]}
+
+
+def _hint_delete_account(case):
+    _as(case, _register())
+    case.body = {"password": PASSWORD}
+
+
+def _hint_delete_session(case):
+    user = _register()
+    _call("POST", "/v1/auth/login", json={"phone": user["phone"], "password": PASSWORD})
+    sessions = _call("GET", "/v1/auth/sessions", user["access_token"])["items"]
+    _as(case, user)
+    case.path_parameters = {"session_id": next(s["session_id"] for s in sessions if not s["current"])}
+
+
+def _hint_members(case):
+    user = _register()
+    _call("POST", f"/v1/pools/{POOL_ID}/join", user["access_token"])
+    _as(case, user)
+    case.path_parameters = {"pool_id": POOL_ID}
+
+
+def _hint_profile(case):
+    case.body = {"name": "Asha Verma", "email": "asha@example.com", "state": "Karnataka",
+                 "city": "Bengaluru", "dob": "1990-04-12", "family_size": 4}
+
+
+def _hint_kyc_submit(case):
+    user = _with_kyc(_register())
+    _as(case, user)
+    case.body = user["kyc_body"]
+
+
+def _hint_kyc_patch(case):
+    user = _with_kyc(_register())
+    _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
+    _as(case, user)
+    case.body = {"document_number": "2345 6789 0124"}
+
+
+def _hint_admin_login(case):
+    case.body = _admin_sign_in()
+
+
+def _hint_kyc_review(case):
+    user = _with_kyc(_register())
+    _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
+    case.path_parameters = {"user_id": user["user_id"]}
+    case.body = {"decision": "VERIFIED"}
+
+
+HINTS = {
+    ("POST", "/v1/auth/otp/verify"): _hint_verify,
+    ("POST", "/v1/auth/register"): _hint_register,
+    ("POST", "/v1/auth/login"): _hint_login,
+    ("POST", "/v1/auth/refresh"): _hint_refresh,
+    ("POST", "/v1/auth/password/change"): _hint_password_change,
+    ("POST", "/v1/auth/password/reset"): _hint_password_reset,
+    ("POST", "/v1/auth/phone/change"): _hint_phone_change,
+    ("DELETE", "/v1/auth/account"): _hint_delete_account,
+    ("DELETE", "/v1/auth/sessions/{session_id}"): _hint_delete_session,
+    ("GET", "/v1/pools/{pool_id}/members"): _hint_members,
+    ("PUT", "/v1/users/profile"): _hint_profile,
+    ("POST", "/v1/users/kyc"): _hint_kyc_submit,
+    ("PATCH", "/v1/users/kyc"): _hint_kyc_patch,
+    ("POST", "/v1/admin/login"): _hint_admin_login,
+    ("POST", "/v1/admin/users/{user_id}/kyc/review"): _hint_kyc_review,
+}
 
 
 def _admin_route(case) -> bool:
@@ -104,11 +248,33 @@ class FreshSessions:
         return FreshSessions.shared
 
     def set(self, case, data, ctx):
+        _issued.add(data)
         case.headers = case.headers or {}
         if _admin_route(case):
             case.headers["Cookie"] = f"admin_session={data}"
         elif not case.path.startswith("/admin"):
             case.headers["Authorization"] = f"Bearer {data}"
+
+
+def _credentials_as_issued(case) -> bool:
+    headers = case.headers or {}
+    if _admin_route(case):
+        cookie = headers.get("Cookie", "")
+        return cookie.startswith("admin_session=") and cookie.split("=", 1)[1] in _issued
+    bearer = headers.get("Authorization")
+    needs_bearer = case.operation.definition.raw.get("security")
+    if not needs_bearer:
+        return bearer is None or bearer[7:] in _issued
+    return bearer is not None and bearer.startswith("Bearer ") and bearer[7:] in _issued
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    key = (case.method.upper(), case.path)
+    hint = HINTS.get(key)
+    if hint is not None and _credentials_as_issued(case) and _hinted[key] % HINT_EVERY == 0:
+        hint(case)
+    _hinted[key] += 1
 
 
 @schemathesis.hook
