@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Deploy rehearsal: everything `sam deploy` does up to the first real AWS call, offline.
 #   1. installs the deploy tools into ./.tools if missing (scripts/tools.sh),
-#   2. `sam build` (cargo-lambda, arm64, only the four function binaries),
-#   3. `sam package` against moto's S3 (AWS_ENDPOINT_URL), as `sam deploy` would upload,
-#   4. checks that each function's zip holds exactly one file, an executable arm64 ELF named
+#   2. checks, with SAM CLI's own function, that `sam deploy --guided` asks no per-route
+#      "has no authentication. Is this okay?" question (its default, N, aborts),
+#   3. `sam build` (cargo-lambda, arm64, only the four function binaries),
+#   4. `sam package` against moto's S3 (AWS_ENDPOINT_URL), as `sam deploy` would upload,
+#   5. checks that each function's zip holds exactly one file, an executable arm64 ELF named
 #      `bootstrap`, and that nothing else of the repository was packaged.
 # Not part of CI: a clean build takes several minutes. Usage: scripts/deploy-rehearsal.sh
 set -euo pipefail
@@ -13,6 +15,16 @@ TOOLS="$ROOT/.tools"
 bash "$ROOT/scripts/tools.sh"
 export PATH="$TOOLS/bin:$PATH"
 export SAM_CLI_TELEMETRY=0
+
+echo "==> sam deploy --guided would ask no per-route authorization question"
+"$TOOLS/bin/python" - <<'PY'
+from samcli.commands.deploy.auth_utils import auth_per_resource
+from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+stacks, _ = SamLocalStackProvider.get_stacks("template.yaml", parameter_overrides={},
+                                             global_parameter_overrides={"AWS::Region": "ap-south-1"})
+asked = [name for name, has_auth in auth_per_resource(stacks) if not has_auth]
+assert not asked, f"sam deploy --guided would ask about {len(asked)} routes: {sorted(set(asked))}"
+PY
 
 echo "==> sam build"
 sam build

@@ -188,6 +188,18 @@ class Api(unittest.TestCase):
         body = text(RES["HttpApi"]["Properties"]["Body"])
         self.assertIn("/v1/auth/otp/request", body, "the throttled route exists")
 
+    def test_no_gateway_authorizer_and_no_guided_per_route_question(self):
+        # The functions authenticate; the gateway adds nothing. `Auth` on the API says so, which
+        # is what `sam deploy --guided` reads to skip its per-route "no authentication" question
+        # (scripts/deploy-rehearsal.sh asks SAM CLI itself).
+        raw = yaml_parse((ROOT / "template.yaml").read_text())
+        self.assertEqual(raw["Resources"]["HttpApi"]["Properties"]["Auth"], {"EnableIamAuthorizer": False})
+        body = RES["HttpApi"]["Properties"]["Body"]
+        self.assertNotIn("securitySchemes", body.get("components", {}))
+        for path in body["paths"].values():
+            for op in path.values():
+                self.assertFalse(op.get("security"), op)
+
     def test_access_logs_are_json_with_the_request_id(self):
         logs = self.stage()["AccessLogSettings"]
         self.assertEqual(logs["DestinationArn"], {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]})
