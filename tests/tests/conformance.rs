@@ -13,6 +13,8 @@ mod devices;
 mod fixtures;
 #[path = "conformance/kyc.rs"]
 mod kyc;
+#[path = "conformance/loans.rs"]
+mod loans;
 #[path = "conformance/otp.rs"]
 mod otp;
 #[path = "conformance/phones.rs"]

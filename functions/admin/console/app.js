@@ -10,7 +10,7 @@ const IDLE_MS = 30 * 60 * 1000;
 const WARN_MS = 25 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title" };
-const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment" };
+const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment", "loan.disburse": "Loan disbursed", "loan.repay": "Loan repayment recorded" };
 const state = { user: null, next: null, back: [], backKey: "" };
 
 function say(text, isError) {

@@ -41,6 +41,8 @@ state_enum!(
         RoleChanged => "user.role",
         KycReviewed => "kyc.review",
         WalletAdjusted => "wallet.adjust",
+        LoanDisbursed => "loan.disburse",
+        LoanRepaid => "loan.repay",
     }
 );
 

@@ -155,6 +155,23 @@ string_id!(
 minted_id!(SessionId);
 
 string_id!(
+    /// A loan's id (a UUID).
+    LoanId
+);
+from_string!(LoanId);
+
+impl LoanId {
+    /// A fresh id, time-ordered (UUID v7): a user's loans list newest first by key.
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::now_v7().to_string())
+    }
+
+    pub fn is_well_formed(&self) -> bool {
+        uuid::Uuid::try_parse(&self.0).is_ok()
+    }
+}
+
+string_id!(
     /// A phone number in E.164 form (`+919876543210`). Made by [`crate::phone::Phone`] from
     /// user input, or with [`E164::new`] from a record or token that held a validated one.
     E164

@@ -7,6 +7,7 @@ mod caller;
 mod error;
 mod ids;
 mod kyc;
+mod loan;
 mod lockout;
 mod otp;
 mod pool;
@@ -22,10 +23,14 @@ pub use admin::{
 };
 pub use caller::Caller;
 pub use error::{Conflict, Error, Result};
-pub use ids::{E164, PoolId, SessionId, UserId};
+pub use ids::{E164, LoanId, PoolId, SessionId, UserId};
 pub use kyc::{
     DocumentType, ImageType, KycDecision, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
     UploadPurpose, mask_document_number,
+};
+pub use loan::{
+    Disbursal, DisburseDenied, InstallmentPeriod, Loan, LoanRepayment, LoanStatus, LoanTerms,
+    MAX_DISBURSAL, MAX_PAYBACK, Repaid, RepayDenied, Repayment, RepaymentSource,
 };
 pub use lockout::{CheckOutcome, IN_FLIGHT_STALE_MS, LoginGuard};
 pub use otp::{

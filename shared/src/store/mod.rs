@@ -14,8 +14,9 @@ pub use lists::{AuditQuery, ListOrder, UserListing};
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,
-    ClosedWallet, CreatePoolDenied, Device, E164, JoinDenied, KycRecord, LeaveDenied, LedgerEntry,
-    ListedPool, Membership, OpenPoolCap, OtpRecord, PasswordCheck, Pool, PoolId, ProfileEdit,
+    ClosedWallet, CreatePoolDenied, Device, Disbursal, DisburseDenied, E164, JoinDenied, KycRecord,
+    LeaveDenied, LedgerEntry, ListedPool, Loan, LoanId, LoanRepayment, Membership, OpenPoolCap,
+    OtpRecord, PasswordCheck, Pool, PoolId, ProfileEdit, Repaid, RepayDenied, Repayment,
     RiskAssessment, SendCounter, SendDenied, SendPlan, Session, SessionId, User, UserId,
     UserStatus, Verification, Wallet, WalletAdjustment,
 };
@@ -411,6 +412,27 @@ pub trait PoolStore: Send + Sync {
     async fn remove_user_from_pools(&self, user_id: &UserId) -> StoreResult<()>;
 }
 
+/// Loans and their repayments, kept under the user's partition.
+#[async_trait]
+pub trait LoanStore: Send + Sync {
+    /// Writes the loan, its idempotency record and the admin's audit record in one atomic
+    /// step, if the user exists, is active, is not being deleted and its KYC is verified.
+    /// Repeated with its key and the same fingerprint it returns the first loan and writes
+    /// nothing; with another fingerprint, [`DisburseDenied::KeyReused`].
+    async fn disburse(&self, d: &Disbursal) -> StoreResult<Result<Loan, DisburseDenied>>;
+    /// Applies the repayment in one atomic step: the loan (conditional on the version read),
+    /// the repayment record and the idempotency record, with, from the wallet, the debit
+    /// (conditional on the wallet's `seq`) and its ledger entry, or, from an admin, the audit
+    /// record. Never below zero, never over what is outstanding; idempotent as
+    /// [`LoanStore::disburse`].
+    async fn repay(&self, r: &LoanRepayment) -> StoreResult<Result<Repaid, RepayDenied>>;
+    /// The user's loans, newest first (one key query).
+    async fn list_loans(&self, user_id: &UserId) -> StoreResult<Vec<Loan>>;
+    async fn get_loan(&self, user_id: &UserId, loan_id: &LoanId) -> StoreResult<Option<Loan>>;
+    /// The loan's repayments, oldest first.
+    async fn repayments(&self, user_id: &UserId, loan_id: &LoanId) -> StoreResult<Vec<Repayment>>;
+}
+
 /// The user's side of the pools, counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PoolCounts {
@@ -434,6 +456,7 @@ pub struct Stores {
     pub wallets: Arc<dyn WalletStore>,
     pub admin: Arc<dyn AdminStore>,
     pub admin_sessions: Arc<dyn AdminSessionStore>,
+    pub loans: Arc<dyn LoanStore>,
 }
 
 impl Stores {
@@ -453,6 +476,7 @@ impl Stores {
             + WalletStore
             + AdminStore
             + AdminSessionStore
+            + LoanStore
             + 'static,
     {
         let a = Arc::new(adapter);
@@ -469,7 +493,8 @@ impl Stores {
             kyc: a.clone(),
             wallets: a.clone(),
             admin: a.clone(),
-            admin_sessions: a,
+            admin_sessions: a.clone(),
+            loans: a,
         }
     }
 

@@ -86,6 +86,22 @@ pub(super) fn ledger_sk(seq: u64) -> String {
 pub(super) fn idempotency_sk(key: &str) -> String {
     format!("IDEM#{key}")
 }
+pub(super) const LOAN_PREFIX: &str = "LOAN#";
+/// A loan: `USER#<id>`/`LOAN#<loan_id>` (ids are time-ordered: key order is disbursal order).
+pub(super) fn loan_sk(loan_id: &str) -> String {
+    format!("{LOAN_PREFIX}{loan_id}")
+}
+/// A repayment: `USER#<id>`/`REPAY#<loan_id>#<seq>`, in the order they were applied.
+pub(super) fn repayment_sk(loan_id: &str, seq: u64) -> String {
+    format!("REPAY#{loan_id}#{seq:020}")
+}
+pub(super) fn repayments_prefix(loan_id: &str) -> String {
+    format!("REPAY#{loan_id}#")
+}
+/// A loan operation's idempotency record (apart from wallet adjustments' `IDEM#`).
+pub(super) fn loan_idempotency_sk(key: &str) -> String {
+    format!("LOANIDEM#{key}")
+}
 pub(super) fn closed_wallet_pk(user_id: &str) -> String {
     format!("CLOSED#{user_id}")
 }

@@ -9,6 +9,7 @@ mod expr;
 mod items;
 mod keys;
 mod kyc;
+mod loans;
 mod login_guards;
 mod otp;
 mod phones;

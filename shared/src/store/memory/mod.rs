@@ -8,6 +8,7 @@
 mod admin;
 mod devices;
 mod kyc;
+mod loans;
 mod login_guards;
 mod otp;
 mod phones;
@@ -50,6 +51,7 @@ struct Users {
     closed_wallets: HashMap<UserId, ClosedWallet>,
     /// sort key → record (the trail is kept with the users it changes: one write)
     audit: BTreeMap<String, AuditRecord>,
+    loans: loans::Loans,
 }
 
 #[derive(Default)]
