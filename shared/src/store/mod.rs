@@ -5,11 +5,13 @@
 //! transaction on DynamoDB, one critical section in memory. A service takes only the ports it
 //! uses. Each port has one conformance suite (`tests/tests/conformance/`) run on both adapters.
 
+mod bundle;
 pub mod dynamo;
 mod lists;
 pub mod memory;
 pub mod tables;
 
+pub use bundle::Stores;
 pub use lists::{AuditQuery, ListOrder, UserListing};
 
 use crate::domain::{
@@ -21,7 +23,6 @@ use crate::domain::{
     UserStatus, Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
-use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -438,68 +439,4 @@ pub trait LoanStore: Send + Sync {
 pub struct PoolCounts {
     pub owned: u64,
     pub joined: u64,
-}
-
-/// Every port, as one adapter provides them. Cloning shares the adapter.
-#[derive(Clone)]
-pub struct Stores {
-    pub otps: Arc<dyn OtpStore>,
-    pub verifications: Arc<dyn VerificationStore>,
-    pub users: Arc<dyn UserStore>,
-    pub login_guards: Arc<dyn LoginGuardStore>,
-    pub phones: Arc<dyn PhoneStore>,
-    pub sessions: Arc<dyn SessionStore>,
-    pub devices: Arc<dyn DeviceStore>,
-    pub pools: Arc<dyn PoolStore>,
-    pub profiles: Arc<dyn ProfileStore>,
-    pub kyc: Arc<dyn KycStore>,
-    pub wallets: Arc<dyn WalletStore>,
-    pub admin: Arc<dyn AdminStore>,
-    pub admin_sessions: Arc<dyn AdminSessionStore>,
-    pub loans: Arc<dyn LoanStore>,
-}
-
-impl Stores {
-    /// Every port served by one adapter.
-    pub fn of<A>(adapter: A) -> Stores
-    where
-        A: OtpStore
-            + VerificationStore
-            + UserStore
-            + LoginGuardStore
-            + PhoneStore
-            + SessionStore
-            + DeviceStore
-            + PoolStore
-            + ProfileStore
-            + KycStore
-            + WalletStore
-            + AdminStore
-            + AdminSessionStore
-            + LoanStore
-            + 'static,
-    {
-        let a = Arc::new(adapter);
-        Stores {
-            otps: a.clone(),
-            verifications: a.clone(),
-            users: a.clone(),
-            login_guards: a.clone(),
-            phones: a.clone(),
-            sessions: a.clone(),
-            devices: a.clone(),
-            pools: a.clone(),
-            profiles: a.clone(),
-            kyc: a.clone(),
-            wallets: a.clone(),
-            admin: a.clone(),
-            admin_sessions: a.clone(),
-            loans: a,
-        }
-    }
-
-    /// The embedded in-memory adapter (local server, tests).
-    pub fn memory() -> Stores {
-        Stores::of(memory::MemoryStore::default())
-    }
 }

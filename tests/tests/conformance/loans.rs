@@ -43,7 +43,7 @@ fn disbursal(user: &str, loan: &str, key: &str, payback: i64) -> Disbursal {
         loan: Loan::new(LoanId::new(loan), uid(user), terms, T0),
         idempotency_key: key.into(),
         fingerprint: format!("{payback}"),
-        audit: stamp(key),
+        audit: stamp(&format!("disburse-{key}")),
     }
 }
 
@@ -65,7 +65,7 @@ fn repayment(
         repayment_id: format!("r-{key}"),
         transaction_id: format!("t-{key}"),
         now_ms: T0 + 5,
-        audit: (source == RepaymentSource::Admin).then(|| stamp(key)),
+        audit: (source == RepaymentSource::Admin).then(|| stamp(&format!("repay-{key}"))),
     }
 }
 
@@ -104,7 +104,7 @@ async fn disbursal_needs_a_verified_active_account(s: Stores) {
     );
     assert_eq!(
         s.loans.list_loans(&uid("u1")).await.unwrap(),
-        [loan.clone()]
+        std::slice::from_ref(&loan)
     );
     let id = LoanId::new("0001");
     assert_eq!(s.loans.get_loan(&uid("u1"), &id).await.unwrap(), Some(loan));
@@ -148,19 +148,11 @@ async fn a_key_replays_its_first_disbursal(s: Stores) {
 
 async fn repayments_move_wallet_loan_and_records_together(s: Stores) {
     borrower(&s, "u1", "+91a").await;
-    s.loans
-        .disburse(&disbursal("u1", "0001", "d", 1200))
-        .await
-        .unwrap()
-        .unwrap();
+    let d = disbursal("u1", "0001", "d", 1200);
+    s.loans.disburse(&d).await.unwrap().unwrap();
     fund(&s, "u1", 1000).await;
-    let wallet = RepaymentSource::Wallet;
-    let done = s
-        .loans
-        .repay(&repayment("u1", "0001", "r1", 700, wallet))
-        .await
-        .unwrap()
-        .unwrap();
+    let r1 = repayment("u1", "0001", "r1", 700, RepaymentSource::Wallet);
+    let done = s.loans.repay(&r1).await.unwrap().unwrap();
     assert_eq!(
         (done.loan.repaid_amount, done.loan.outstanding()),
         (700, 500)
@@ -171,20 +163,8 @@ async fn repayments_move_wallet_loan_and_records_together(s: Stores) {
         (entry.amount, entry.reason.as_str()),
         (-700, "loan repayment 0001")
     );
-    assert_eq!(
-        s.wallets.list_ledger(&uid("u1"), None, 10).await.unwrap()[0],
-        entry
-    );
-    let short = repayment("u1", "0001", "r2", 400, wallet);
-    assert_eq!(
-        s.loans.repay(&short).await.unwrap(),
-        Err(RepayDenied::InsufficientFunds)
-    );
-    let over = repayment("u1", "0001", "r3", 501, RepaymentSource::Admin);
-    assert_eq!(
-        s.loans.repay(&over).await.unwrap(),
-        Err(RepayDenied::Overpayment)
-    );
+    let ledger = s.wallets.list_ledger(&uid("u1"), None, 10).await.unwrap();
+    assert_eq!(ledger[0], entry);
     let rest = repayment("u1", "0001", "r4", 500, RepaymentSource::Admin);
     let closed = s.loans.repay(&rest).await.unwrap().unwrap();
     assert_eq!(
@@ -195,24 +175,46 @@ async fn repayments_move_wallet_loan_and_records_together(s: Stores) {
         closed.wallet, None,
         "an admin's recording leaves the wallet alone"
     );
-    let after = repayment("u1", "0001", "r5", 1, RepaymentSource::Admin);
-    assert_eq!(
-        s.loans.repay(&after).await.unwrap(),
-        Err(RepayDenied::Overpayment)
-    );
-    let ghost = repayment("u1", "0404", "r6", 1, RepaymentSource::Admin);
-    assert_eq!(
-        s.loans.repay(&ghost).await.unwrap(),
-        Err(RepayDenied::NoLoan)
-    );
-    let paid = s
-        .loans
-        .repayments(&uid("u1"), &LoanId::new("0001"))
-        .await
-        .unwrap();
+    let (u1, l1) = (uid("u1"), LoanId::new("0001"));
+    let paid = s.loans.repayments(&u1, &l1).await.unwrap();
     let amounts: Vec<i64> = paid.iter().map(|r| r.amount).collect();
     assert_eq!(amounts, [700, 500]);
     assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 300);
+}
+
+async fn refused_repayments_change_nothing(s: Stores) {
+    borrower(&s, "u1", "+91a").await;
+    let d = disbursal("u1", "0001", "d", 1200);
+    s.loans.disburse(&d).await.unwrap().unwrap();
+    fund(&s, "u1", 300).await;
+    let repay = |key: &str, loan: &str, amount, source| {
+        let s = s.clone();
+        let r = repayment("u1", loan, key, amount, source);
+        async move { s.loans.repay(&r).await.unwrap() }
+    };
+    let (wallet, admin) = (RepaymentSource::Wallet, RepaymentSource::Admin);
+    assert_eq!(
+        repay("a", "0001", 400, wallet).await,
+        Err(RepayDenied::InsufficientFunds)
+    );
+    assert_eq!(
+        repay("b", "0001", 1201, admin).await,
+        Err(RepayDenied::Overpayment)
+    );
+    assert_eq!(repay("c", "0404", 1, admin).await, Err(RepayDenied::NoLoan));
+    assert!(repay("d", "0001", 1200, admin).await.is_ok());
+    assert_eq!(
+        repay("e", "0001", 1, admin).await,
+        Err(RepayDenied::Overpayment),
+        "closed"
+    );
+    assert_eq!(
+        repay("d", "0001", 5, admin).await,
+        Err(RepayDenied::KeyReused)
+    );
+    assert_eq!(s.wallets.get_wallet(&uid("u1")).await.unwrap().balance, 300);
+    let (u1, l1) = (uid("u1"), LoanId::new("0001"));
+    assert_eq!(s.loans.repayments(&u1, &l1).await.unwrap().len(), 1);
 }
 
 async fn parallel_repayments_never_overdraw_or_overpay(s: Stores) {
@@ -291,6 +293,7 @@ integration_tests::on_both_stores!(
     disbursal_needs_a_verified_active_account,
     a_key_replays_its_first_disbursal,
     repayments_move_wallet_loan_and_records_together,
+    refused_repayments_change_nothing,
     parallel_repayments_never_overdraw_or_overpay,
     parallel_replays_of_one_key_apply_once,
 );

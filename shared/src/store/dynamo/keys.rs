@@ -98,9 +98,11 @@ pub(super) fn repayment_sk(loan_id: &str, seq: u64) -> String {
 pub(super) fn repayments_prefix(loan_id: &str) -> String {
     format!("REPAY#{loan_id}#")
 }
-/// A loan operation's idempotency record (apart from wallet adjustments' `IDEM#`).
-pub(super) fn loan_idempotency_sk(key: &str) -> String {
-    format!("LOANIDEM#{key}")
+/// A loan operation's idempotency record: `LOANIDEM#D#<key>` for disbursals (the admin's
+/// keys), `LOANIDEM#R#<key>` for repayments, apart from each other and from wallet adjustments'
+/// `IDEM#`.
+pub(super) fn loan_idempotency_sk(kind: char, key: &str) -> String {
+    format!("LOANIDEM#{kind}#{key}")
 }
 pub(super) fn closed_wallet_pk(user_id: &str) -> String {
     format!("CLOSED#{user_id}")

@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 /// one contender commits).
 const MAX_ROUNDS: u32 = 40;
 
+/// The kinds of idempotency record (`loan_idempotency_sk`).
+const DISBURSE: char = 'D';
+const REPAY: char = 'R';
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
     Idempotency,
@@ -60,10 +64,10 @@ impl DynamoStore {
     async fn recorded<T: DeserializeOwned>(
         &self,
         user: &UserId,
-        idempotency_key: &str,
+        (kind, idempotency_key): (char, &str),
         fingerprint: &str,
     ) -> StoreResult<Option<Result<T, ()>>> {
-        let k = key(user_pk(user), loan_idempotency_sk(idempotency_key));
+        let k = key(user_pk(user), loan_idempotency_sk(kind, idempotency_key));
         let Some(applied) = self.get_as::<Applied<T>>(Table::Users, k).await? else {
             return Ok(None);
         };
@@ -76,7 +80,7 @@ impl DynamoStore {
     fn idempotency_item<T: Serialize>(
         &self,
         user: &UserId,
-        idempotency_key: &str,
+        (kind, idempotency_key): (char, &str),
         fingerprint: &str,
         result: &T,
     ) -> StoreResult<Item> {
@@ -86,7 +90,7 @@ impl DynamoStore {
         };
         to_item(
             &applied,
-            key(user_pk(user), loan_idempotency_sk(idempotency_key)),
+            key(user_pk(user), loan_idempotency_sk(kind, idempotency_key)),
         )
     }
 
@@ -106,7 +110,8 @@ impl DynamoStore {
         &self,
         r: &LoanRepayment,
     ) -> StoreResult<Option<Result<Repaid, RepayDenied>>> {
-        let replay = self.recorded::<Repaid>(&r.user_id, &r.idempotency_key, &r.fingerprint);
+        let replay =
+            self.recorded::<Repaid>(&r.user_id, (REPAY, &r.idempotency_key), &r.fingerprint);
         if let Some(done) = replay.await? {
             return Ok(Some(done.map_err(|()| RepayDenied::KeyReused)));
         }
@@ -134,7 +139,12 @@ impl DynamoStore {
     ) -> StoreResult<Transaction<Part>> {
         let t = self.table(Table::Users);
         let pk = user_pk(&r.user_id);
-        let idem = self.idempotency_item(&r.user_id, &r.idempotency_key, &r.fingerprint, done)?;
+        let idem = self.idempotency_item(
+            &r.user_id,
+            (REPAY, &r.idempotency_key),
+            &r.fingerprint,
+            done,
+        )?;
         let loan = to_item(&done.loan, key(pk.clone(), loan_sk(&before.loan_id)))?;
         let rk = key(
             pk.clone(),
@@ -185,13 +195,18 @@ impl DynamoStore {
 impl LoanStore for DynamoStore {
     async fn disburse(&self, d: &Disbursal) -> StoreResult<Result<Loan, DisburseDenied>> {
         let user = &d.loan.user_id;
-        let replay = self.recorded::<Loan>(user, &d.idempotency_key, &d.fingerprint);
+        let replay = self.recorded::<Loan>(user, (DISBURSE, &d.idempotency_key), &d.fingerprint);
         if let Some(done) = replay.await? {
             return Ok(done.map_err(|()| DisburseDenied::KeyReused));
         }
         let t = self.table(Table::Users);
         let pk = user_pk(user);
-        let idem = self.idempotency_item(user, &d.idempotency_key, &d.fingerprint, &d.loan)?;
+        let idem = self.idempotency_item(
+            user,
+            (DISBURSE, &d.idempotency_key),
+            &d.fingerprint,
+            &d.loan,
+        )?;
         let loan = to_item(&d.loan, key(pk.clone(), loan_sk(&d.loan.loan_id)))?;
         let tx = Transaction::new()
             .put(Part::Idempotency, t, idem, Some(Cond::item_absent()))?
@@ -211,7 +226,7 @@ impl LoanStore for DynamoStore {
             return Ok(Err(self.why_not_borrower(user).await?));
         }
         // The key was taken meanwhile: answer as a replay would.
-        let replay = self.recorded::<Loan>(user, &d.idempotency_key, &d.fingerprint);
+        let replay = self.recorded::<Loan>(user, (DISBURSE, &d.idempotency_key), &d.fingerprint);
         match replay.await? {
             Some(done) => Ok(done.map_err(|()| DisburseDenied::KeyReused)),
             None => Err(StoreError::Unavailable(

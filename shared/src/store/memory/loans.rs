@@ -14,14 +14,14 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Clone)]
 enum Recorded {
     Disbursed(String, Loan),
-    Repaid(String, Repaid),
+    Repaid(String, Box<Repaid>),
 }
 
 #[derive(Default)]
 pub(super) struct Loans {
     loans: BTreeMap<(UserId, LoanId), Loan>,
     repayments: BTreeMap<(UserId, LoanId, u64), Repayment>,
-    /// (user id, idempotency key) → what it recorded
+    /// (user id, kind `D#` or `R#` and idempotency key) → what it recorded
     keys: HashMap<(UserId, String), Recorded>,
 }
 
@@ -42,7 +42,7 @@ impl LoanStore for MemoryStore {
     async fn disburse(&self, d: &Disbursal) -> StoreResult<Result<Loan, DisburseDenied>> {
         let mut u = lock(&self.users);
         let user = d.loan.user_id.clone();
-        let k = (user.clone(), d.idempotency_key.clone());
+        let k = (user.clone(), format!("D#{}", d.idempotency_key));
         match u.loans.keys.get(&k) {
             Some(Recorded::Disbursed(f, loan)) if *f == d.fingerprint => {
                 return Ok(Ok(loan.clone()));
@@ -67,9 +67,9 @@ impl LoanStore for MemoryStore {
 
     async fn repay(&self, r: &LoanRepayment) -> StoreResult<Result<Repaid, RepayDenied>> {
         let mut u = lock(&self.users);
-        let k = (r.user_id.clone(), r.idempotency_key.clone());
+        let k = (r.user_id.clone(), format!("R#{}", r.idempotency_key));
         match u.loans.keys.get(&k) {
-            Some(Recorded::Repaid(f, done)) if *f == r.fingerprint => return Ok(Ok(done.clone())),
+            Some(Recorded::Repaid(f, done)) if *f == r.fingerprint => return Ok(Ok(*done.clone())),
             Some(_) => return Ok(Err(RepayDenied::KeyReused)),
             None => {}
         }
@@ -94,8 +94,10 @@ impl LoanStore for MemoryStore {
         l.repayments
             .insert((id.0.clone(), id.1.clone(), seq), done.repayment.clone());
         l.loans.insert(id, done.loan.clone());
-        l.keys
-            .insert(k, Recorded::Repaid(r.fingerprint.clone(), done.clone()));
+        l.keys.insert(
+            k,
+            Recorded::Repaid(r.fingerprint.clone(), Box::new(done.clone())),
+        );
         Ok(Ok(done))
     }
 
