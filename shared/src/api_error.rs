@@ -226,6 +226,18 @@ fn conflict(c: Conflict) -> ApiError {
             "POOL_LIMIT",
             "you already own the most open pools allowed; wait for one to close",
         ),
+        Conflict::KycNotVerified => (
+            "KYC_NOT_VERIFIED",
+            "a loan needs the user's KYC to be VERIFIED",
+        ),
+        Conflict::LoanOutstanding => (
+            "LOAN_OUTSTANDING",
+            "an account with an active loan cannot be deleted; repay it first",
+        ),
+        Conflict::Overpayment => (
+            "OVERPAYMENT",
+            "the amount is over what is outstanding, or the loan is closed",
+        ),
     };
     ApiError::new(StatusCode::CONFLICT, code, message)
 }

@@ -20,6 +20,12 @@ pub enum Conflict {
     KycNotPending,
     /// The caller already owns the most open pools allowed.
     PoolLimit,
+    /// A loan for a user whose KYC is not `VERIFIED`.
+    KycNotVerified,
+    /// An account with an `ACTIVE` loan cannot be deleted.
+    LoanOutstanding,
+    /// A repayment over what is outstanding, or of a closed loan.
+    Overpayment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,7 +8,7 @@
 use super::admin::{AuditAction, AuditRecord, AuditStamp};
 use super::ids::{LoanId, UserId};
 use super::state_enum;
-use super::wallet::{LedgerEntry, WALLET_CURRENCY, Wallet};
+use super::wallet::{ClosedLoan, LedgerEntry, WALLET_CURRENCY, Wallet};
 use serde::{Deserialize, Serialize};
 
 /// Largest disbursal (10^12 paise) and largest payback (10^13 paise).
@@ -78,6 +78,18 @@ impl Loan {
             disbursed_at_ms: now_ms,
             closed_at_ms: None,
             version: 0,
+        }
+    }
+
+    /// What a closing record keeps of it.
+    pub fn summary(&self) -> ClosedLoan {
+        ClosedLoan {
+            loan_id: self.loan_id.clone(),
+            amount_disbursed: self.amount_disbursed,
+            payback_amount: self.payback_amount,
+            repaid_amount: self.repaid_amount,
+            disbursed_at_ms: self.disbursed_at_ms,
+            closed_at_ms: self.closed_at_ms,
         }
     }
 

@@ -52,8 +52,8 @@ pub use risk::{
 pub use session::{Device, MAX_DEVICES, MAX_SESSIONS, Platform, Session};
 pub use user::{KycStatus, Role, User, UserStatus};
 pub use wallet::{
-    AdjustDenied, Adjusted, ClosedWallet, LedgerEntry, MAX_ADJUSTMENT, WALLET_CURRENCY, Wallet,
-    WalletAdjustment,
+    AdjustDenied, Adjusted, ClosedLoan, ClosedWallet, LedgerEntry, MAX_ADJUSTMENT, WALLET_CURRENCY,
+    Wallet, WalletAdjustment,
 };
 
 use chrono::{DateTime, Utc};

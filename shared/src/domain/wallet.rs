@@ -4,7 +4,7 @@
 //! with its idempotency key applies once.
 
 use super::admin::{AuditAction, AuditRecord, AuditStamp};
-use super::ids::UserId;
+use super::ids::{LoanId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The wallet's currency.
@@ -124,8 +124,10 @@ pub enum AdjustDenied {
     NoUser,
 }
 
-/// What an account deletion did with a non-zero wallet: kept as a closing record under a keyed
-/// hash of the phone, so the balance can be settled when the owner proves the number.
+/// What an account deletion left: a non-zero wallet, and the account's loans (all closed: an
+/// account with an active loan cannot be deleted), kept as a closing record under a keyed hash
+/// of the phone, so the balance can be settled and the history shown when the owner proves the
+/// number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedWallet {
     pub user_id: UserId,
@@ -134,6 +136,41 @@ pub struct ClosedWallet {
     pub balance: i64,
     pub points: i64,
     pub closed_at_ms: i64,
+    #[serde(default)]
+    pub loans: Vec<ClosedLoan>,
+}
+
+impl ClosedWallet {
+    /// The closing record of an account deleted at `now_ms` with `wallet` and `loans` (its
+    /// summaries), or `None` when there is nothing to keep: an empty wallet and no loan.
+    pub fn of(
+        user_id: &UserId,
+        phone_ref: &str,
+        wallet: &Wallet,
+        loans: Vec<ClosedLoan>,
+        now_ms: i64,
+    ) -> Option<ClosedWallet> {
+        let empty = wallet.balance == 0 && wallet.points == 0 && loans.is_empty();
+        (!empty).then(|| ClosedWallet {
+            user_id: user_id.clone(),
+            phone_ref: phone_ref.to_string(),
+            balance: wallet.balance,
+            points: wallet.points,
+            closed_at_ms: now_ms,
+            loans,
+        })
+    }
+}
+
+/// A closed loan as the closing record keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedLoan {
+    pub loan_id: LoanId,
+    pub amount_disbursed: i64,
+    pub payback_amount: i64,
+    pub repaid_amount: i64,
+    pub disbursed_at_ms: i64,
+    pub closed_at_ms: Option<i64>,
 }
 
 #[cfg(test)]

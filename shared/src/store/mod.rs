@@ -176,6 +176,8 @@ pub trait UserStore: Send + Sync {
     /// back: a join checks the mark in its own atomic write, so none lands after this. False
     /// if the user does not exist.
     async fn begin_deletion(&self, user_id: &UserId, now_ms: i64) -> StoreResult<bool>;
+    /// Clears the mark of [`UserStore::begin_deletion`] (a deletion that was refused after it).
+    async fn end_deletion(&self, user_id: &UserId) -> StoreResult<()>;
     /// Deletes the user and everything it holds in the users table: phone claim, sessions,
     /// devices, KYC record and document claim, wallet, ledger and idempotency records. The
     /// phone can register again. A wallet with money or points left is not lost: in the same

@@ -151,6 +151,21 @@ pub fn short_text(field: &str, v: &str, max: usize) -> Result<String, Error> {
     Ok(t.to_string())
 }
 
+/// An idempotency key: 8 to 64 of `A-Z a-z 0-9 - _`.
+pub fn idempotency_key(key: &str) -> Result<(), Error> {
+    let ok = (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    match ok {
+        true => Ok(()),
+        false => Err(Error::invalid(
+            "idempotency_key",
+            "idempotency_key must be 8 to 64 letters, digits, '-' or '_'",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

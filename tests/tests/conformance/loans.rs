@@ -289,6 +289,46 @@ async fn parallel_replays_of_one_key_apply_once(s: Stores) {
     assert_eq!(loan.repaid_amount, 300);
 }
 
+async fn deletion_keeps_closed_loans_in_the_closing_record(s: Stores) {
+    borrower(&s, "u1", "+91a").await;
+    s.loans
+        .disburse(&disbursal("u1", "0001", "d", 1200))
+        .await
+        .unwrap()
+        .unwrap();
+    let all = repayment("u1", "0001", "all", 1200, RepaymentSource::Admin);
+    s.loans.repay(&all).await.unwrap().unwrap();
+    let u1 = user("u1", "+91a");
+    let closed = s.users.delete_user(&u1, "ref", T0 + 9);
+    let closed = closed
+        .await
+        .unwrap()
+        .expect("a closing record, for the loan");
+    assert_eq!((closed.balance, closed.loans.len()), (0, 1));
+    let kept = &closed.loans[0];
+    assert_eq!((kept.loan_id.as_str(), kept.repaid_amount), ("0001", 1200));
+    assert_eq!(kept.closed_at_ms, Some(T0 + 5));
+    assert_eq!(
+        s.wallets.closed_wallet(&uid("u1")).await.unwrap(),
+        Some(closed)
+    );
+    assert!(s.loans.list_loans(&uid("u1")).await.unwrap().is_empty());
+    let (u1, l1) = (uid("u1"), LoanId::new("0001"));
+    assert!(s.loans.repayments(&u1, &l1).await.unwrap().is_empty());
+}
+
+async fn the_deletion_mark_holds_disbursals_until_cleared(s: Stores) {
+    borrower(&s, "u1", "+91a").await;
+    assert!(s.users.begin_deletion(&uid("u1"), T0).await.unwrap());
+    let d = disbursal("u1", "0001", "d", 1200);
+    assert_eq!(
+        s.loans.disburse(&d).await.unwrap(),
+        Err(DisburseDenied::NoUser)
+    );
+    s.users.end_deletion(&uid("u1")).await.unwrap();
+    assert!(s.loans.disburse(&d).await.unwrap().is_ok());
+}
+
 integration_tests::on_both_stores!(
     disbursal_needs_a_verified_active_account,
     a_key_replays_its_first_disbursal,
@@ -296,4 +336,6 @@ integration_tests::on_both_stores!(
     refused_repayments_change_nothing,
     parallel_repayments_never_overdraw_or_overpay,
     parallel_replays_of_one_key_apply_once,
+    deletion_keeps_closed_loans_in_the_closing_record,
+    the_deletion_mark_holds_disbursals_until_cleared,
 );

@@ -26,7 +26,7 @@ pub struct AdjustRequest {
 }
 
 impl Admin<'_> {
-    fn stamp(&self, caller: &AdminCaller) -> AuditStamp {
+    pub(super) fn stamp(&self, caller: &AdminCaller) -> AuditStamp {
         AuditStamp {
             audit_id: super::audit_id(),
             admin_id: caller.user.user_id.clone(),
@@ -110,7 +110,7 @@ impl Admin<'_> {
         }
         let reason = validate::free_text("reason", &req.reason, 200)?;
         let key = &req.idempotency_key;
-        check_key(key)?;
+        validate::idempotency_key(key)?;
         self.user(user_id).await?;
         let (amount, points) = (req.amount.to_string(), req.points.to_string());
         let fingerprint = self.secret.mac_hex(
@@ -141,20 +141,5 @@ impl Admin<'_> {
             Err(AdjustDenied::KeyReused) => Err(Error::Conflict(Conflict::IdempotencyKeyReused)),
             Err(AdjustDenied::NoUser) => Err(Error::NotFound("user")),
         }
-    }
-}
-
-/// 8 to 64 of `A-Z a-z 0-9 - _`.
-fn check_key(key: &str) -> Result<()> {
-    let ok = (8..=64).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    match ok {
-        true => Ok(()),
-        false => Err(Error::invalid(
-            "idempotency_key",
-            "idempotency_key must be 8 to 64 letters, digits, '-' or '_'",
-        )),
     }
 }

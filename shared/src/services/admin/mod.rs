@@ -10,11 +10,13 @@
 mod accounts;
 mod audit;
 mod changes;
+mod loans;
 
 pub use crate::domain::KycDecision;
 pub use accounts::{UserDetail, UserPage, UserSearch};
 pub use audit::{AuditFilter, AuditPage};
 pub use changes::{AdjustRequest, Adjustment};
+pub use loans::{DisburseRequest, ROLES, RecordRepayment};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -23,7 +25,8 @@ use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
 use crate::store::{
-    AdminSessionStore, AdminStore, DeviceStore, KycStore, SessionStore, UserStore, WalletStore,
+    AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, SessionStore, UserStore,
+    WalletStore,
 };
 
 /// A new audit record's id: time-ordered (UUID v7), so records of the same millisecond sort
@@ -50,6 +53,7 @@ pub struct Admin<'a> {
     /// The detail: KYC, wallet and ledger, devices, live sessions.
     kyc: &'a dyn KycStore,
     wallets: &'a dyn WalletStore,
+    loans: &'a dyn LoanStore,
     devices: &'a dyn DeviceStore,
     sessions: &'a dyn SessionStore,
     objects: &'a dyn ObjectStore,
@@ -66,6 +70,7 @@ impl<'a> Admin<'a> {
             admin_sessions: &*d.stores.admin_sessions,
             kyc: &*d.stores.kyc,
             wallets: &*d.stores.wallets,
+            loans: &*d.stores.loans,
             devices: &*d.stores.devices,
             sessions: &*d.stores.sessions,
             objects: d.objects,

@@ -1,7 +1,7 @@
 //! Opening an account, password reset and change, and deleting an account.
 
 use super::{Auth, SignedIn, hash_password, new_epoch};
-use crate::domain::{Caller, Conflict, E164, Error, Result, User, UserId};
+use crate::domain::{Caller, Conflict, E164, Error, LoanStatus, Result, User, UserId};
 use crate::services::users::document_prefixes;
 use crate::store::{CreateUserDenied, PasswordChange};
 use crate::validate;
@@ -150,8 +150,18 @@ impl Auth<'_> {
 
     /// Deletes the caller's account: seats given back, personal data, sessions and devices
     /// removed; the phone can register again.
+    async fn refuse_with_active_loan(&self, user_id: &UserId) -> Result<()> {
+        let loans = self.loans.list_loans(user_id).await?;
+        match loans.iter().any(|l| l.status == LoanStatus::Active) {
+            true => Err(Error::Conflict(Conflict::LoanOutstanding)),
+            false => Ok(()),
+        }
+    }
+
     pub async fn delete_account(&self, ctx: &Caller, proof: DeletionProof) -> Result<()> {
         let user = &ctx.user;
+        // Before the proof is spent; checked again, race-free, after the mark below.
+        self.refuse_with_active_loan(&user.user_id).await?;
         match proof {
             DeletionProof::Password(pw) => {
                 let stored = user.password_hash.clone();
@@ -179,6 +189,12 @@ impl Auth<'_> {
             .await?
         {
             return Err(Error::Unauthorized);
+        }
+        // No loan is disbursed after the mark (each disbursal checks it in its own atomic
+        // write), so what is read now is final.
+        if let Err(e) = self.refuse_with_active_loan(&user.user_id).await {
+            self.users.end_deletion(&user.user_id).await?;
+            return Err(e);
         }
         self.pools.remove_user_from_pools(&user.user_id).await?;
         // Documents before the records: if a deletion fails, the account still exists and

@@ -29,8 +29,8 @@ use crate::phone::{Phone, PhoneError};
 use crate::services::Deps;
 use crate::sms::SmsSender;
 use crate::store::{
-    DeviceStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, SessionStore, UserStore,
-    VerificationStore,
+    DeviceStore, LoanStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, SessionStore,
+    UserStore, VerificationStore,
 };
 use crate::tokens::TokenKeys;
 use std::sync::LazyLock;
@@ -53,6 +53,8 @@ pub struct Auth<'a> {
     devices: &'a dyn DeviceStore,
     /// Account deletion gives back the account's pool seats and deletes its documents.
     pools: &'a dyn PoolStore,
+    /// Account deletion is refused while a loan is active.
+    loans: &'a dyn LoanStore,
     /// Phone changes move the phone claim and the user's number in one write.
     phones: &'a dyn PhoneStore,
     objects: &'a dyn ObjectStore,
@@ -75,6 +77,7 @@ impl<'a> Auth<'a> {
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,
+            loans: &*stores.loans,
             phones: &*stores.phones,
             objects: d.objects,
             sms: d.sms,

@@ -2,6 +2,7 @@
 //! users), usage statistics and the risk questionnaire. Every operation acts on the caller.
 
 mod kyc;
+mod loans;
 mod profile;
 mod wallet;
 
@@ -9,6 +10,8 @@ pub use kyc::{
     KYC_PREFIX, KycInput, KycPatch, UPLOAD_PREFIX, UPLOAD_TTL_SECONDS, UploadTicket,
     document_prefixes,
 };
+pub(crate) use loans::repay_denied;
+pub use loans::{RepayRequest, RepaymentDone};
 pub use profile::{Given, ProfileInput};
 pub use wallet::LedgerPage;
 
@@ -18,12 +21,15 @@ use crate::domain::Caller;
 use crate::domain::{Result, RiskAnswers, RiskAssessment};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
-use crate::store::{DeviceStore, KycStore, PoolStore, ProfileStore, SessionStore, WalletStore};
+use crate::store::{
+    DeviceStore, KycStore, LoanStore, PoolStore, ProfileStore, SessionStore, WalletStore,
+};
 
 pub struct Users<'a> {
     profiles: &'a dyn ProfileStore,
     kyc: &'a dyn KycStore,
     wallets: &'a dyn WalletStore,
+    loans: &'a dyn LoanStore,
     /// Usage statistics: live sessions, devices, pools.
     sessions: &'a dyn SessionStore,
     devices: &'a dyn DeviceStore,
@@ -52,6 +58,7 @@ impl<'a> Users<'a> {
             profiles: &*stores.profiles,
             kyc: &*stores.kyc,
             wallets: &*stores.wallets,
+            loans: &*stores.loans,
             sessions: &*stores.sessions,
             devices: &*stores.devices,
             pools: &*stores.pools,

@@ -6,9 +6,11 @@ use super::keys::{KYC_SK, PHONE_SK, PROFILE_SK, WALLET_SK, phone_pk, session_sk,
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item};
-use crate::domain::{ClosedWallet, E164, User, UserId, UserStatus};
+use crate::domain::{ClosedWallet, E164, Loan, User, UserId, UserStatus};
 use crate::store::tables::{SK, Table};
-use crate::store::{CreateUserDenied, PasswordChange, StoreError, StoreResult, UserStore};
+use crate::store::{
+    CreateUserDenied, LoanStore, PasswordChange, StoreError, StoreResult, UserStore,
+};
 use async_trait::async_trait;
 
 /// The items of a registration.
@@ -50,6 +52,7 @@ impl DynamoStore {
     ) -> StoreResult<Option<Option<ClosedWallet>>> {
         let uid = &user.user_id;
         let wallet = self.stored_wallet(uid).await?;
+        let loans = self.list_loans(uid).await?;
         for item in self.query_prefix(Table::Users, user_pk(uid), "").await? {
             let sk = string(&item, SK).unwrap_or_default();
             if sk == PROFILE_SK || sk == WALLET_SK {
@@ -72,16 +75,9 @@ impl DynamoStore {
                 key(phone_pk(&user.phone), PHONE_SK),
                 Some(own_claim),
             )?;
-        let closed = wallet
-            .as_ref()
-            .filter(|w| w.balance != 0 || w.points != 0)
-            .map(|w| ClosedWallet {
-                user_id: uid.clone(),
-                phone_ref: phone_ref.to_string(),
-                balance: w.balance,
-                points: w.points,
-                closed_at_ms: now_ms,
-            });
+        let left = wallet.clone().unwrap_or_default();
+        let summaries = loans.iter().rev().map(Loan::summary).collect();
+        let closed = ClosedWallet::of(uid, phone_ref, &left, summaries, now_ms);
         tx = match &wallet {
             None => tx.check(Delete::Wallet, t, wallet_key(uid), Cond::item_absent())?,
             Some(w) => tx.delete(
@@ -237,6 +233,18 @@ impl UserStore for DynamoStore {
             )
             .await?;
         Ok(updated.is_some())
+    }
+
+    async fn end_deletion(&self, user_id: &UserId) -> StoreResult<()> {
+        let clear = Update::new().remove("deleting_since_ms");
+        self.update_if(
+            Table::Users,
+            profile_key(user_id),
+            clear,
+            Some(Cond::item_exists()),
+        )
+        .await?;
+        Ok(())
     }
 
     async fn delete_user(

@@ -25,6 +25,21 @@ pub(super) struct Loans {
     keys: HashMap<(UserId, String), Recorded>,
 }
 
+impl Loans {
+    /// Removes the user's loans, repayments and keys; returns its loans, oldest first.
+    pub(super) fn remove_user(&mut self, user_id: &UserId) -> Vec<Loan> {
+        self.repayments.retain(|(u, _, _), _| u != user_id);
+        self.keys.retain(|(u, _), _| u != user_id);
+        let mine: Vec<(UserId, LoanId)> = self
+            .loans
+            .keys()
+            .filter(|(u, _)| u == user_id)
+            .cloned()
+            .collect();
+        mine.iter().filter_map(|k| self.loans.remove(k)).collect()
+    }
+}
+
 fn may_borrow(d: &Users, user_id: &UserId) -> Result<(), DisburseDenied> {
     match d.users.get(user_id) {
         Some(u) if u.status == UserStatus::Active && u.deleting_since_ms.is_none() => {

@@ -1,7 +1,7 @@
 //! Accounts, phone claims and the password lockout.
 
 use super::{MemoryStore, key, lock, valid_token};
-use crate::domain::{ClosedWallet, E164, User, UserId, UserStatus};
+use crate::domain::{ClosedWallet, E164, Loan, User, UserId, UserStatus};
 use crate::store::{CreateUserDenied, PasswordChange, StoreResult, UserStore};
 use async_trait::async_trait;
 
@@ -101,6 +101,13 @@ impl UserStore for MemoryStore {
         })
     }
 
+    async fn end_deletion(&self, user_id: &UserId) -> StoreResult<()> {
+        if let Some(u) = lock(&self.users).users.get_mut(user_id) {
+            u.deleting_since_ms = None;
+        }
+        Ok(())
+    }
+
     async fn delete_user(
         &self,
         user: &User,
@@ -122,17 +129,10 @@ impl UserStore for MemoryStore {
         }
         d.ledger.retain(|(u, _), _| u != uid);
         d.adjustments.retain(|(u, _), _| u != uid);
-        let closed = d
-            .wallets
-            .remove(uid)
-            .filter(|w| w.balance != 0 || w.points != 0)
-            .map(|w| ClosedWallet {
-                user_id: uid.clone(),
-                phone_ref: phone_ref.to_string(),
-                balance: w.balance,
-                points: w.points,
-                closed_at_ms: now_ms,
-            });
+        let loans = d.loans.remove_user(uid);
+        let wallet = d.wallets.remove(uid).unwrap_or_default();
+        let summaries = loans.iter().map(Loan::summary).collect();
+        let closed = ClosedWallet::of(uid, phone_ref, &wallet, summaries, now_ms);
         if let Some(c) = &closed {
             d.closed_wallets.insert(uid.clone(), c.clone());
         }
