@@ -68,3 +68,26 @@ impl ToSchema for PhoneNumber {
         Cow::Borrowed("PhoneNumber")
     }
 }
+
+/// An idempotency key: a repeat of a request with the same key and body applies once.
+pub struct IdempotencyKey;
+
+impl PartialSchema for IdempotencyKey {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(8))
+            .max_length(Some(64))
+            .pattern(Some(r"^[A-Za-z0-9_-]{8,64}$"))
+            .description(Some(
+                "8 to 64 of `A-Z a-z 0-9 - _`; a repeat with the same key and body applies once",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for IdempotencyKey {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("IdempotencyKey")
+    }
+}

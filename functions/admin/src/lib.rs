@@ -6,6 +6,7 @@
 mod audit;
 mod changes;
 mod console;
+mod loans;
 mod session;
 mod users;
 
@@ -26,6 +27,9 @@ shared::declare_routes!(
     users::update_user,
     changes::review_kyc,
     changes::adjust_wallet,
+    loans::disburse,
+    loans::record_repayment,
+    loans::roles,
     audit::audit,
     console::page,
     console::script,

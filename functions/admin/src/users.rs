@@ -16,7 +16,7 @@ use shared::services::admin::{UserDetail, UserSearch};
 use shared::state::AppState;
 use shared::store::ListOrder;
 use shared::views::{
-    KycView, ProfileView, RiskView, TransactionView, UserOnly, UserView, WalletView,
+    KycView, LoanView, ProfileView, RiskView, TransactionView, UserOnly, UserView, WalletView,
 };
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -223,6 +223,8 @@ pub struct UserDetailView {
     pub wallet: WalletView,
     /// The latest ledger entries (at most 10), newest first.
     pub transactions: Vec<TransactionView>,
+    /// Every loan of the user, newest first.
+    pub loans: Vec<LoanView>,
     /// The latest risk questionnaire; null when never taken.
     pub risk: Option<RiskView>,
     pub devices: Vec<DeviceSummary>,
@@ -251,6 +253,7 @@ impl UserDetailView {
                 .into_iter()
                 .map(TransactionView::new)
                 .collect(),
+            loans: d.loans.into_iter().map(LoanView::new).collect(),
             devices: d.devices.into_iter().map(DeviceSummary::from).collect(),
             sessions: d.sessions.into_iter().map(SessionSummary::from).collect(),
         }

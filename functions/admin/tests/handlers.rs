@@ -80,6 +80,8 @@ mod access;
 mod changes;
 #[path = "handlers/console.rs"]
 mod console;
+#[path = "handlers/loans.rs"]
+mod loans;
 #[path = "handlers/search.rs"]
 mod search;
 #[path = "handlers/sign_in.rs"]

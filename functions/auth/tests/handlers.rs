@@ -37,6 +37,8 @@ async fn authed(
 
 #[path = "handlers/account.rs"]
 mod account;
+#[path = "handlers/deletion_loans.rs"]
+mod deletion_loans;
 #[path = "handlers/edge.rs"]
 mod edge;
 #[path = "handlers/input_rules.rs"]

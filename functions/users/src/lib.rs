@@ -3,6 +3,7 @@
 //! acts on the caller.
 
 mod kyc;
+mod loans;
 mod profile;
 mod stats_and_risk;
 mod wallet;
@@ -28,6 +29,9 @@ shared::declare_routes!(
     wallet::transactions,
     stats_and_risk::usage_stats,
     stats_and_risk::risk_score,
+    loans::list,
+    loans::detail,
+    loans::repay,
 );
 
 /// What this function is (see `shared::registry`).

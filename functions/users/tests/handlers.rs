@@ -58,6 +58,8 @@ async fn submitted(app: &TestApp, u: &TestUser) -> TestResponse {
 mod insights;
 #[path = "handlers/kyc.rs"]
 mod kyc;
+#[path = "handlers/loans.rs"]
+mod loans;
 #[path = "handlers/profile.rs"]
 mod profile;
 #[path = "handlers/wallet.rs"]

@@ -84,6 +84,24 @@ impl<S: Send + Sync, T: From<String>> FromRequestParts<S> for PathParam<T> {
     }
 }
 
+/// Two path parameters, in path order, as the typed ids they name
+/// (`PathPair<UserId, LoanId>`), with [`PathParam`]'s JSON 400.
+pub struct PathPair<A, B>(pub A, pub B);
+
+impl<S: Send + Sync, A: From<String>, B: From<String>> FromRequestParts<S> for PathPair<A, B> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) => Ok(PathPair(A::from(a), B::from(b))),
+            Err(_) => Err(ApiError::validation(
+                "path",
+                "a path parameter is not valid UTF-8",
+            )),
+        }
+    }
+}
+
 /// The caller's IP: API Gateway's `requestContext.http.sourceIp` in Lambda, the TCP peer
 /// locally. Client-supplied `X-Forwarded-For` is never trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,10 @@
 
 use super::reference;
 use crate::domain::{
-    Address, AgeBracket, AuditAction, DocumentType, Family, Gender, ImageType, JobAge, KycDecision,
-    KycStatus, Living, Loans, MaritalStatus, Platform, PoolRole, PoolStatus, PoolType,
-    ProfileField, RiskAnswers, RiskBand, RiskFactor, Role, Saving, UploadPurpose, UserStatus,
+    Address, AgeBracket, AuditAction, DocumentType, Family, Gender, ImageType, InstallmentPeriod,
+    JobAge, KycDecision, KycStatus, Living, LoanStatus, Loans, MaritalStatus, Platform, PoolRole,
+    PoolStatus, PoolType, ProfileField, RepaymentSource, RiskAnswers, RiskBand, RiskFactor, Role,
+    Saving, UploadPurpose, UserStatus,
 };
 use crate::field_schemas::{Text100, Text200};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -51,6 +52,9 @@ state_schemas!(
     Role,
     UserStatus,
     KycStatus,
+    InstallmentPeriod,
+    LoanStatus,
+    RepaymentSource,
 );
 
 impl PartialSchema for Address {

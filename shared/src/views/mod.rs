@@ -2,10 +2,12 @@
 //! beside its handlers in that function's crate.
 
 mod kyc;
+mod loans;
 mod profile;
 mod wallet;
 
 pub use kyc::KycView;
+pub use loans::{LoanView, RepaymentView};
 pub use profile::{ProfileView, RiskView};
 pub use wallet::{TransactionView, WalletView};
 

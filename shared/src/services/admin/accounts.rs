@@ -2,7 +2,7 @@
 
 use super::{Admin, AdminCaller};
 use crate::domain::{
-    AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, KycStatus, LedgerEntry,
+    AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, KycStatus, LedgerEntry, Loan,
     Result, Role, Session, UploadPurpose, User, UserId, UserStatus, Wallet, is_sort_key,
 };
 use crate::phone::Phone;
@@ -65,6 +65,8 @@ pub struct UserDetail {
     pub duplicate_of: Vec<UserId>,
     pub wallet: Wallet,
     pub transactions: Vec<LedgerEntry>,
+    /// Newest first.
+    pub loans: Vec<Loan>,
     pub devices: Vec<Device>,
     /// Live sessions only.
     pub sessions: Vec<Session>,
@@ -164,12 +166,13 @@ impl Admin<'_> {
     pub async fn user_detail(&self, user_id: &UserId) -> Result<UserDetail> {
         let user = self.user(user_id).await?;
         let s = self;
-        let (kyc, wallet, transactions, devices, sessions) = tokio::try_join!(
+        let (kyc, wallet, transactions, devices, sessions, loans) = tokio::try_join!(
             s.kyc.get_kyc(user_id),
             s.wallets.get_wallet(user_id),
             s.wallets.list_ledger(user_id, None, DETAIL_TRANSACTIONS),
             s.devices.list_devices(user_id),
             s.sessions.list_sessions(user_id),
+            s.loans.list_loans(user_id),
         )?;
         let mut images = Vec::new();
         let mut duplicate_of = Vec::new();
@@ -198,6 +201,7 @@ impl Admin<'_> {
             duplicate_of,
             wallet,
             transactions,
+            loans,
             devices,
             sessions,
         })
