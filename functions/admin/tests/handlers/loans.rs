@@ -15,7 +15,7 @@ async fn verified(app: &TestApp, admin: &TestAdmin, user: &TestUser) {
 }
 
 #[tokio::test]
-async fn a_loan_needs_a_verified_kyc_and_applies_once_per_key() {
+async fn a_loan_needs_a_verified_kyc_and_valid_terms() {
     let (app, admin, user) = setup().await;
     let path = user_path(&user, "/loans");
     let first = send(
@@ -37,6 +37,25 @@ async fn a_loan_needs_a_verified_kyc_and_applies_once_per_key() {
     )
     .await;
     shared::testing::assert_invalid(&bad, "payback_amount");
+    let ghost = "/v1/admin/users/00000000-0000-4000-8000-000000000000/loans";
+    let r = send(
+        &app,
+        &admin,
+        Method::POST,
+        ghost,
+        terms(120_000, "loan-key-2"),
+    )
+    .await;
+    assert_error(&r, 404, "NOT_FOUND");
+    let detail = app.get_as(&user_path(&user, ""), &admin).await;
+    assert_eq!(assert_ok(&detail, 200)["loans"], json!([]));
+}
+
+#[tokio::test]
+async fn a_disbursal_applies_once_per_key() {
+    let (app, admin, user) = setup().await;
+    verified(&app, &admin, &user).await;
+    let path = user_path(&user, "/loans");
     let r = send(
         &app,
         &admin,
@@ -47,10 +66,8 @@ async fn a_loan_needs_a_verified_kyc_and_applies_once_per_key() {
     .await;
     let loan = assert_ok(&r, 201)["loan"].clone();
     assert_eq!(r.headers["idempotent-replayed"], "false");
-    assert_eq!(
-        (loan["outstanding"].as_i64(), loan["status"].as_str()),
-        (Some(120_000), Some("ACTIVE"))
-    );
+    let state = (loan["outstanding"].as_i64(), loan["status"].as_str());
+    assert_eq!(state, (Some(120_000), Some("ACTIVE")));
     let again = send(
         &app,
         &admin,
@@ -76,19 +93,6 @@ async fn a_loan_needs_a_verified_kyc_and_applies_once_per_key() {
     assert_eq!(
         audit_of(&app, &admin, &user).await[0]["action"],
         "loan.disburse"
-    );
-    let ghost = "/v1/admin/users/00000000-0000-4000-8000-000000000000/loans";
-    assert_error(
-        &send(
-            &app,
-            &admin,
-            Method::POST,
-            ghost,
-            terms(120_000, "loan-key-2"),
-        )
-        .await,
-        404,
-        "NOT_FOUND",
     );
 }
 

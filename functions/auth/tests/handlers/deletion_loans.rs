@@ -12,12 +12,8 @@ fn stamp(id: &str) -> AuditStamp {
     }
 }
 
-#[tokio::test]
-async fn an_account_with_an_active_loan_is_not_deleted() {
-    let app = app();
-    let (u, _) = app
-        .signed_in_as(E164, |u| u.kyc_status = KycStatus::Verified)
-        .await;
+/// A loan of 500 for `user`, disbursed through the port.
+async fn lend(app: &TestApp, user: &UserId) -> Loan {
     let terms = LoanTerms {
         amount_disbursed: 500,
         payback_amount: 500,
@@ -26,14 +22,22 @@ async fn an_account_with_an_active_loan_is_not_deleted() {
         purpose: "seeds".into(),
         loan_type: "crop".into(),
     };
-    let loan = Loan::new(LoanId::generate(), u.user_id.clone(), terms, 1);
     let d = Disbursal {
-        loan: loan.clone(),
+        loan: Loan::new(LoanId::generate(), user.clone(), terms, 1),
         idempotency_key: "disburse-1".into(),
         fingerprint: "f".into(),
         audit: stamp("a1"),
     };
-    app.stores().loans.disburse(&d).await.unwrap().unwrap();
+    app.stores().loans.disburse(&d).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn an_account_with_an_active_loan_is_not_deleted() {
+    let app = app();
+    let (u, _) = app
+        .signed_in_as(E164, |u| u.kyc_status = KycStatus::Verified)
+        .await;
+    let loan = lend(&app, &u.user_id).await;
     let vt = app.verification_token(PHONE).await;
     let delete = || {
         let body = json!({ "verification_token": vt });
