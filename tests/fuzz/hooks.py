@@ -188,6 +188,60 @@ def _hint_kyc_patch(case):
     case.body = {"document_number": "2345 6789 0124"}
 
 
+def _admin_call(method: str, path: str, body: dict | None = None) -> dict:
+    if FreshSessions.admin is None:
+        FreshSessions.admin = _admin_session()
+    cookie = {"Cookie": f"admin_session={FreshSessions.admin}"}
+    r = requests.request(method, f"{BASE}{path}", json=body, headers=cookie, timeout=10)
+    r.raise_for_status()
+    return r.json()["data"]
+
+
+def _borrower(funds: int = 0) -> dict:
+    """A fresh user with a verified KYC, a loan of 1,200 and `funds` in its wallet."""
+    user = _with_kyc(_register())
+    _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
+    uid = user["user_id"]
+    _admin_call("POST", f"/v1/admin/users/{uid}/kyc/review", {"decision": "VERIFIED"})
+    terms = {"amount_disbursed": 1000, "payback_amount": 1200, "installment_amount": 100,
+             "installment_period": "WEEKLY", "purpose": "seeds", "loan_type": "crop",
+             "idempotency_key": f"fuzz-loan-{next(_numbers)}"}
+    user["loan_id"] = _admin_call("POST", f"/v1/admin/users/{uid}/loans", terms)["loan"]["loan_id"]
+    if funds:
+        adjust = {"amount": funds, "reason": "fuzz top up", "idempotency_key": f"fuzz-fund-{next(_numbers)}"}
+        _admin_call("POST", f"/v1/admin/users/{uid}/wallet/adjust", adjust)
+    return user
+
+
+def _hint_loan(case):
+    user = _borrower()
+    _as(case, user)
+    case.path_parameters = {"loan_id": user["loan_id"]}
+
+
+def _hint_repay(case):
+    user = _borrower(funds=500)
+    _as(case, user)
+    case.path_parameters = {"loan_id": user["loan_id"]}
+    case.body = {"amount": 200, "idempotency_key": f"fuzz-repay-{next(_numbers)}"}
+
+
+def _hint_disburse(case):
+    user = _with_kyc(_register())
+    _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
+    _admin_call("POST", f"/v1/admin/users/{user['user_id']}/kyc/review", {"decision": "VERIFIED"})
+    case.path_parameters = {"user_id": user["user_id"]}
+    case.body = {"amount_disbursed": 1000, "payback_amount": 1200, "installment_amount": 100,
+                 "installment_period": "MONTHLY", "purpose": "seeds", "loan_type": "crop",
+                 "idempotency_key": f"fuzz-loan-{next(_numbers)}"}
+
+
+def _hint_record_repayment(case):
+    user = _borrower()
+    case.path_parameters = {"user_id": user["user_id"], "loan_id": user["loan_id"]}
+    case.body = {"amount": 300, "note": "cash", "idempotency_key": f"fuzz-repay-{next(_numbers)}"}
+
+
 def _hint_admin_login(case):
     case.body = _admin_sign_in()
 
@@ -215,6 +269,10 @@ HINTS = {
     ("PATCH", "/v1/users/kyc"): _hint_kyc_patch,
     ("POST", "/v1/admin/login"): _hint_admin_login,
     ("POST", "/v1/admin/users/{user_id}/kyc/review"): _hint_kyc_review,
+    ("GET", "/v1/users/loans/{loan_id}"): _hint_loan,
+    ("POST", "/v1/users/loans/{loan_id}/repay"): _hint_repay,
+    ("POST", "/v1/admin/users/{user_id}/loans"): _hint_disburse,
+    ("POST", "/v1/admin/users/{user_id}/loans/{loan_id}/repayments"): _hint_record_repayment,
 }
 
 
