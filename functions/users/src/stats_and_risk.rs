@@ -26,6 +26,12 @@ pub struct UsageStatsView {
     pub devices: u64,
     pub pools_owned: u64,
     pub pools_joined: u64,
+    /// Loans still being repaid.
+    pub loans_active: u64,
+    /// What is left to repay on them, in minor units (paise).
+    pub loans_outstanding: i64,
+    /// Loans repaid in full.
+    pub loans_closed: u64,
 }
 
 /// The caller's usage, from its counters and records.
@@ -45,6 +51,9 @@ pub async fn usage_stats(
         devices: u.devices,
         pools_owned: u.pools_owned,
         pools_joined: u.pools_joined,
+        loans_active: u.loans_active,
+        loans_outstanding: u.loans_outstanding,
+        loans_closed: u.loans_closed,
     }))
 }
 

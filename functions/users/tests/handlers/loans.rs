@@ -85,6 +85,16 @@ async fn the_caller_sees_its_loans_and_repays_from_the_wallet() {
     let detail = assert_ok(&app.get_as(&format!("/v1/users/loans/{id}"), &u).await, 200).clone();
     assert_eq!(detail["repayments"][0]["source"], "WALLET");
     assert_eq!(detail["repayments"].as_array().unwrap().len(), 1);
+    let stats = assert_ok(
+        &app.get_as("/v1/users/analytics/usage-stats", &u).await,
+        200,
+    )
+    .clone();
+    let loans = (
+        stats["loans_active"].as_u64(),
+        stats["loans_outstanding"].as_i64(),
+    );
+    assert_eq!(loans, (Some(1), Some(600)));
     let ledger = assert_ok(&app.get_as("/v1/users/wallet/transactions", &u).await, 200).clone();
     assert_eq!(ledger["items"][0]["reason"], format!("loan repayment {id}"));
 }

@@ -18,7 +18,7 @@ pub use wallet::LedgerPage;
 use crate::clock::Clock;
 use crate::crypto::SecretKey;
 use crate::domain::Caller;
-use crate::domain::{Result, RiskAnswers, RiskAssessment};
+use crate::domain::{LoanStatus, Result, RiskAnswers, RiskAssessment};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
 use crate::store::{
@@ -49,6 +49,10 @@ pub struct UsageStats {
     pub devices: u64,
     pub pools_owned: u64,
     pub pools_joined: u64,
+    /// Loans still being repaid, and what is left to repay on them (minor units).
+    pub loans_active: u64,
+    pub loans_outstanding: i64,
+    pub loans_closed: u64,
 }
 
 impl<'a> Users<'a> {
@@ -72,14 +76,19 @@ impl<'a> Users<'a> {
         self.clock.now().timestamp_millis()
     }
 
-    /// Sign-ins, live sessions, devices and pools of the caller.
+    /// Sign-ins, live sessions, devices, pools and loans of the caller.
     pub async fn usage_stats(&self, ctx: &Caller) -> Result<UsageStats> {
         let u = &ctx.user;
-        let (sessions, devices, pools) = tokio::try_join!(
+        let (sessions, devices, pools, loans) = tokio::try_join!(
             self.sessions.list_sessions(&u.user_id),
             self.devices.list_devices(&u.user_id),
             self.pools.pool_counts(&u.user_id),
+            self.loans.list_loans(&u.user_id),
         )?;
+        let active: Vec<_> = loans
+            .iter()
+            .filter(|l| l.status == LoanStatus::Active)
+            .collect();
         let now = self.now_ms();
         Ok(UsageStats {
             member_since_ms: u.created_at_ms,
@@ -89,6 +98,9 @@ impl<'a> Users<'a> {
             devices: devices.len() as u64,
             pools_owned: pools.owned,
             pools_joined: pools.joined,
+            loans_active: active.len() as u64,
+            loans_outstanding: active.iter().map(|l| l.outstanding()).sum(),
+            loans_closed: (loans.len() - active.len()) as u64,
         })
     }
 
