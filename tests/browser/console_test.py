@@ -209,12 +209,14 @@ def forms_start_empty(c, meera_id):
     c.by_id("kyc-reason").send_keys("Blurred photo")
     c.by_id("adjust-amount").send_keys("12.50")
     c.by_id("adjust-reason").send_keys("Not for Meera")
+    c.by_id("loan-amount").send_keys("500")
+    c.by_id("loan-purpose").send_keys("Not for Meera")
     key = c.by_id("adjust-key").get_attribute("value")
     c.driver.back()
     c.visible("users")
     c.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'tr[data-user-id="{meera_id}"]'))).click()
     c.text("detail-name", "Meera Shah")
-    for field in ["kyc-reason", "adjust-amount", "adjust-reason"]:
+    for field in ["kyc-reason", "adjust-amount", "adjust-reason", "loan-amount", "loan-purpose"]:
         assert c.by_id(field).get_attribute("value") == "", f"{field} carried over"
     assert c.by_id("adjust-key").get_attribute("value") != key, "a new idempotency key"
     # Rejecting asks first, naming the user and quoting the reason; cancelling changes nothing.
@@ -256,6 +258,7 @@ def act_on_ravi(c, ravi_id, ravi_token):
     c.by_id("adjust-submit").click()
     c.confirm(["₹2.50", "Ravi Kumar"], accept=True)
     c.text("adjust-feedback", "Applied: balance ₹2.50")
+    lend_to_ravi(c)
 
     c.by_id("toggle-role").click()
     c.confirm(["Ravi Kumar", "admin"], accept=False)
@@ -267,12 +270,36 @@ def act_on_ravi(c, ravi_id, ravi_token):
     call("GET", "/v1/auth/me", token=ravi_token, expect=401)
 
 
+def lend_to_ravi(c):
+    """Disburses a loan (with its confirmation), then records part of it repaid."""
+    for field, value in [("loan-amount", "1000"), ("loan-payback", "1200"), ("loan-installment", "100"),
+                         ("loan-purpose", "Seeds for the kharif season"), ("loan-type", "Crop")]:
+        c.by_id(field).send_keys(value)
+    c.by_id("loan-submit").click()
+    c.confirm(["₹1,000.00", "Ravi Kumar", "₹1,200.00"], accept=True)
+    c.text("loan-feedback", "Disbursed")
+    c.wait_rows("loans", 1)
+    assert "₹1,200.00" in c.rows("loans")[0].text and "Active" in c.rows("loans")[0].text
+    c.rows("loans")[0].find_element(By.CSS_SELECTOR, "button[data-loan]").click()
+    c.visible("repay-form")
+    c.by_id("repay-amount").send_keys("200")
+    c.by_id("repay-note").send_keys("Cash at the branch")
+    c.by_id("repay-submit").click()
+    c.confirm(["₹200.00", "Ravi Kumar"], accept=True)
+    c.text("repay-feedback", "Recorded: ₹1,000.00 outstanding")
+    c.wait.until(lambda d: "₹200.00" in c.rows("loans")[0].text)
+    c.driver.execute_script("document.getElementById('loans').scrollIntoView()")
+    c.axe("user detail with a loan")
+    c.shot("loans-1440")
+
+
 def audit_trail(c):
     c.by_id("history-link").click()
     c.visible("audit")
-    c.wait_rows("audit-table", 4)
+    c.wait_rows("audit-table", 6)
     actions = [r.get_attribute("data-action") for r in c.rows("audit-table")]
-    assert actions == ["user.status", "wallet.adjust", "wallet.adjust", "kyc.review"], actions
+    expected = ["user.status", "loan.repay", "loan.disburse", "wallet.adjust", "wallet.adjust", "kyc.review"]
+    assert actions == expected, actions
     first = c.rows("audit-table")[0].text
     assert "Asha Admin" in first and "Ravi Kumar" in first and "→" in first, first
     c.axe("audit trail")

@@ -38,8 +38,8 @@ function clearPage() {
   for (const id of ["detail-user", "detail-kyc", "kyc-images", "kyc-duplicates", "detail-sessions", "detail-devices"]) $(id).replaceChildren();
   for (const id of ["users-table", "transactions", "audit-table"]) $(id).tBodies[0].replaceChildren();
   for (const id of ["wallet-balance", "wallet-points", "detail-risk", "users-caption"]) $(id).textContent = "";
-  for (const id of ["search-form", "kyc-review", "adjust-form", "audit-form"]) $(id).reset();
-  for (const id of ["access-feedback", "kyc-feedback", "adjust-feedback"]) feedback(id, "");
+  for (const id of ["search-form", "kyc-review", "adjust-form", "loan-form", "repay-form", "audit-form"]) $(id).reset();
+  for (const id of ["access-feedback", "kyc-feedback", "adjust-feedback", "loan-feedback", "repay-feedback"]) feedback(id, "");
   $("history-link").href = "#/audit";
 }
 
@@ -218,8 +218,10 @@ function newKey() {
 
 async function showUser(id) {
   // A fresh view: nothing typed for another user survives.
-  for (const f of ["kyc-review", "adjust-form"]) $(f).reset();
-  for (const f of ["access-feedback", "kyc-feedback", "adjust-feedback"]) feedback(f, "");
+  for (const f of ["kyc-review", "adjust-form", "loan-form", "repay-form"]) $(f).reset();
+  for (const f of ["access-feedback", "kyc-feedback", "adjust-feedback", "loan-feedback", "repay-feedback"]) feedback(f, "");
+  $("repay-form").hidden = true;
+  state.loanKey = crypto.randomUUID();
   newKey();
   await loadUser(id);
   show("detail");
@@ -253,6 +255,7 @@ function renderUser(d) {
   const table = $("transactions");
   table.tBodies[0].replaceChildren(...d.transactions.map((t) =>
     row(table, [when(t.created_at), inr(t.amount), t.points, inr(t.balance_after), t.reason])));
+  renderLoans(d.loans);
   $("detail-risk").textContent = d.risk ? d.risk.score + " (" + d.risk.band + ")" : "not taken";
   $("detail-sessions").replaceChildren(...d.sessions.map((s) =>
     el("li", (s.platform || "unknown") + " since " + when(s.created_at) + ", last used " + when(s.last_used_at))));
@@ -332,6 +335,74 @@ $("adjust-form").addEventListener("submit", (ev) => {
       return "Already applied with this key; nothing changed. Balance " + inr(res.data.wallet.balance) + ".";
     }
     return "Applied: balance " + inr(res.data.wallet.balance) + ". Sending again with this key changes nothing; press New key for another adjustment.";
+  });
+});
+
+// ---- loans: disbursal and recorded repayments, each with a key kept until it succeeds, so a
+// double click or a retry applies once.
+const paise = (id) => {
+  const rupees = $(id).value.trim();
+  if (!/^\d+(\.\d{1,2})?$/.test(rupees) || Number(rupees) <= 0) throw new Error("Enter amounts in rupees, above zero, with at most two decimals.");
+  return Math.round(Number(rupees) * 100);
+};
+
+function renderLoans(loans) {
+  const table = $("loans");
+  table.tBodies[0].replaceChildren(...loans.map((l) => {
+    const active = l.status === "ACTIVE";
+    const button = el("button", "Record", { type: "button", "data-loan": l.loan_id });
+    button.disabled = !active;
+    button.addEventListener("click", () => chooseLoan(l));
+    return row(table, [when(l.disbursed_at), inr(l.amount_disbursed), inr(l.payback_amount),
+      inr(l.installment_amount) + " / " + l.installment_period.toLowerCase(), inr(l.repaid_amount),
+      inr(l.outstanding), active ? "Active" : "Closed " + when(l.closed_at), button], { "data-loan": l.loan_id });
+  }));
+}
+
+function chooseLoan(l) {
+  state.loan = l;
+  state.repayKey = crypto.randomUUID();
+  $("repay-form").reset();
+  $("repay-loan").textContent = "Loan of " + inr(l.amount_disbursed) + " disbursed " + when(l.disbursed_at) + ": " + inr(l.outstanding) + " outstanding.";
+  $("repay-form").hidden = false;
+  feedback("repay-feedback", "");
+}
+
+$("repay-cancel").addEventListener("click", () => { $("repay-form").hidden = true; });
+$("repay-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  act("repay-feedback", async () => {
+    const amount = paise("repay-amount");
+    const l = state.loan;
+    if (!await confirmAction("Record " + inr(amount) + " repaid by " + state.user.user.name + "?",
+      "Received outside the app; the loan's outstanding " + inr(l.outstanding) + " goes down by it. The wallet is not touched.", "Record")) return "Nothing was changed.";
+    const note = $("repay-note").value.trim();
+    const res = await call("POST", userPath("/loans/" + encodeURIComponent(l.loan_id) + "/repayments"),
+      note ? { amount, note, idempotency_key: state.repayKey } : { amount, idempotency_key: state.repayKey });
+    const loan = res.data.loan;
+    $("repay-form").hidden = true;
+    await loadUser(state.user.user.user_id);
+    if (res.headers.get("Idempotent-Replayed") === "true") return "Already recorded; nothing changed.";
+    return loan.status === "CLOSED" ? "Recorded: the loan is repaid in full and closed." : "Recorded: " + inr(loan.outstanding) + " outstanding.";
+  });
+});
+
+$("loan-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  act("loan-feedback", async () => {
+    const body = {
+      amount_disbursed: paise("loan-amount"), payback_amount: paise("loan-payback"), installment_amount: paise("loan-installment"),
+      installment_period: $("loan-period").value, purpose: $("loan-purpose").value, loan_type: $("loan-type").value,
+      idempotency_key: state.loanKey,
+    };
+    if (!await confirmAction("Disburse " + inr(body.amount_disbursed) + " to " + state.user.user.name + "?",
+      who() + " repays " + inr(body.payback_amount) + " in installments of " + inr(body.installment_amount) + " every " + $("loan-period").selectedOptions[0].textContent.toLowerCase() + ".", "Disburse")) return "Nothing was changed.";
+    const res = await call("POST", userPath("/loans"), body);
+    await loadUser(state.user.user.user_id);
+    if (res.headers.get("Idempotent-Replayed") === "true") return "Already disbursed with this key; nothing changed.";
+    state.loanKey = crypto.randomUUID();
+    $("loan-form").reset();
+    return "Disbursed: " + inr(res.data.loan.payback_amount) + " to repay.";
   });
 });
 
