@@ -1,7 +1,8 @@
 //! The admin function end to end over HTTP against the local-api binary, on the memory store
 //! and on DynamoDB + S3 in the emulator: two-factor sign-in with the session cookie, the users
 //! list (by index) and detail with a working image link, KYC review, an adjustment sent twice
-//! with one key, suspension, the audit trail, sign-out.
+//! with one key, a loan repaid from the wallet and recorded by the admin, suspension, the audit
+//! trail, sign-out.
 
 use integration_tests::LocalApi;
 use integration_tests::http::Http;
@@ -125,7 +126,14 @@ async fn admin_flow(h: &Http) {
         .iter()
         .map(|i| i["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["user.status", "wallet.adjust", "kyc.review"]);
+    let expected = [
+        "user.status",
+        "loan.repay",
+        "loan.disburse",
+        "wallet.adjust",
+        "kyc.review",
+    ];
+    assert_eq!(actions, expected);
     let (s, _) = admin(h, &cookie, Method::POST, "/v1/admin/logout", None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = admin(h, &cookie, Method::GET, "/v1/admin/users", None).await;
@@ -181,6 +189,7 @@ async fn review_adjust_and_suspend(h: &Http, cookie: &str, uid: &str, token: &st
             "{b}"
         );
     }
+    lend_and_repay(h, cookie, &path, token).await;
     let suspend = Some(json!({"status": "SUSPENDED"}));
     let (s, b) = admin(h, cookie, Method::PATCH, &path, suspend).await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -188,6 +197,50 @@ async fn review_adjust_and_suspend(h: &Http, cookie: &str, uid: &str, token: &st
         h.get("/v1/auth/me", Some(token)).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A loan to the (verified) user at `path`: repaid in part from its wallet (the user's own
+/// route), the rest recorded by the admin, which closes it.
+async fn lend_and_repay(h: &Http, cookie: &str, path: &str, token: &str) {
+    let terms = json!({"amount_disbursed": 1000, "payback_amount": 1200, "installment_amount": 100,
+        "installment_period": "WEEKLY", "purpose": "seeds", "loan_type": "crop",
+        "idempotency_key": "e2e-loan-0001"});
+    let (s, b) = admin(
+        h,
+        cookie,
+        Method::POST,
+        &format!("{path}/loans"),
+        Some(terms),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["data"]["loan"]["loan_id"].as_str().unwrap().to_string();
+    let repay = json!({"amount": 300, "idempotency_key": "e2e-repay-0001"});
+    let mine = format!("/v1/users/loans/{id}/repay");
+    let (s, b) = h.send(Method::POST, &mine, Some(repay), Some(token)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let after = (
+        &b["data"]["loan"]["outstanding"],
+        &b["data"]["wallet"]["balance"],
+    );
+    assert_eq!(after, (&json!(900), &json!(200)));
+    let rest = json!({"amount": 900, "note": "cash", "idempotency_key": "e2e-repay-0002"});
+    let recorded = format!("{path}/loans/{id}/repayments");
+    let (s, b) = admin(h, cookie, Method::POST, &recorded, Some(rest)).await;
+    assert_eq!(
+        (s, &b["data"]["loan"]["status"]),
+        (StatusCode::OK, &json!("CLOSED")),
+        "{b}"
+    );
+    let (s, d) = h.get(&format!("/v1/users/loans/{id}"), Some(token)).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let sources: Vec<&str> = d["data"]["repayments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["WALLET", "ADMIN"]);
 }
 
 #[tokio::test]
