@@ -2,13 +2,12 @@
 
 use super::svc;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiResult, Success, ok};
 use shared::domain::UserId;
 use shared::field_schemas::Text500;
-use shared::http::{JsonBody, PathParam};
+use shared::http::{JsonBody, PathParam, Replayed, idempotent_replayed};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{AdjustRequest, KycDecision};
 use shared::state::AppState;
@@ -88,7 +87,7 @@ pub async fn adjust_wallet(
     AdminContext(caller): AdminContext,
     PathParam(user_id): PathParam<UserId>,
     JsonBody(b): JsonBody<AdjustBody>,
-) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<WalletOnly>)> {
+) -> ApiResult<(Replayed, Success<WalletOnly>)> {
     let req = AdjustRequest {
         amount: b.amount,
         points: b.points.unwrap_or(0),
@@ -96,9 +95,8 @@ pub async fn adjust_wallet(
         idempotency_key: b.idempotency_key,
     };
     let done = svc(&s).adjust_wallet(&caller, &user_id, req).await?;
-    let replayed = HeaderValue::from_static(if done.replayed { "true" } else { "false" });
     Ok((
-        [(HeaderName::from_static("idempotent-replayed"), replayed)],
+        idempotent_replayed(done.replayed),
         ok(WalletOnly {
             wallet: WalletView::new(&done.wallet),
         }),

@@ -2,13 +2,12 @@
 
 use super::svc;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiResult, Success, created, ok};
-use shared::domain::{InstallmentPeriod, LoanId, Role, UserId};
+use shared::domain::{InstallmentPeriod, LoanId, LoanTerms, Role, UserId};
 use shared::field_schemas::{IdempotencyKey, Text100, Text500};
-use shared::http::{JsonBody, PathPair, PathParam};
+use shared::http::{JsonBody, PathPair, PathParam, Replayed, idempotent_replayed};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{DisburseRequest, ROLES, RecordRepayment};
 use shared::state::AppState;
@@ -62,11 +61,6 @@ pub struct RoleList {
     pub items: Vec<RoleView>,
 }
 
-fn replayed_header(replayed: bool) -> [(HeaderName, HeaderValue); 1] {
-    let value = HeaderValue::from_static(if replayed { "true" } else { "false" });
-    [(HeaderName::from_static("idempotent-replayed"), value)]
-}
-
 /// Disburses a loan to a user whose KYC is `VERIFIED`, once per `idempotency_key` (audited).
 #[utoipa::path(post, path = "/v1/admin/users/{user_id}/loans", tag = "admin",
     security(("admin_session" = [])),
@@ -84,21 +78,23 @@ pub async fn disburse(
     AdminContext(caller): AdminContext,
     PathParam(user_id): PathParam<UserId>,
     JsonBody(b): JsonBody<DisburseBody>,
-) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<LoanOnly>)> {
+) -> ApiResult<(Replayed, Success<LoanOnly>)> {
     let req = DisburseRequest {
-        amount_disbursed: b.amount_disbursed,
-        payback_amount: b.payback_amount,
-        installment_amount: b.installment_amount,
-        installment_period: b.installment_period,
-        purpose: b.purpose,
-        loan_type: b.loan_type,
+        terms: LoanTerms {
+            amount_disbursed: b.amount_disbursed,
+            payback_amount: b.payback_amount,
+            installment_amount: b.installment_amount,
+            installment_period: b.installment_period,
+            purpose: b.purpose,
+            loan_type: b.loan_type,
+        },
         idempotency_key: b.idempotency_key,
     };
     let (loan, replayed) = svc(&s).disburse(&caller, &user_id, req).await?;
     let body = created(LoanOnly {
         loan: LoanView::new(loan),
     });
-    Ok((replayed_header(replayed), body))
+    Ok((idempotent_replayed(replayed), body))
 }
 
 /// Records a repayment received outside the app, once per `idempotency_key` (audited).
@@ -121,7 +117,7 @@ pub async fn record_repayment(
     AdminContext(caller): AdminContext,
     PathPair(user_id, loan_id): PathPair<UserId, LoanId>,
     JsonBody(b): JsonBody<RecordBody>,
-) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<LoanOnly>)> {
+) -> ApiResult<(Replayed, Success<LoanOnly>)> {
     let req = RecordRepayment {
         amount: b.amount,
         note: b.note,
@@ -133,7 +129,7 @@ pub async fn record_repayment(
     let body = ok(LoanOnly {
         loan: LoanView::new(loan),
     });
-    Ok((replayed_header(replayed), body))
+    Ok((idempotent_replayed(replayed), body))
 }
 
 /// The roles an account may have, each with what it may do.

@@ -2,13 +2,12 @@
 
 use super::svc;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use shared::api_error::{ApiResult, Success, ok};
 use shared::auth_context::AuthContext;
 use shared::domain::LoanId;
 use shared::field_schemas::IdempotencyKey;
-use shared::http::{JsonBody, PathParam};
+use shared::http::{JsonBody, PathParam, Replayed, idempotent_replayed};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::users::RepayRequest;
 use shared::state::AppState;
@@ -92,16 +91,15 @@ pub async fn repay(
     ctx: AuthContext,
     PathParam(loan_id): PathParam<LoanId>,
     JsonBody(b): JsonBody<RepayBody>,
-) -> ApiResult<([(HeaderName, HeaderValue); 1], Success<Repaid>)> {
+) -> ApiResult<(Replayed, Success<Repaid>)> {
     let req = RepayRequest {
         amount: b.amount,
         idempotency_key: b.idempotency_key,
     };
     let done = svc(&s).repay(&ctx, &loan_id, req).await?;
-    let replayed = HeaderValue::from_static(if done.replayed { "true" } else { "false" });
     let wallet = done.repaid.wallet.unwrap_or_default();
     Ok((
-        [(HeaderName::from_static("idempotent-replayed"), replayed)],
+        idempotent_replayed(done.replayed),
         ok(Repaid {
             loan: LoanView::new(done.repaid.loan),
             wallet: WalletView::new(&wallet),

@@ -12,4 +12,7 @@ pub use middleware::{
     BEARER, MAX_LOGGED_PATH, REQUEST_ID_HEADER, bearer_challenge, clip, method_not_allowed,
     no_store, not_found, request_id,
 };
-pub use params::{PathPair, PathParam, SourceIp, bearer, decode_param, limit_param, query_params};
+pub use params::{
+    PathPair, PathParam, Replayed, SourceIp, bearer, decode_param, idempotent_replayed,
+    limit_param, query_params,
+};

@@ -102,6 +102,18 @@ impl<S: Send + Sync, A: From<String>, B: From<String>> FromRequestParts<S> for P
     }
 }
 
+/// The header an idempotent write answers with: `Idempotent-Replayed: true` when the key and
+/// body were applied before and nothing changed now.
+pub type Replayed = [(axum::http::HeaderName, axum::http::HeaderValue); 1];
+
+pub fn idempotent_replayed(replayed: bool) -> Replayed {
+    let value = if replayed { "true" } else { "false" };
+    [(
+        axum::http::HeaderName::from_static("idempotent-replayed"),
+        axum::http::HeaderValue::from_static(value),
+    )]
+}
+
 /// The caller's IP: API Gateway's `requestContext.http.sourceIp` in Lambda, the TCP peer
 /// locally. Client-supplied `X-Forwarded-For` is never trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]

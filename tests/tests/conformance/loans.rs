@@ -85,6 +85,16 @@ async fn fund(s: &Stores, user: &str, amount: i64) {
     assert!(s.wallets.adjust_wallet(&adj).await.unwrap().is_ok());
 }
 
+/// Borrower `u1` with loan `0001` of `payback` and `funds` in its wallet.
+async fn lent(s: &Stores, payback: i64, funds: i64) {
+    borrower(s, "u1", "+91a").await;
+    let d = disbursal("u1", "0001", "d", payback);
+    s.loans.disburse(&d).await.unwrap().unwrap();
+    if funds > 0 {
+        fund(s, "u1", funds).await;
+    }
+}
+
 async fn disbursal_needs_a_verified_active_account(s: Stores) {
     make_user(&s, "plain", "+91a").await;
     borrower(&s, "u1", "+91b").await;
@@ -147,10 +157,7 @@ async fn a_key_replays_its_first_disbursal(s: Stores) {
 }
 
 async fn repayments_move_wallet_loan_and_records_together(s: Stores) {
-    borrower(&s, "u1", "+91a").await;
-    let d = disbursal("u1", "0001", "d", 1200);
-    s.loans.disburse(&d).await.unwrap().unwrap();
-    fund(&s, "u1", 1000).await;
+    lent(&s, 1200, 1000).await;
     let r1 = repayment("u1", "0001", "r1", 700, RepaymentSource::Wallet);
     let done = s.loans.repay(&r1).await.unwrap().unwrap();
     assert_eq!(
@@ -183,10 +190,7 @@ async fn repayments_move_wallet_loan_and_records_together(s: Stores) {
 }
 
 async fn refused_repayments_change_nothing(s: Stores) {
-    borrower(&s, "u1", "+91a").await;
-    let d = disbursal("u1", "0001", "d", 1200);
-    s.loans.disburse(&d).await.unwrap().unwrap();
-    fund(&s, "u1", 300).await;
+    lent(&s, 1200, 300).await;
     let repay = |key: &str, loan: &str, amount, source| {
         let s = s.clone();
         let r = repayment("u1", loan, key, amount, source);
@@ -218,13 +222,7 @@ async fn refused_repayments_change_nothing(s: Stores) {
 }
 
 async fn parallel_repayments_never_overdraw_or_overpay(s: Stores) {
-    borrower(&s, "u1", "+91a").await;
-    s.loans
-        .disburse(&disbursal("u1", "0001", "d", 5000))
-        .await
-        .unwrap()
-        .unwrap();
-    fund(&s, "u1", 1000).await;
+    lent(&s, 5000, 1000).await;
     let results = race(20, |i| {
         let s = s.clone();
         let r = repayment("u1", "0001", &format!("k{i}"), 100, RepaymentSource::Wallet);
@@ -261,13 +259,7 @@ async fn parallel_repayments_never_overdraw_or_overpay(s: Stores) {
 }
 
 async fn parallel_replays_of_one_key_apply_once(s: Stores) {
-    borrower(&s, "u1", "+91a").await;
-    s.loans
-        .disburse(&disbursal("u1", "0001", "d", 5000))
-        .await
-        .unwrap()
-        .unwrap();
-    fund(&s, "u1", 1000).await;
+    lent(&s, 5000, 1000).await;
     let results = race(12, |_| {
         let s = s.clone();
         let r = repayment("u1", "0001", "same", 300, RepaymentSource::Wallet);

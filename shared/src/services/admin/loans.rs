@@ -3,21 +3,16 @@
 
 use super::{Admin, AdminCaller};
 use crate::domain::{
-    Conflict, Disbursal, DisburseDenied, Error, InstallmentPeriod, Loan, LoanId, LoanRepayment,
-    LoanTerms, MAX_DISBURSAL, MAX_PAYBACK, RepaymentSource, Result, Role, UserId,
+    Conflict, Disbursal, DisburseDenied, Error, Loan, LoanId, LoanRepayment, LoanTerms,
+    MAX_DISBURSAL, MAX_PAYBACK, RepaymentSource, Result, Role, UserId,
 };
 use crate::services::users::repay_denied;
 use crate::validate;
 
-/// A disbursal as the admin asks for it.
+/// A disbursal as the admin asks for it (terms not yet checked).
 #[derive(Debug, Clone)]
 pub struct DisburseRequest {
-    pub amount_disbursed: i64,
-    pub payback_amount: i64,
-    pub installment_amount: i64,
-    pub installment_period: InstallmentPeriod,
-    pub purpose: String,
-    pub loan_type: String,
+    pub terms: LoanTerms,
     pub idempotency_key: String,
 }
 
@@ -41,32 +36,30 @@ pub const ROLES: [(Role, &str); 2] = [
     ),
 ];
 
-fn terms(req: &DisburseRequest) -> Result<LoanTerms> {
-    if !(1..=MAX_DISBURSAL).contains(&req.amount_disbursed) {
+/// `t` if its amounts are in range and in order; its texts cleaned.
+fn checked(t: LoanTerms) -> Result<LoanTerms> {
+    if !(1..=MAX_DISBURSAL).contains(&t.amount_disbursed) {
         return Err(Error::invalid(
             "amount_disbursed",
             "amount_disbursed must be 1 to 10^12",
         ));
     }
-    if !(req.amount_disbursed..=MAX_PAYBACK).contains(&req.payback_amount) {
+    if !(t.amount_disbursed..=MAX_PAYBACK).contains(&t.payback_amount) {
         return Err(Error::invalid(
             "payback_amount",
             "payback_amount must be at least amount_disbursed and at most 10^13",
         ));
     }
-    if !(1..=req.payback_amount).contains(&req.installment_amount) {
+    if !(1..=t.payback_amount).contains(&t.installment_amount) {
         return Err(Error::invalid(
             "installment_amount",
             "installment_amount must be 1 to payback_amount",
         ));
     }
     Ok(LoanTerms {
-        amount_disbursed: req.amount_disbursed,
-        payback_amount: req.payback_amount,
-        installment_amount: req.installment_amount,
-        installment_period: req.installment_period,
-        purpose: validate::free_text("purpose", &req.purpose, 100)?,
-        loan_type: validate::free_text("loan_type", &req.loan_type, 100)?,
+        purpose: validate::free_text("purpose", &t.purpose, 100)?,
+        loan_type: validate::free_text("loan_type", &t.loan_type, 100)?,
+        ..t
     })
 }
 
@@ -79,7 +72,7 @@ impl Admin<'_> {
         user_id: &UserId,
         req: DisburseRequest,
     ) -> Result<(Loan, bool)> {
-        let terms = terms(&req)?;
+        let terms = checked(req.terms)?;
         validate::idempotency_key(&req.idempotency_key)?;
         self.user(user_id).await?;
         let parts = [
