@@ -125,7 +125,25 @@ def phone_change(t, new_phone):
     call("POST", "/v1/auth/phone/change", {"verification_token": vt}, token=t)
 
 
-def admin_flows(phone, code, password):
+def loan_flows(cookie, user_id, t):
+    step("the admin verifies the KYC, disburses a loan and tops up the wallet; the user repays from it")
+    admin = {"Cookie": cookie}
+    users = f"/v1/admin/users/{user_id}"
+    call("POST", users + "/kyc/review", {"decision": "VERIFIED"}, headers=admin)
+    terms = {"amount_disbursed": 1000000, "payback_amount": 1200000, "installment_amount": 100000,
+             "installment_period": "WEEKLY", "purpose": "seeds for the kharif season", "loan_type": "crop",
+             "idempotency_key": f"try-loan-{random.randrange(10**12)}"}
+    loan = call("POST", users + "/loans", terms, headers=admin, expect=201)["loan"]
+    call("POST", users + "/wallet/adjust", {"amount": 50000, "reason": "top up",
+                                            "idempotency_key": f"try-fund-{random.randrange(10**12)}"}, headers=admin)
+    call("GET", "/v1/users/loans", token=t)
+    repaid = call("POST", f"/v1/users/loans/{loan['loan_id']}/repay",
+                  {"amount": 50000, "idempotency_key": f"try-repay-{random.randrange(10**12)}"}, token=t)
+    print(f"    outstanding {repaid['loan']['outstanding']} paise, wallet {repaid['wallet']['balance']} paise")
+    call("GET", "/v1/admin/roles", headers=admin)
+
+
+def admin_flows(phone, code, password, borrower):
     step(f"the admin {phone} signs in (code and password) and lists users")
     vt, exists = verified(phone, code)
     if not exists:
@@ -141,6 +159,7 @@ def admin_flows(phone, code, password):
     users = call("GET", "/v1/admin/users?limit=5", headers={"Cookie": cookie})
     print(f"    {len(users['items'])} users on the first page")
     call("GET", "/v1/admin/users?kyc_status=PENDING", headers={"Cookie": cookie})
+    loan_flows(cookie, *borrower)
 
 
 def main():
@@ -164,7 +183,7 @@ def main():
     pools_flows(t, ravi["tokens"]["access_token"])
     phone_change(ravi["tokens"]["access_token"], moved)
     if args.admin_phone:
-        admin_flows(args.admin_phone, args.admin_code, args.admin_password)
+        admin_flows(args.admin_phone, args.admin_code, args.admin_password, (asha["user"]["user_id"], t))
     else:
         step("admin part skipped (start the server as the README's admin section says, pass --admin-phone)")
     step("every flow answered as documented")
