@@ -42,8 +42,8 @@ async fn store_outage_is_a_clean_500() {
     );
 }
 
-#[tokio::test]
-async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
+/// An S3 adapter whose endpoint nothing listens on: every call fails at connect.
+fn unreachable_s3() -> shared::objects::s3::S3Objects {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
@@ -56,10 +56,12 @@ async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
         .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled());
     let endpoint = format!("http://127.0.0.1:{port}");
     let conf = shared::objects::s3::S3Objects::configure(b, Some(&endpoint));
-    let s3 = shared::objects::s3::S3Objects::new(
-        aws_sdk_s3::Client::from_conf(conf),
-        "documents".into(),
-    );
+    shared::objects::s3::S3Objects::new(aws_sdk_s3::Client::from_conf(conf), "documents".into())
+}
+
+#[tokio::test]
+async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
+    let s3 = unreachable_s3();
     let routes = users_fn::routes().0;
     let mut app = TestApp::new(Stores::memory(), routes.clone(), &[]);
     app.state.objects = std::sync::Arc::new(s3);
@@ -89,6 +91,35 @@ async fn object_store_outage_is_a_clean_500_and_writes_nothing() {
     assert!(stores.kyc.get_kyc(&u.user_id).await.unwrap().is_none());
     let user = stores.users.get_user(&u.user_id).await.unwrap().unwrap();
     assert_eq!(user.kyc_status, shared::domain::KycStatus::NotSubmitted);
+}
+
+/// An object store failing in the middle of an account deletion: a clean 500, the account still
+/// there and usable, without the deletion mark that would refuse its joins and loans.
+#[tokio::test]
+async fn a_deletion_that_fails_midway_leaves_a_usable_account() {
+    let routes = auth_fn::routes().0;
+    let mut app = TestApp::new(Stores::memory(), routes.clone(), &[]);
+    app.state.objects = std::sync::Arc::new(unreachable_s3());
+    app.router = shared::app::finish(routes, app.state.clone());
+    let u = app.signed_in("+919816456565").await;
+    let vt = app.verification_token("+919816456565").await;
+    let body = json!({ "verification_token": vt });
+    let r = app
+        .call(
+            axum::http::Method::DELETE,
+            "/v1/auth/account",
+            Some(body),
+            Some(&u.access_token),
+        )
+        .await;
+    assert_error(&r, 500, "INTERNAL");
+    let user = app.stores().users.get_user(&u.user_id).await.unwrap();
+    let user = user.expect("the account still exists");
+    assert_eq!(user.deleting_since_ms, None, "the mark is cleared");
+    assert_eq!(
+        app.get_as("/v1/auth/me", &u).await.status,
+        axum::http::StatusCode::OK
+    );
 }
 
 /// A binary built without the S3 and SNS adapters (the pools function) answers those ports

@@ -196,6 +196,19 @@ impl Auth<'_> {
             self.users.end_deletion(&user.user_id).await?;
             return Err(e);
         }
+        if let Err(e) = self.finish_deletion(user).await {
+            // The account still exists (its record goes last): it may join pools and borrow
+            // again until a retry deletes it. Seats already given back stay given back.
+            if let Err(clear) = self.users.end_deletion(&user.user_id).await {
+                tracing::warn!(error = %clear, "deletion mark left after a failed deletion");
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// After the mark: seats, documents, then the records (the account's own last).
+    async fn finish_deletion(&self, user: &User) -> Result<()> {
         self.pools.remove_user_from_pools(&user.user_id).await?;
         // Documents before the records: if a deletion fails, the account still exists and
         // deleting it again finishes the job; no image outlives its account.
