@@ -1,12 +1,14 @@
-//! Health, the JWKS that verifies access tokens, and the API's own OpenAPI document.
+//! Health, the JWKS that verifies access tokens, the API's own OpenAPI document, and the
+//! files that let the configured mobile apps use the API's domain (`/.well-known/`).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use shared::api_error::ok;
-use shared::openapi::Envelope;
+use shared::api_error::{ApiResult, ok};
+use shared::domain::Error;
+use shared::openapi::{Envelope, ErrorBody};
 use shared::state::AppState;
 use utoipa::ToSchema;
 
@@ -40,6 +42,37 @@ pub async fn jwks(State(s): State<AppState>) -> impl IntoResponse {
         [(header::CACHE_CONTROL, "public, max-age=300")],
         Json(s.keys.jwks()),
     )
+}
+
+/// Digital Asset Links for the Android apps of `ANDROID_APP_LINKS` (app links and shared
+/// sign-in credentials), not enveloped, as Android fetches it.
+#[utoipa::path(get, path = "/.well-known/assetlinks.json", tag = "meta",
+    responses(
+        (status = 200, description = "the statements, one per app", body = [Object]),
+        (status = 404, description = "`NOT_FOUND`: no Android app is configured", body = ErrorBody),
+    ))]
+pub async fn assetlinks(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let links = s.config.app_links.assetlinks();
+    Ok(well_known(links.ok_or(Error::NotFound("app links"))?))
+}
+
+/// The web credentials of the iOS apps of `IOS_APP_IDS`, not enveloped, as iOS fetches it.
+#[utoipa::path(get, path = "/.well-known/apple-app-site-association", tag = "meta",
+    responses(
+        (status = 200, description = "`{\"webcredentials\": {\"apps\": [...]}}`", body = Object),
+        (status = 404, description = "`NOT_FOUND`: no iOS app is configured", body = ErrorBody),
+    ))]
+pub async fn apple_app_site_association(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let links = s.config.app_links.apple_app_site_association();
+    Ok(well_known(links.ok_or(Error::NotFound("app links"))?))
+}
+
+fn well_known(body: serde_json::Value) -> impl IntoResponse {
+    let headers = [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::CACHE_CONTROL, "public, max-age=3600"),
+    ];
+    (headers, body.to_string())
 }
 
 /// This document (not enveloped).

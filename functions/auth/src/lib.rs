@@ -22,6 +22,8 @@ shared::declare_routes!(
     discovery::health,
     discovery::jwks,
     discovery::openapi,
+    discovery::assetlinks,
+    discovery::apple_app_site_association,
     otp::request_otp,
     otp::verify_otp,
     account::register,

@@ -7,6 +7,8 @@ use shared::testing::run_events;
 fn expected(name: &str) -> StatusCode {
     match name {
         "health" | "jwks" | "openapi" | "otp-request" => StatusCode::OK,
+        // The sample settings name no app.
+        "assetlinks" | "apple-app-site-association" => StatusCode::NOT_FOUND,
         // The sample codes and tokens are placeholders: these are refused, but routed.
         _ => StatusCode::UNAUTHORIZED,
     }

@@ -55,3 +55,5 @@ mod phone;
 mod sessions;
 #[path = "handlers/sms.rs"]
 mod sms;
+#[path = "handlers/well_known.rs"]
+mod well_known;

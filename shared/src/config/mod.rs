@@ -3,9 +3,11 @@
 //! Locally every setting has a safe default (keys are generated per start). In Lambda
 //! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
 
+mod app_links;
 mod secret;
 mod sms;
 
+pub use app_links::{AndroidApp, AppLinks};
 pub use secret::Secret;
 pub use sms::{SmsSettings, TestNumbers};
 
@@ -94,6 +96,8 @@ pub struct Config {
     pub pools_max_open_owned: u32,
     pub jwt_issuer: String,
     pub jwt_audience: String,
+    /// The apps published in `/.well-known/` (`ANDROID_APP_LINKS`, `IOS_APP_IDS`).
+    pub app_links: AppLinks,
     /// Table variables that were not set (defaults used); fatal in Lambda.
     missing_tables: Vec<&'static str>,
     /// `DOCUMENTS_BUCKET` was not set (the default was used); fatal in Lambda.
@@ -179,6 +183,7 @@ impl Config {
             dynamodb_endpoint: env.get("DYNAMODB_ENDPOINT"),
             sns_endpoint: env.get("SNS_ENDPOINT"),
             s3_endpoint: env.get("S3_ENDPOINT"),
+            app_links: env.app_links()?,
             documents_bucket: env.or("DOCUMENTS_BUCKET", "documents"),
             create_tables: env.flag("CREATE_TABLES")?,
             sms_sender: env.sms(lambda)?,
@@ -278,6 +283,11 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         (self.0)(k)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
+    }
+
+    fn app_links(&self) -> Result<AppLinks, ConfigError> {
+        let (android, ios) = (self.get("ANDROID_APP_LINKS"), self.get("IOS_APP_IDS"));
+        AppLinks::parse(android.as_deref(), ios.as_deref()).map_err(ConfigError)
     }
 
     fn or(&self, k: &str, default: &str) -> String {
