@@ -18,7 +18,7 @@ use super::tx::Transaction;
 use super::{DynamoStore, Item, from_item, key, n, s, to_item};
 use crate::domain::{
     Disbursal, DisburseDenied, KycStatus, Loan, LoanId, LoanRepayment, Repaid, RepayDenied,
-    Repayment, User, UserId, UserStatus,
+    Repayment, RepaymentSource, User, UserId, UserStatus,
 };
 use crate::store::tables::Table;
 use crate::store::{LoanStore, StoreError, StoreResult};
@@ -115,10 +115,18 @@ impl DynamoStore {
         if let Some(done) = replay.await? {
             return Ok(Some(done.map_err(|()| RepayDenied::KeyReused)));
         }
-        let Some(loan) = self.get_loan(&r.user_id, &r.loan_id).await? else {
+        // The wallet matters only to a repayment from it; both are read at once.
+        let wallet = async {
+            match r.source {
+                RepaymentSource::Wallet => self.stored_wallet(&r.user_id).await,
+                RepaymentSource::Admin => Ok(None),
+            }
+        };
+        let (loan, stored_wallet) =
+            tokio::try_join!(self.get_loan(&r.user_id, &r.loan_id), wallet)?;
+        let Some(loan) = loan else {
             return Ok(Some(Err(RepayDenied::NoLoan)));
         };
-        let stored_wallet = self.stored_wallet(&r.user_id).await?;
         let done = match r.apply(&loan, &stored_wallet.clone().unwrap_or_default()) {
             Ok(done) => done,
             Err(denied) => return Ok(Some(Err(denied))),

@@ -48,11 +48,11 @@ impl DynamoStore {
         &self,
         user: &User,
         phone_ref: &str,
+        loans: &[Loan],
         now_ms: i64,
     ) -> StoreResult<Option<Option<ClosedWallet>>> {
         let uid = &user.user_id;
         let wallet = self.stored_wallet(uid).await?;
-        let loans = self.list_loans(uid).await?;
         for item in self.query_prefix(Table::Users, user_pk(uid), "").await? {
             let sk = string(&item, SK).unwrap_or_default();
             if sk == PROFILE_SK || sk == WALLET_SK {
@@ -253,8 +253,11 @@ impl UserStore for DynamoStore {
         phone_ref: &str,
         now_ms: i64,
     ) -> StoreResult<Option<ClosedWallet>> {
+        // Read once: a pass that is retried has already deleted the loan items.
+        let loans = self.list_loans(&user.user_id).await?;
         for _ in 0..5 {
-            if let Some(closed) = self.try_delete_user(user, phone_ref, now_ms).await? {
+            let pass = self.try_delete_user(user, phone_ref, &loans, now_ms);
+            if let Some(closed) = pass.await? {
                 return Ok(closed);
             }
         }
