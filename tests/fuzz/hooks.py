@@ -197,12 +197,18 @@ def _admin_call(method: str, path: str, body: dict | None = None) -> dict:
     return r.json()["data"]
 
 
-def _borrower(funds: int = 0) -> dict:
-    """A fresh user with a verified KYC, a loan of 1,200 and `funds` in its wallet."""
+def _verified_user() -> dict:
+    """A fresh user whose KYC an admin has verified (it may borrow)."""
     user = _with_kyc(_register())
     _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
+    _admin_call("POST", f"/v1/admin/users/{user['user_id']}/kyc/review", {"decision": "VERIFIED"})
+    return user
+
+
+def _borrower(funds: int = 0) -> dict:
+    """A fresh user with a verified KYC, a loan of 1,200 and `funds` in its wallet."""
+    user = _verified_user()
     uid = user["user_id"]
-    _admin_call("POST", f"/v1/admin/users/{uid}/kyc/review", {"decision": "VERIFIED"})
     terms = {"amount_disbursed": 1000, "payback_amount": 1200, "installment_amount": 100,
              "installment_period": "WEEKLY", "purpose": "seeds", "loan_type": "crop",
              "idempotency_key": f"fuzz-loan-{next(_numbers)}"}
@@ -227,10 +233,7 @@ def _hint_repay(case):
 
 
 def _hint_disburse(case):
-    user = _with_kyc(_register())
-    _call("POST", "/v1/users/kyc", user["access_token"], json=user["kyc_body"])
-    _admin_call("POST", f"/v1/admin/users/{user['user_id']}/kyc/review", {"decision": "VERIFIED"})
-    case.path_parameters = {"user_id": user["user_id"]}
+    case.path_parameters = {"user_id": _verified_user()["user_id"]}
     case.body = {"amount_disbursed": 1000, "payback_amount": 1200, "installment_amount": 100,
                  "installment_period": "MONTHLY", "purpose": "seeds", "loan_type": "crop",
                  "idempotency_key": f"fuzz-loan-{next(_numbers)}"}

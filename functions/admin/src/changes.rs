@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use shared::admin_context::AdminContext;
 use shared::api_error::{ApiResult, Success, ok};
 use shared::domain::UserId;
-use shared::field_schemas::Text500;
+use shared::field_schemas::{IdempotencyKey, Text500};
 use shared::http::{JsonBody, PathParam, Replayed, idempotent_replayed};
 use shared::openapi::{Envelope, ErrorBody};
 use shared::services::admin::{AdjustRequest, KycDecision};
@@ -60,8 +60,7 @@ pub struct AdjustBody {
     pub points: Option<i64>,
     #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
-    /// 8 to 64 of `A-Z a-z 0-9 - _`; a repeat with the same key and body applies once.
-    #[schema(min_length = 8, max_length = 64, pattern = r"^[A-Za-z0-9_-]{8,64}$")]
+    #[schema(value_type = IdempotencyKey)]
     pub idempotency_key: String,
 }
 

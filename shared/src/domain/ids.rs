@@ -119,12 +119,15 @@ macro_rules! from_string {
 
 macro_rules! minted_id {
     ($name:ident) => {
+        minted_id!($name, new_v4);
+    };
+    ($name:ident, $uuid:ident) => {
         from_string!($name);
 
         impl $name {
-            /// A fresh random id (UUID v4).
+            /// A fresh id (a UUID: random, or time-ordered where the type says so).
             pub fn generate() -> Self {
-                Self(uuid::Uuid::new_v4().to_string())
+                Self(uuid::Uuid::$uuid().to_string())
             }
 
             /// True when the value has the shape of an id this server mints (a UUID), so a
@@ -158,18 +161,8 @@ string_id!(
     /// A loan's id (a UUID).
     LoanId
 );
-from_string!(LoanId);
-
-impl LoanId {
-    /// A fresh id, time-ordered (UUID v7): a user's loans list newest first by key.
-    pub fn generate() -> Self {
-        Self(uuid::Uuid::now_v7().to_string())
-    }
-
-    pub fn is_well_formed(&self) -> bool {
-        uuid::Uuid::try_parse(&self.0).is_ok()
-    }
-}
+// Time-ordered (UUID v7): a user's loans list newest first by key.
+minted_id!(LoanId, now_v7);
 
 string_id!(
     /// A phone number in E.164 form (`+919876543210`). Made by [`crate::phone::Phone`] from

@@ -4,6 +4,7 @@
 
 mod admin;
 mod ids;
+mod loans;
 mod who;
 
 pub use ids::{e164, pid, sid, uid};

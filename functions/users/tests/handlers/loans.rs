@@ -1,8 +1,5 @@
 use super::*;
-use shared::domain::{
-    AuditStamp, Disbursal, InstallmentPeriod, KycStatus, Loan, LoanId, LoanTerms, UserId,
-    WalletAdjustment,
-};
+use shared::domain::{KycStatus, WalletAdjustment};
 
 /// A verified user with a loan of `payback` (disbursed through the port) and `funds` in its
 /// wallet; returns the user and the loan's id.
@@ -10,27 +7,7 @@ async fn borrower(app: &TestApp, phone: &str, payback: i64, funds: i64) -> (Test
     let (u, _) = app
         .signed_in_as(phone, |u| u.kyc_status = KycStatus::Verified)
         .await;
-    let terms = LoanTerms {
-        amount_disbursed: payback,
-        payback_amount: payback,
-        installment_amount: payback,
-        installment_period: InstallmentPeriod::Monthly,
-        purpose: "seeds".into(),
-        loan_type: "crop".into(),
-    };
-    let loan = Loan::new(LoanId::generate(), u.user_id.clone(), terms, 1);
-    let stamp = AuditStamp {
-        audit_id: "a1".into(),
-        admin_id: UserId::new("admin"),
-        at_ms: 1,
-    };
-    let d = Disbursal {
-        loan,
-        idempotency_key: "disburse-1".into(),
-        fingerprint: "f".into(),
-        audit: stamp,
-    };
-    let loan = app.stores().loans.disburse(&d).await.unwrap().unwrap();
+    let loan = app.lend(&u.user_id, payback).await;
     let fund = WalletAdjustment {
         user_id: u.user_id.clone(),
         idempotency_key: "fund-0001".into(),

@@ -1,7 +1,7 @@
 //! Loans in memory: kept with the users (one lock), so a repayment's wallet debit, loan and
 //! records change together.
 
-use super::{MemoryStore, Users, lock};
+use super::{MemoryStore, Users, lock, of_user};
 use crate::domain::{
     Disbursal, DisburseDenied, KycStatus, Loan, LoanId, LoanRepayment, Repaid, RepayDenied,
     Repayment, RepaymentSource, UserId, UserStatus,
@@ -117,14 +117,7 @@ impl LoanStore for MemoryStore {
     }
 
     async fn list_loans(&self, user_id: &UserId) -> StoreResult<Vec<Loan>> {
-        let u = lock(&self.users);
-        let mut loans: Vec<Loan> = u
-            .loans
-            .loans
-            .iter()
-            .filter(|((uid, _), _)| uid == user_id)
-            .map(|(_, l)| l.clone())
-            .collect();
+        let mut loans = of_user(&lock(&self.users).loans.loans, user_id);
         loans.reverse();
         Ok(loans)
     }
