@@ -146,7 +146,10 @@ impl From<Error> for ApiError {
             | Error::PermissionDenied
             | Error::AccountSuspended
             | Error::AccountNotFound
-            | Error::OtpDeliveryFailed) => {
+            | Error::OtpDeliveryFailed
+            | Error::PasskeyInvalid
+            | Error::PasskeyRefused
+            | Error::CeremonyNotFound) => {
                 let (status, code, message) = plain(&e);
                 ApiError::new(status, code, message)
             }
@@ -195,6 +198,21 @@ fn plain(e: &Error) -> (StatusCode, &'static str, &'static str) {
             "OTP_DELIVERY_FAILED",
             "the code could not be sent; try again",
         ),
+        Error::PasskeyInvalid => (
+            S::BAD_REQUEST,
+            "PASSKEY_INVALID",
+            "the passkey could not be verified; create it again",
+        ),
+        Error::PasskeyRefused => (
+            S::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "the passkey could not be verified",
+        ),
+        Error::CeremonyNotFound => (
+            S::NOT_FOUND,
+            "CEREMONY_NOT_FOUND",
+            "this ceremony is unknown, used or expired; start again",
+        ),
         // Only the variants listed where `plain` is called reach here.
         _ => (S::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"),
     }
@@ -237,6 +255,11 @@ fn conflict(c: Conflict) -> ApiError {
         Conflict::Overpayment => (
             "OVERPAYMENT",
             "the amount is over what is outstanding, or the loan is closed",
+        ),
+        Conflict::PasskeyExists => ("PASSKEY_EXISTS", "this passkey is already registered"),
+        Conflict::PasskeyLimit => (
+            "PASSKEY_LIMIT",
+            "this account holds the most passkeys allowed; remove one first",
         ),
     };
     ApiError::new(StatusCode::CONFLICT, code, message)

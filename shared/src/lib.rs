@@ -30,3 +30,4 @@ pub mod testing;
 pub mod tokens;
 pub mod validate;
 pub mod views;
+pub mod webauthn;

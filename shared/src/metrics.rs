@@ -69,6 +69,25 @@ impl OtpEvent {
     }
 }
 
+/// Something that happened in a passkey ceremony.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyEvent {
+    Registered,
+    SignedIn,
+    /// A registration or sign-in refused; why (`origin`, `signature`, `counter`, ...).
+    Failed(&'static str),
+}
+
+impl PasskeyEvent {
+    pub fn metric_name(&self) -> &'static str {
+        match self {
+            PasskeyEvent::Registered => "PasskeyRegistered",
+            PasskeyEvent::SignedIn => "PasskeySignedIn",
+            PasskeyEvent::Failed(_) => "PasskeyFailed",
+        }
+    }
+}
+
 /// Where metric lines go.
 pub trait MetricSink: Send + Sync {
     fn write(&self, line: &str);
@@ -126,13 +145,29 @@ impl Metrics {
             .write(&self.line(event, country, now_ms).to_string());
     }
 
+    /// Counts one passkey `event`.
+    pub fn passkey(&self, event: PasskeyEvent, now_ms: i64) {
+        let fields = match event {
+            PasskeyEvent::Failed(reason) => vec![("Reason", reason.to_string())],
+            _ => Vec::new(),
+        };
+        let line = self.document(event.metric_name(), fields, now_ms);
+        self.sink.write(&line.to_string());
+    }
+
     /// The EMF document of one event.
     pub fn line(&self, event: &OtpEvent, country: &str, now_ms: i64) -> Value {
-        let name = event.metric_name();
-        let mut dimensions = vec![json!([]), json!(["Country"])];
+        let mut fields = vec![("Country", country.to_string())];
+        fields.extend(event.detail());
+        self.document(event.metric_name(), fields, now_ms)
+    }
+
+    /// One count of metric `name`, in the series without dimensions and in one series per
+    /// field (`(dimension, value)`).
+    fn document(&self, name: &str, fields: Vec<(&str, String)>, now_ms: i64) -> Value {
+        let mut dimensions = vec![json!([])];
         let mut doc = Map::new();
-        doc.insert("Country".into(), json!(country));
-        if let Some((key, value)) = event.detail() {
+        for (key, value) in fields {
             dimensions.push(json!([key]));
             doc.insert(key.into(), json!(value));
         }

@@ -13,6 +13,7 @@ use crate::objects::local::LocalObjects;
 use crate::services::Deps;
 use crate::services::admin::Admin;
 use crate::services::auth::Auth;
+use crate::services::passkeys::Passkeys;
 use crate::services::pools::Pools;
 use crate::services::users::Users;
 use crate::sms::{ConsoleSms, SmsSender};
@@ -185,6 +186,11 @@ impl AppState {
     /// The users service over this state.
     pub fn users(&self) -> Users<'_> {
         Users::new(self.deps())
+    }
+
+    /// The passkeys service over this state.
+    pub fn passkeys(&self) -> Passkeys<'_> {
+        Passkeys::new(self.deps())
     }
 
     /// The pools service over this state.

@@ -48,6 +48,7 @@ pub const FUNCTION: Function = Function {
         tokens: TokenUse::Neither,
         secret_key: true,
         sms: false,
+        passkeys: true,
     },
     adapters: Adapters::DYNAMODB_ONLY.with_s3(),
     routes,

@@ -6,6 +6,7 @@ mod account;
 mod discovery;
 mod login;
 mod otp;
+mod passkeys;
 mod phone_change;
 mod sessions;
 
@@ -38,6 +39,12 @@ shared::declare_routes!(
     sessions::upsert_device,
     account::delete_account,
     phone_change::change_phone,
+    passkeys::register_options,
+    passkeys::register,
+    passkeys::list,
+    passkeys::remove,
+    passkeys::login_options,
+    passkeys::login,
 );
 
 /// What this function is (see `shared::registry`).
@@ -49,6 +56,7 @@ pub const FUNCTION: Function = Function {
         tokens: TokenUse::Sign,
         secret_key: true,
         sms: true,
+        passkeys: true,
     },
     adapters: Adapters::DYNAMODB_ONLY.with_sns().with_s3(),
     routes,

@@ -49,6 +49,8 @@ mod lockout;
 mod login;
 #[path = "handlers/otp.rs"]
 mod otp;
+#[path = "handlers/passkeys.rs"]
+mod passkeys;
 #[path = "handlers/phone.rs"]
 mod phone;
 #[path = "handlers/sessions.rs"]

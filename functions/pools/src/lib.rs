@@ -30,6 +30,7 @@ pub const FUNCTION: Function = Function {
         tokens: TokenUse::Verify,
         secret_key: false,
         sms: false,
+        passkeys: false,
     },
     adapters: Adapters::DYNAMODB_ONLY,
     routes,

@@ -43,6 +43,7 @@ pub const FUNCTION: Function = Function {
         tokens: TokenUse::Verify,
         secret_key: true,
         sms: false,
+        passkeys: false,
     },
     adapters: Adapters::DYNAMODB_ONLY.with_s3(),
     routes,

@@ -6,10 +6,12 @@
 mod app_links;
 mod secret;
 mod sms;
+mod webauthn;
 
 pub use app_links::{AndroidApp, AppLinks};
 pub use secret::Secret;
 pub use sms::{SmsSettings, TestNumbers};
+pub use webauthn::{WebauthnSettings, is_rp_id};
 
 use crate::domain::{Role, User};
 use crate::phone::{AllowedCountries, parse_region};
@@ -98,6 +100,8 @@ pub struct Config {
     pub jwt_audience: String,
     /// The apps published in `/.well-known/` (`ANDROID_APP_LINKS`, `IOS_APP_IDS`).
     pub app_links: AppLinks,
+    /// Passkeys' relying party (`WEBAUTHN_*`, `PASSKEY_CEREMONIES_PER_IP_HOUR`).
+    pub webauthn: WebauthnSettings,
     /// Table variables that were not set (defaults used); fatal in Lambda.
     missing_tables: Vec<&'static str>,
     /// `DOCUMENTS_BUCKET` was not set (the default was used); fatal in Lambda.
@@ -117,6 +121,8 @@ pub struct Needs {
     pub secret_key: bool,
     /// Sends SMS: `SMS_SENDER=sns`.
     pub sms: bool,
+    /// Runs passkey ceremonies: `WEBAUTHN_RP_ID`.
+    pub passkeys: bool,
 }
 
 /// What a function does with access tokens.
@@ -136,6 +142,7 @@ impl Needs {
         tokens: TokenUse::Sign,
         secret_key: true,
         sms: true,
+        passkeys: true,
     };
 }
 
@@ -173,11 +180,14 @@ impl Config {
         let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
         let otp = env.otp()?;
         let default_country = env.default_country()?;
+        let sms = env.sms_settings(&otp, default_country)?;
+        let port = env.num("PORT", 3000, 1, 65535)? as u16;
         let config = Config {
+            webauthn: env.webauthn(&sms.app_name, (!lambda).then_some(port))?,
             missing_tables,
             documents_bucket_unset: env.get("DOCUMENTS_BUCKET").is_none(),
             runtime,
-            port: env.num("PORT", 3000, 1, 65535)? as u16,
+            port,
             store: env.store(lambda)?,
             tables,
             dynamodb_endpoint: env.get("DYNAMODB_ENDPOINT"),
@@ -187,7 +197,7 @@ impl Config {
             documents_bucket: env.or("DOCUMENTS_BUCKET", "documents"),
             create_tables: env.flag("CREATE_TABLES")?,
             sms_sender: env.sms(lambda)?,
-            sms: env.sms_settings(&otp, default_country)?,
+            sms,
             default_country,
             allowed_countries: env.allowed_countries()?,
             otp,
@@ -241,6 +251,9 @@ impl Config {
             }
             _ => {}
         }
+        if needs.passkeys && self.webauthn.rp_id.is_none() {
+            problems.push("WEBAUTHN_RP_ID is required".into());
+        }
         if needs.secret_key && self.secret_key.is_none() {
             problems.push("SECRET_KEY is required".into());
         }
@@ -288,6 +301,20 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     fn app_links(&self) -> Result<AppLinks, ConfigError> {
         let (android, ios) = (self.get("ANDROID_APP_LINKS"), self.get("IOS_APP_IDS"));
         AppLinks::parse(android.as_deref(), ios.as_deref()).map_err(ConfigError)
+    }
+
+    fn webauthn(
+        &self,
+        app_name: &str,
+        local: Option<u16>,
+    ) -> Result<WebauthnSettings, ConfigError> {
+        WebauthnSettings::parse(
+            self.get("WEBAUTHN_RP_ID"),
+            self.or("WEBAUTHN_RP_NAME", app_name),
+            self.list("WEBAUTHN_ORIGINS"),
+            local,
+            self.num("PASSKEY_CEREMONIES_PER_IP_HOUR", 300, 1, 1_000_000)? as u32,
+        )
     }
 
     fn or(&self, k: &str, default: &str) -> String {

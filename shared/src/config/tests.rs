@@ -78,10 +78,16 @@ fn a_function_is_asked_only_for_what_it_needs() {
         tokens: TokenUse::Verify,
         secret_key: false,
         sms: false,
+        passkeys: false,
     };
     let err = Config::from_lookup_for(Runtime::Lambda, verifier, lookup(&base)).unwrap_err();
     assert!(err.0.contains("JWT_PUBLIC_KEY"), "{}", err.0);
-    for absent in ["SECRET_KEY", "JWT_SIGNING_KEY", "SMS_SENDER"] {
+    for absent in [
+        "SECRET_KEY",
+        "JWT_SIGNING_KEY",
+        "SMS_SENDER",
+        "WEBAUTHN_RP_ID",
+    ] {
         assert!(!err.0.contains(absent), "{absent} demanded: {}", err.0);
     }
     let mut with_public = base.to_vec();
@@ -100,6 +106,16 @@ fn a_function_is_asked_only_for_what_it_needs() {
     assert!(Config::from_lookup_for(Runtime::Lambda, neither, lookup(&base)).is_ok());
     let err = Config::from_lookup_for(Runtime::Lambda, signer, lookup(&with_public)).unwrap_err();
     assert!(err.0.contains("JWT_SIGNING_KEY"), "{}", err.0);
+    let ceremonies = Needs {
+        passkeys: true,
+        ..verifier
+    };
+    let err =
+        Config::from_lookup_for(Runtime::Lambda, ceremonies, lookup(&with_public)).unwrap_err();
+    assert!(err.0.contains("WEBAUTHN_RP_ID is required"), "{}", err.0);
+    with_public.push(("WEBAUTHN_RP_ID", "auth.example.com"));
+    let c = Config::from_lookup_for(Runtime::Lambda, ceremonies, lookup(&with_public)).unwrap();
+    assert_eq!(c.webauthn.origins, ["https://auth.example.com"]);
 }
 
 #[test]
@@ -108,10 +124,14 @@ fn lambda_starts_with_full_production_settings() {
     let c = Config::from_lookup(
         Runtime::Lambda,
         lookup(
-            &[("JWT_SIGNING_KEY", PEM), ("SECRET_KEY", secret)]
-                .into_iter()
-                .chain(production_names())
-                .collect::<Vec<_>>(),
+            &[
+                ("JWT_SIGNING_KEY", PEM),
+                ("SECRET_KEY", secret),
+                ("WEBAUTHN_RP_ID", "example.com"),
+            ]
+            .into_iter()
+            .chain(production_names())
+            .collect::<Vec<_>>(),
         ),
     )
     .unwrap();

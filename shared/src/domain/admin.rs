@@ -43,6 +43,7 @@ state_enum!(
         WalletAdjusted => "wallet.adjust",
         LoanDisbursed => "loan.disburse",
         LoanRepaid => "loan.repay",
+        PasskeyRemoved => "passkey.remove",
     }
 );
 

@@ -26,6 +26,10 @@ pub enum Conflict {
     LoanOutstanding,
     /// A repayment over what is outstanding, or of a closed loan.
     Overpayment,
+    /// The credential is already registered.
+    PasskeyExists,
+    /// The account holds the most passkeys allowed.
+    PasskeyLimit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +73,15 @@ pub enum Error {
     /// The deployment's SMS budget is spent until the window ends.
     #[error("OTP sending paused")]
     OtpSendingPaused { retry_after: u64 },
+    /// A passkey registration response that failed a check (the reason is logged).
+    #[error("passkey invalid")]
+    PasskeyInvalid,
+    /// A passkey sign-in that failed a check, whichever (the reason is logged).
+    #[error("passkey refused")]
+    PasskeyRefused,
+    /// A ceremony that is unknown, used, expired, or of another kind or user.
+    #[error("ceremony not found")]
+    CeremonyNotFound,
     /// A backend failure; the text is logged, never returned.
     #[error("internal: {0}")]
     Internal(String),

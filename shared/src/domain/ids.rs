@@ -165,6 +165,12 @@ string_id!(
 minted_id!(LoanId, now_v7);
 
 string_id!(
+    /// A passkey's id (a UUID; the credential's own id stays inside the record).
+    PasskeyId
+);
+minted_id!(PasskeyId);
+
+string_id!(
     /// A phone number in E.164 form (`+919876543210`). Made by [`crate::phone::Phone`] from
     /// user input, or with [`E164::new`] from a record or token that held a validated one.
     E164

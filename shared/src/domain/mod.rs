@@ -10,6 +10,7 @@ mod kyc;
 mod loan;
 mod lockout;
 mod otp;
+mod passkey;
 mod pool;
 mod profile;
 mod risk;
@@ -23,7 +24,7 @@ pub use admin::{
 };
 pub use caller::Caller;
 pub use error::{Conflict, Error, Result};
-pub use ids::{E164, LoanId, PoolId, SessionId, UserId};
+pub use ids::{E164, LoanId, PasskeyId, PoolId, SessionId, UserId};
 pub use kyc::{
     DocumentType, ImageType, KycDecision, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
     UploadPurpose, mask_document_number,
@@ -34,8 +35,12 @@ pub use loan::{
 };
 pub use lockout::{CheckOutcome, IN_FLIGHT_STALE_MS, LoginGuard};
 pub use otp::{
-    CheckDenied, CounterScope, OtpRecord, PasswordCheck, SendCounter, SendDenied, SendPlan,
-    SmsLimits, Verification, Window, budget_counters,
+    CheckDenied, CounterScope, IpWindow, OtpRecord, PasswordCheck, SendCounter, SendDenied,
+    SendPlan, SmsLimits, Verification, Window, budget_counters,
+};
+pub use passkey::{
+    AddPasskeyDenied, CEREMONY_TTL_MS, Ceremony, CeremonyKind, DEFAULT_PASSKEY_NAME, MAX_PASSKEYS,
+    Passkey, PasskeyUse,
 };
 pub use pool::{
     CURRENCY, CreatePoolDenied, JoinDenied, LeaveDenied, ListedPool, MAX_CONTRIBUTION, MAX_MEMBERS,

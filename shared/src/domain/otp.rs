@@ -178,6 +178,41 @@ pub struct PasswordCheck {
     pub max_per_ip_hour: u32,
 }
 
+impl PasswordCheck {
+    /// The source IP's hourly budget this check spends from.
+    pub fn ip_window(&self) -> IpWindow {
+        IpWindow {
+            hour_window: self.hour_window,
+            max: self.max_per_ip_hour,
+            now_ms: self.now_ms,
+        }
+    }
+}
+
+/// One hour of a source IP's sign-in budget: the hour (epoch hours), its size, and now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpWindow {
+    pub hour_window: i64,
+    pub max: u32,
+    pub now_ms: i64,
+}
+
+impl IpWindow {
+    /// The hour that holds `now_ms`, with `max` sign-ins.
+    pub fn at(now_ms: i64, max: u32) -> IpWindow {
+        IpWindow {
+            hour_window: now_ms.div_euclid(3_600_000),
+            max,
+            now_ms,
+        }
+    }
+
+    /// When the hour ends.
+    pub fn end_ms(&self) -> i64 {
+        (self.hour_window + 1) * 3_600_000
+    }
+}
+
 /// Why a password check was refused before it ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckDenied {

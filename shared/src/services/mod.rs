@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod paging;
+pub mod passkeys;
 pub mod pools;
 pub mod users;
 

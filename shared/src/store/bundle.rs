@@ -2,8 +2,8 @@
 
 use super::{
     AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, LoginGuardStore, OtpStore,
-    PhoneStore, PoolStore, ProfileStore, SessionStore, UserStore, VerificationStore, WalletStore,
-    memory,
+    PasskeyStore, PhoneStore, PoolStore, ProfileStore, SessionStore, UserStore, VerificationStore,
+    WalletStore, memory,
 };
 use std::sync::Arc;
 
@@ -24,6 +24,7 @@ pub struct Stores {
     pub admin: Arc<dyn AdminStore>,
     pub admin_sessions: Arc<dyn AdminSessionStore>,
     pub loans: Arc<dyn LoanStore>,
+    pub passkeys: Arc<dyn PasskeyStore>,
 }
 
 impl Stores {
@@ -44,6 +45,7 @@ impl Stores {
             + AdminStore
             + AdminSessionStore
             + LoanStore
+            + PasskeyStore
             + 'static,
     {
         let a = Arc::new(adapter);
@@ -61,7 +63,8 @@ impl Stores {
             wallets: a.clone(),
             admin: a.clone(),
             admin_sessions: a.clone(),
-            loans: a,
+            loans: a.clone(),
+            passkeys: a,
         }
     }
 

@@ -9,17 +9,19 @@ mod bundle;
 pub mod dynamo;
 mod lists;
 pub mod memory;
+mod passkeys;
 pub mod tables;
 
 pub use bundle::Stores;
 pub use lists::{AuditQuery, ListOrder, UserListing};
+pub use passkeys::PasskeyStore;
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,
-    ClosedWallet, CreatePoolDenied, Device, Disbursal, DisburseDenied, E164, JoinDenied, KycRecord,
-    LeaveDenied, LedgerEntry, ListedPool, Loan, LoanId, LoanRepayment, Membership, OpenPoolCap,
-    OtpRecord, PasswordCheck, Pool, PoolId, ProfileEdit, Repaid, RepayDenied, Repayment,
-    RiskAssessment, SendCounter, SendDenied, SendPlan, Session, SessionId, User, UserId,
+    ClosedWallet, CreatePoolDenied, Device, Disbursal, DisburseDenied, E164, IpWindow, JoinDenied,
+    KycRecord, LeaveDenied, LedgerEntry, ListedPool, Loan, LoanId, LoanRepayment, Membership,
+    OpenPoolCap, OtpRecord, PasswordCheck, Pool, PoolId, ProfileEdit, Repaid, RepayDenied,
+    Repayment, RiskAssessment, SendCounter, SendDenied, SendPlan, Session, SessionId, User, UserId,
     UserStatus, Verification, Wallet, WalletAdjustment,
 };
 use async_trait::async_trait;
@@ -213,6 +215,12 @@ pub trait LoginGuardStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Forgets the phone's failures and any lock (a code sign-in, a reset).
     async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()>;
+    /// Takes one unit of `ip`'s hourly sign-in budget (the one password checks spend) for a
+    /// sign-in without a password (a passkey), if one is left. False, nothing taken, when spent.
+    async fn reserve_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<bool>;
+    /// Gives back a unit [`LoginGuardStore::reserve_ip_sign_in`] took (the sign-in succeeded:
+    /// only failures count). Never below zero.
+    async fn release_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<()>;
 }
 
 /// The profile side of the user record (the users function's writes to it).

@@ -7,7 +7,9 @@
 //!        `PHONE#<e164>`/`PHONE` (uniqueness claim), `USER#<id>`/`SESSION#<sid>` (TTL after
 //!        expiry), `USER#<id>`/`DEVICE#<device_id>`, KYC, wallet and ledger items under
 //!        `USER#<id>`, `AUDIT`/`<at>#<audit_id>` (the admin audit trail, never deleted) and
-//!        `ADMIN#<hash>`/`SESSION` (admin console sessions, TTL).
+//!        `ADMIN#<hash>`/`SESSION` (admin console sessions, TTL), `USER#<id>`/`PASSKEY#<id>`
+//!        and `USER#<id>`/`PASSKEYS` (the count), `CRED#<credential id>`/`CRED` (the claim
+//!        of a passkey's credential: whose it is).
 //!        Index `lists` (keys only): `list_pk`/`list_sk` = `USERS#<status>`/`<created>#<id>` on
 //!        profiles (the admin users list), `KYC#<status>`/`<submitted>#<id>` on KYC records
 //!        (by KYC status; `KYC#PENDING` oldest first is the review queue) and
@@ -17,7 +19,8 @@
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `PREFIX#<prefix>`/`H#<hour>` (number prefix), `SMS#BUDGET`/`H#<hour>` and `D#<day>`
 //!        (the deployment's SMS budget), `LOGIN#<e164>`/`FAILS` (password failures and
-//!        lock); all with TTL.
+//!        lock), `CEREMONY#<hash>`/`CEREMONY` (passkey ceremonies), `IP#<ip>`/`PK#<hour>`
+//!        (ceremonies started); all with TTL.
 //! pools: `POOL#<id>`/`META` (the pool and its seat counter), `POOL#<id>`/`MEMBER#<user_id>`,
 //!        and the user's side, written in the same transactions: `USER#<id>`/`OWNED#<pool_id>`,
 //!        `USER#<id>`/`JOINED#<pool_id>` (so "my pools" is a strongly consistent key query).

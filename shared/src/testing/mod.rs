@@ -5,9 +5,11 @@
 mod admin;
 mod ids;
 mod loans;
+mod passkey;
 mod who;
 
 pub use ids::{e164, pid, sid, uid};
+pub use passkey::{SoftPasskey, TEST_ORIGIN};
 pub use who::{AsWho, Who};
 
 pub use admin::{ADMIN_PASSWORD, TestAdmin};

@@ -3,11 +3,17 @@
 
 mod kyc;
 mod loans;
+mod passkeys;
 mod profile;
 mod wallet;
 
 pub use kyc::KycView;
 pub use loans::{LoanView, RepaymentView};
+pub use passkeys::{
+    AssertionResponseJson, AttestationResponseJson, AuthenticationResponseJson, CeremonyStarted,
+    PasskeyList, PasskeyOnly, PasskeyRegistration, PasskeySignIn, PasskeyView,
+    RegistrationResponseJson,
+};
 pub use profile::{ProfileView, RiskView};
 pub use wallet::{TransactionView, WalletView};
 

@@ -31,7 +31,7 @@ use crate::store::{
 
 /// A new audit record's id: time-ordered (UUID v7), so records of the same millisecond sort
 /// (`<at>#<id>`) in the order they were made, not at random.
-fn audit_id() -> String {
+pub(crate) fn audit_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 

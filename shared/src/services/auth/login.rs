@@ -55,6 +55,19 @@ impl Auth<'_> {
         }
     }
 
+    /// Signs in the account `proof` establishes (a passkey sign-in), once the device is known
+    /// to be well formed: a malformed device refuses before the proof is spent.
+    pub async fn login_with_passkey(
+        &self,
+        proof: impl std::future::Future<Output = Result<User>>,
+        device: Option<Device>,
+    ) -> Result<SignedIn> {
+        let device = device.map(|d| validate_device(d, "device.")).transpose()?;
+        let user = proof.await?;
+        tracing::info!(phone = %crate::phone::mask(&user.phone), "signed in with passkey");
+        self.sign_in(user, device).await
+    }
+
     async fn login_with_password(
         &self,
         raw_phone: &str,

@@ -3,7 +3,8 @@
 //! audit record), kept apart from the adapters so none of them imports another.
 
 use super::keys::{
-    AUDIT_PK, PROFILE_SK, WALLET_SK, audit_list_pk, closed_wallet_pk, user_pk, users_list_pk,
+    AUDIT_PK, CREDENTIAL_SK, PROFILE_SK, WALLET_SK, audit_list_pk, closed_wallet_pk, credential_pk,
+    user_pk, users_list_pk,
 };
 use super::{Item, key, s, to_item};
 use crate::domain::{AuditRecord, UserStatus, user_sort_key};
@@ -17,6 +18,11 @@ pub(super) fn profile_key(user_id: &str) -> Item {
 
 pub(super) fn wallet_key(user_id: &str) -> Item {
     key(user_pk(user_id), WALLET_SK)
+}
+
+/// The claim of a passkey's credential id (written with the passkey, deleted with the account).
+pub(super) fn credential_claim_key(credential_id: &str) -> Item {
+    key(credential_pk(credential_id), CREDENTIAL_SK)
 }
 
 /// Where a deleted account's wallet balance is kept for settlement.

@@ -126,3 +126,22 @@ pub(super) fn admin_session_pk(id_hash: &str) -> String {
     format!("ADMIN#{id_hash}")
 }
 pub(super) const ADMIN_SESSION_SK: &str = "SESSION";
+pub(super) const PASSKEY_PREFIX: &str = "PASSKEY#";
+pub(super) fn passkey_sk(passkey_id: &str) -> String {
+    format!("{PASSKEY_PREFIX}{passkey_id}")
+}
+/// The number of passkeys a user holds, under `USER#<id>`.
+pub(super) const PASSKEYS_SK: &str = "PASSKEYS";
+/// A credential id's claim: `CRED#<base64url id>`/`CRED`.
+pub(super) fn credential_pk(credential_id: &str) -> String {
+    format!("CRED#{credential_id}")
+}
+pub(super) const CREDENTIAL_SK: &str = "CRED";
+pub(super) fn ceremony_pk(id_hash: &str) -> String {
+    format!("CEREMONY#{id_hash}")
+}
+pub(super) const CEREMONY_SK: &str = "CEREMONY";
+/// Passkey ceremonies one IP started in an hour, under `IP#<ip>`.
+pub(super) fn ceremony_hour_sk(window: i64) -> String {
+    format!("PK#{window}")
+}

@@ -4,7 +4,7 @@
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{LOGIN_SK, ip_pk, login_hour_sk, login_pk};
 use super::{DynamoStore, key, n, to_item, ttl_after};
-use crate::domain::{CheckDenied, CheckOutcome, E164, LoginGuard, PasswordCheck};
+use crate::domain::{CheckDenied, CheckOutcome, E164, IpWindow, LoginGuard, PasswordCheck};
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{LoginGuardStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -13,13 +13,13 @@ use async_trait::async_trait;
 const GUARD_ROUNDS: usize = 20;
 
 impl DynamoStore {
-    /// Spends one of the source IP's password checks this hour; false when none is left.
-    async fn spend_ip_check(&self, ip: &str, check: &PasswordCheck) -> StoreResult<bool> {
+    /// Spends one of the source IP's sign-ins this hour; false when none is left.
+    async fn spend_ip_check(&self, ip: &str, w: &IpWindow) -> StoreResult<bool> {
         let spend = Update::new()
             .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(check.now_ms, 2 * 3_600));
-        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(check.max_per_ip_hour)));
-        let k = key(ip_pk(ip), login_hour_sk(check.hour_window));
+            .set(TTL_ATTRIBUTE, ttl_after(w.now_ms, 2 * 3_600));
+        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(w.max)));
+        let k = key(ip_pk(ip), login_hour_sk(w.hour_window));
         Ok(self
             .update_if(Table::Otps, k, spend, Some(left))
             .await?
@@ -66,7 +66,7 @@ impl LoginGuardStore for DynamoStore {
         check: &PasswordCheck,
     ) -> StoreResult<Result<(), CheckDenied>> {
         if let Some(ip) = &check.ip
-            && !self.spend_ip_check(ip, check).await?
+            && !self.spend_ip_check(ip, &check.ip_window()).await?
         {
             return Ok(Err(CheckDenied::IpHour));
         }
@@ -92,5 +92,18 @@ impl LoginGuardStore for DynamoStore {
     async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()> {
         self.delete_key(Table::Otps, key(login_pk(phone), LOGIN_SK))
             .await
+    }
+
+    async fn reserve_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<bool> {
+        self.spend_ip_check(ip, window).await
+    }
+
+    async fn release_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<()> {
+        let give_back = Update::new().add("count", n(-1));
+        let k = key(ip_pk(ip), login_hour_sk(window.hour_window));
+        let above_zero = Cond::cmp("count", Cmp::Gt, n(0));
+        self.update_if(Table::Otps, k, give_back, Some(above_zero))
+            .await?;
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ mod kyc;
 mod loans;
 mod login_guards;
 mod otp;
+mod passkeys;
 mod phones;
 mod pools;
 mod profile;
@@ -338,6 +339,28 @@ impl DynamoStore {
         match res {
             Ok(_) => Ok(true),
             Err(e) if is_conditional(&e) => Ok(false),
+            Err(e) => Err(unavailable("DeleteItem", e)),
+        }
+    }
+
+    /// Deletes the item at `k` if it exists and returns it: of callers racing on one key,
+    /// exactly one gets it.
+    async fn take(&self, t: Table, k: Item) -> StoreResult<Option<Item>> {
+        let r = render(None, Some(&Cond::item_exists()));
+        let res = self
+            .client
+            .delete_item()
+            .table_name(self.table(t))
+            .set_key(Some(k))
+            .set_condition_expression(r.condition)
+            .set_expression_attribute_names(r.names)
+            .set_expression_attribute_values(r.values)
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        match res {
+            Ok(out) => Ok(out.attributes),
+            Err(e) if is_conditional(&e) => Ok(None),
             Err(e) => Err(unavailable("DeleteItem", e)),
         }
     }

@@ -1,8 +1,10 @@
 //! Accounts and phone claims (the `users` table).
 
 use super::expr::{Cond, Update};
-use super::items::{closed_key, list_entry, profile_key, wallet_key};
-use super::keys::{KYC_SK, PHONE_SK, PROFILE_SK, WALLET_SK, phone_pk, session_sk, user_pk};
+use super::items::{closed_key, credential_claim_key, list_entry, profile_key, wallet_key};
+use super::keys::{
+    KYC_SK, PASSKEY_PREFIX, PHONE_SK, PROFILE_SK, WALLET_SK, phone_pk, session_sk, user_pk,
+};
 use super::kyc::claim_key;
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, from_item, key, key_of, n, s, string, to_item};
@@ -62,6 +64,12 @@ impl DynamoStore {
                 && let Some(hash) = string(&item, "document_hash")
             {
                 self.delete_key(Table::Users, claim_key(&hash, uid)).await?;
+            }
+            if sk.starts_with(PASSKEY_PREFIX)
+                && let Some(credential) = string(&item, "credential_id")
+            {
+                let claim = credential_claim_key(&credential);
+                self.delete_key(Table::Users, claim).await?;
             }
             self.delete_key(Table::Users, key_of(&item)).await?;
         }

@@ -1,7 +1,7 @@
 //! The password lockout port on the in-memory store.
 
 use super::{MemoryStore, lock};
-use crate::domain::{CheckDenied, CheckOutcome, E164, PasswordCheck};
+use crate::domain::{CheckDenied, CheckOutcome, E164, IpWindow, PasswordCheck};
 use crate::store::{LoginGuardStore, StoreResult};
 use async_trait::async_trait;
 
@@ -39,6 +39,27 @@ impl LoginGuardStore for MemoryStore {
 
     async fn clear_login_failures(&self, phone: &E164) -> StoreResult<()> {
         lock(&self.users).login_guards.remove(phone);
+        Ok(())
+    }
+
+    async fn reserve_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<bool> {
+        let mut d = lock(&self.users);
+        let used = d
+            .ip_checks
+            .entry((ip.to_string(), window.hour_window))
+            .or_insert(0);
+        let left = *used < window.max;
+        if left {
+            *used += 1;
+        }
+        Ok(left)
+    }
+
+    async fn release_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<()> {
+        let mut d = lock(&self.users);
+        if let Some(used) = d.ip_checks.get_mut(&(ip.to_string(), window.hour_window)) {
+            *used = used.saturating_sub(1);
+        }
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ mod kyc;
 mod loans;
 mod login_guards;
 mod otp;
+mod passkeys;
 mod phones;
 mod pools;
 mod profile;
@@ -52,6 +53,7 @@ struct Users {
     /// sort key → record (the trail is kept with the users it changes: one write)
     audit: BTreeMap<String, AuditRecord>,
     loans: loans::Loans,
+    passkeys: passkeys::Passkeys,
 }
 
 #[derive(Default)]
@@ -76,6 +78,8 @@ pub struct MemoryStore {
     pools: Mutex<Pools>,
     /// id hash → admin session (never held with another lock)
     admin_sessions: Mutex<HashMap<String, AdminSession>>,
+    /// started passkey ceremonies (never held with another lock)
+    ceremonies: Mutex<passkeys::Ceremonies>,
 }
 
 /// Locks `m`. A poisoned lock only means another request panicked mid-way; the data is still

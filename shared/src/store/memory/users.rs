@@ -129,6 +129,7 @@ impl UserStore for MemoryStore {
         }
         d.ledger.retain(|(u, _), _| u != uid);
         d.adjustments.retain(|(u, _), _| u != uid);
+        d.passkeys.remove_user(uid);
         let loans = d.loans.remove_user(uid);
         let wallet = d.wallets.remove(uid).unwrap_or_default();
         let summaries = loans.iter().map(Loan::summary).collect();
