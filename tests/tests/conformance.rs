@@ -17,6 +17,8 @@ mod kyc;
 mod loans;
 #[path = "conformance/otp.rs"]
 mod otp;
+#[path = "conformance/passkeys.rs"]
+mod passkeys;
 #[path = "conformance/phones.rs"]
 mod phones;
 #[path = "conformance/pool_lists.rs"]
