@@ -7,6 +7,7 @@ mod audit;
 mod changes;
 mod console;
 mod loans;
+mod passkeys;
 mod session;
 mod users;
 
@@ -31,6 +32,11 @@ shared::declare_routes!(
     loans::record_repayment,
     loans::roles,
     audit::audit,
+    passkeys::register_options,
+    passkeys::register,
+    passkeys::list,
+    passkeys::remove,
+    passkeys::login_options,
     console::page,
     console::script,
     console::styles,

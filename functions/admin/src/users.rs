@@ -16,7 +16,8 @@ use shared::services::admin::{UserDetail, UserSearch};
 use shared::state::AppState;
 use shared::store::ListOrder;
 use shared::views::{
-    KycView, LoanView, ProfileView, RiskView, TransactionView, UserOnly, UserView, WalletView,
+    KycView, LoanView, PasskeyView, ProfileView, RiskView, TransactionView, UserOnly, UserView,
+    WalletView,
 };
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -229,6 +230,8 @@ pub struct UserDetailView {
     pub risk: Option<RiskView>,
     pub devices: Vec<DeviceSummary>,
     pub sessions: Vec<SessionSummary>,
+    /// The user's passkeys, oldest first (names, when made and last used; never a key).
+    pub passkeys: Vec<PasskeyView>,
 }
 
 impl UserDetailView {
@@ -256,6 +259,7 @@ impl UserDetailView {
             loans: d.loans.into_iter().map(LoanView::new).collect(),
             devices: d.devices.into_iter().map(DeviceSummary::from).collect(),
             sessions: d.sessions.into_iter().map(SessionSummary::from).collect(),
+            passkeys: d.passkeys.into_iter().map(PasskeyView::new).collect(),
         }
     }
 }

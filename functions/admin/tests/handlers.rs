@@ -82,6 +82,8 @@ mod changes;
 mod console;
 #[path = "handlers/loans.rs"]
 mod loans;
+#[path = "handlers/passkeys.rs"]
+mod passkeys;
 #[path = "handlers/search.rs"]
 mod search;
 #[path = "handlers/sign_in.rs"]
@@ -95,6 +97,7 @@ async fn every_admin_route_needs_the_session_cookie() {
     let admin = app.admin_signed_in(ADMIN_PHONE).await;
     let open = [
         "/v1/admin/login",
+        "/v1/admin/passkeys/login/options",
         "/admin",
         "/admin/app.js",
         "/admin/app.css",

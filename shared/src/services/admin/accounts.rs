@@ -3,7 +3,7 @@
 use super::{Admin, AdminCaller};
 use crate::domain::{
     AccessChange, AuditAction, AuditRecord, Device, Error, KycRecord, KycStatus, LedgerEntry, Loan,
-    Result, Role, Session, UploadPurpose, User, UserId, UserStatus, Wallet, is_sort_key,
+    Passkey, Result, Role, Session, UploadPurpose, User, UserId, UserStatus, Wallet, is_sort_key,
 };
 use crate::phone::Phone;
 use crate::services::auth::new_epoch;
@@ -70,6 +70,8 @@ pub struct UserDetail {
     pub devices: Vec<Device>,
     /// Live sessions only.
     pub sessions: Vec<Session>,
+    /// Oldest first.
+    pub passkeys: Vec<Passkey>,
 }
 
 impl Admin<'_> {
@@ -166,13 +168,18 @@ impl Admin<'_> {
     pub async fn user_detail(&self, user_id: &UserId) -> Result<UserDetail> {
         let user = self.user(user_id).await?;
         let s = self;
-        let (kyc, wallet, transactions, devices, sessions, loans) = tokio::try_join!(
+        let (kyc, wallet, transactions, devices, sessions, (loans, passkeys)) = tokio::try_join!(
             s.kyc.get_kyc(user_id),
             s.wallets.get_wallet(user_id),
             s.wallets.list_ledger(user_id, None, DETAIL_TRANSACTIONS),
             s.devices.list_devices(user_id),
             s.sessions.list_sessions(user_id),
-            s.loans.list_loans(user_id),
+            async {
+                tokio::try_join!(
+                    s.loans.list_loans(user_id),
+                    s.passkeys.list_passkeys(user_id)
+                )
+            },
         )?;
         let mut images = Vec::new();
         let mut duplicate_of = Vec::new();
@@ -204,6 +211,7 @@ impl Admin<'_> {
             loans,
             devices,
             sessions,
+            passkeys,
         })
     }
 

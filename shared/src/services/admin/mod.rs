@@ -25,8 +25,8 @@ use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
 use crate::store::{
-    AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, SessionStore, UserStore,
-    WalletStore,
+    AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, PasskeyStore, SessionStore,
+    UserStore, WalletStore,
 };
 
 /// A new audit record's id: time-ordered (UUID v7), so records of the same millisecond sort
@@ -54,6 +54,7 @@ pub struct Admin<'a> {
     kyc: &'a dyn KycStore,
     wallets: &'a dyn WalletStore,
     loans: &'a dyn LoanStore,
+    passkeys: &'a dyn PasskeyStore,
     devices: &'a dyn DeviceStore,
     sessions: &'a dyn SessionStore,
     objects: &'a dyn ObjectStore,
@@ -71,6 +72,7 @@ impl<'a> Admin<'a> {
             kyc: &*d.stores.kyc,
             wallets: &*d.stores.wallets,
             loans: &*d.stores.loans,
+            passkeys: &*d.stores.passkeys,
             devices: &*d.stores.devices,
             sessions: &*d.stores.sessions,
             objects: d.objects,
