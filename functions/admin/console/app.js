@@ -5,12 +5,13 @@
 import {
   $, ApiError, act, api, call, confirmAction, describe, el, feedback, inr, link, row, watchSession, when,
 } from "/admin/lib.js";
+import { clearPasskeys, showPasskeys, signInWithPasskey } from "/admin/passkeys.js";
 
 const IDLE_MS = 30 * 60 * 1000;
 const WARN_MS = 25 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title" };
-const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment", "loan.disburse": "Loan disbursed", "loan.repay": "Loan repayment recorded" };
+const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title", passkeys: "passkeys-title" };
+const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment", "loan.disburse": "Loan disbursed", "loan.repay": "Loan repayment recorded", "passkey.remove": "Passkey removed" };
 const state = { user: null, next: null, back: [], backKey: "" };
 
 function say(text, isError) {
@@ -41,6 +42,7 @@ function clearPage() {
   for (const id of ["search-form", "kyc-review", "adjust-form", "loan-form", "repay-form", "audit-form"]) $(id).reset();
   for (const id of ["access-feedback", "kyc-feedback", "adjust-feedback", "loan-feedback", "repay-feedback"]) feedback(id, "");
   $("history-link").href = "#/audit";
+  clearPasskeys();
 }
 
 function expired() {
@@ -81,19 +83,28 @@ $("signin-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
     const v = await api("POST", "/v1/auth/otp/verify", { phone: signinPhone, code: $("code").value.trim() });
-    const data = await api("POST", "/v1/admin/login", {
+    await signedIn(await api("POST", "/v1/admin/login", {
       phone: signinPhone, password: $("password").value, verification_token: v.verification_token,
-    });
-    $("code-form").reset();
-    $("signin-form").reset();
-    $("signin-form").hidden = true;
-    sessionStorage.setItem("admin-name", data.user.name);
-    touch();
-    $("whoami").textContent = data.user.name;
-    say("Signed in.");
-    await route();
+    }));
   } catch (e) { say(e.explain ? e.explain() : e.message, true); }
 });
+
+$("passkey-signin").addEventListener("click", async () => {
+  try {
+    await signedIn(await signInWithPasskey());
+  } catch (e) { say(e.explain ? e.explain() : "The passkey sign-in did not finish: " + e.message, true); }
+});
+
+async function signedIn(data) {
+  $("code-form").reset();
+  $("signin-form").reset();
+  $("signin-form").hidden = true;
+  sessionStorage.setItem("admin-name", data.user.name);
+  touch();
+  $("whoami").textContent = data.user.name;
+  say("Signed in.");
+  await route();
+}
 
 $("signout").addEventListener("click", async () => {
   try { await call("POST", "/v1/admin/logout"); } catch (e) { /* signed out either way */ }
@@ -122,6 +133,7 @@ async function route() {
     if (path === "/users") await showUsers(params);
     else if (path.startsWith("/users/")) await showUser(decodeURIComponent(path.slice("/users/".length)));
     else if (path === "/audit") await showAudit(params);
+    else if (path === "/passkeys") { show("passkeys"); await showPasskeys(); }
     else go("/users");
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;

@@ -1,4 +1,4 @@
-//! The admin console: one HTML page, two script modules, a stylesheet and an icon, compiled
+//! The admin console: one HTML page, three script modules, a stylesheet and an icon, compiled
 //! into the binary
 //! (no build step, nothing fetched at run time). The page talks only to the admin API with its
 //! cookie. A strict Content-Security-Policy allows no inline script and no other origin but
@@ -11,6 +11,7 @@ use shared::state::AppState;
 const PAGE: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/app.js");
 const LIBRARY: &str = include_str!("../console/lib.js");
+const PASSKEYS: &str = include_str!("../console/passkeys.js");
 const ICON: &str = include_str!("../console/favicon.svg");
 const STYLES: &str = include_str!("../console/app.css");
 
@@ -74,6 +75,13 @@ pub async fn styles(State(s): State<AppState>) -> Static {
     responses((status = 200, description = "the console's helper module", content_type = "text/javascript", body = String)))]
 pub async fn library(State(s): State<AppState>) -> Static {
     serve(&s, "text/javascript; charset=utf-8", LIBRARY)
+}
+
+/// The console's passkey module (sign-in with a passkey, the admin's own passkeys).
+#[utoipa::path(get, path = "/admin/passkeys.js", tag = "admin",
+    responses((status = 200, description = "the console's passkey module", content_type = "text/javascript", body = String)))]
+pub async fn passkeys_script(State(s): State<AppState>) -> Static {
+    serve(&s, "text/javascript; charset=utf-8", PASSKEYS)
 }
 
 /// The console's icon.

@@ -41,6 +41,7 @@ shared::declare_routes!(
     console::script,
     console::styles,
     console::library,
+    console::passkeys_script,
     console::icon,
 );
 

@@ -102,6 +102,7 @@ async fn every_admin_route_needs_the_session_cookie() {
         "/admin/app.js",
         "/admin/app.css",
         "/admin/lib.js",
+        "/admin/passkeys.js",
         "/admin/favicon.svg",
     ];
     for (method, path) in shared::openapi::route_list(&admin_fn::routes().1) {

@@ -6,7 +6,9 @@ use shared::testing::run_events;
 
 fn expected(name: &str) -> StatusCode {
     match name {
-        "health" | "jwks" | "openapi" | "otp-request" => StatusCode::OK,
+        "health" | "jwks" | "openapi" | "otp-request" | "passkey-login-options" => StatusCode::OK,
+        // A placeholder ceremony id names no ceremony.
+        "passkey-login" => StatusCode::NOT_FOUND,
         // The sample settings name no app.
         "assetlinks" | "apple-app-site-association" => StatusCode::NOT_FOUND,
         // The sample codes and tokens are placeholders: these are refused, but routed.

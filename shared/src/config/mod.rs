@@ -180,8 +180,7 @@ impl Config {
         let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
         let otp = env.otp()?;
         let default_country = env.default_country()?;
-        let sms = env.sms_settings(&otp, default_country)?;
-        let port = env.num("PORT", 3000, 1, 65535)? as u16;
+        let (sms, port) = (env.sms_settings(&otp, default_country)?, env.port()?);
         let config = Config {
             webauthn: env.webauthn(&sms.app_name, (!lambda).then_some(port))?,
             missing_tables,
@@ -315,6 +314,10 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             local,
             self.num("PASSKEY_CEREMONIES_PER_IP_HOUR", 300, 1, 1_000_000)? as u32,
         )
+    }
+
+    fn port(&self) -> Result<u16, ConfigError> {
+        Ok(self.num("PORT", 3000, 1, 65535)? as u16)
     }
 
     fn or(&self, k: &str, default: &str) -> String {

@@ -9,6 +9,7 @@ async fn the_console_is_served_with_strict_headers() {
         ("/admin/app.js", "text/javascript"),
         ("/admin/app.css", "text/css"),
         ("/admin/lib.js", "text/javascript"),
+        ("/admin/passkeys.js", "text/javascript"),
         ("/admin/favicon.svg", "image/svg+xml"),
     ] {
         let r = app
@@ -37,6 +38,7 @@ fn the_page_has_no_inline_script_or_style() {
     for script in [
         include_str!("../../console/app.js"),
         include_str!("../../console/lib.js"),
+        include_str!("../../console/passkeys.js"),
     ] {
         assert!(
             !script.contains("innerHTML") && !script.contains("insertAdjacentHTML"),
