@@ -3,7 +3,8 @@ against the local server, the way an operator works: sign in (code + password), 
 phone, work the KYC queue, open rows with the keyboard, reload and go back, review with the
 forms of one user never carried to the next, confirm what cannot be undone, read the outcome
 beside the button, page through lists, read the audit trail with names and diffs, see the idle
-warning, sign out leaving nothing behind. Every view is checked with axe-core (0 violations)
+warning, sign out leaving nothing behind; then, on localhost with a virtual authenticator,
+create a passkey, sign in with it alone, remove it (audited) and be refused with it. Every view is checked with axe-core (0 violations)
 at 1440 and 390 px wide, and at 390 px nothing scrolls sideways. Screenshots go to target/.
 
 Usage: console_test.py <base_url> <screenshot_dir>   (tests/browser/run.sh starts the server)
@@ -149,8 +150,8 @@ class Console:
             path)
 
 
-def sign_in(c):
-    c.driver.get(BASE + "/admin")
+def sign_in(c, base=BASE):
+    c.driver.get(base + "/admin")
     c.visible("signin")
     c.axe("sign-in")
     c.by_id("phone").send_keys(ADMIN)
@@ -352,6 +353,55 @@ def sign_out(c, ravi_id):
     assert c.fetch_status("/v1/admin/users") == 401
 
 
+def passkeys(c):
+    """A passkey made in the console signs the admin in alone. On http://localhost (WebAuthn
+    refuses an IP address as relying party; the local server's rp id is localhost), with
+    Chromium's virtual authenticator: CTAP2, internal, resident keys, user verification."""
+    from selenium.webdriver.common.virtual_authenticator import (
+        Protocol, Transport, VirtualAuthenticatorOptions)
+    options = VirtualAuthenticatorOptions(
+        protocol=Protocol.CTAP2, transport=Transport.INTERNAL, has_resident_key=True,
+        has_user_verification=True, is_user_verified=True)
+    c.driver.add_virtual_authenticator(options)
+    local = BASE.replace("127.0.0.1", "localhost")
+    sign_in(c, local)
+    c.driver.get(local + "/admin#/passkeys")
+    c.visible("passkeys")
+    c.by_id("passkey-name").send_keys("Test laptop")
+    c.by_id("passkey-create").click()
+    c.text("passkey-feedback", "created")
+    c.wait_rows("passkeys-table", 1)
+    assert "Test laptop" in c.rows("passkeys-table")[0].text
+    stored = c.driver.get_credentials()
+    assert len(stored) == 1 and stored[0].is_resident_credential, stored
+    c.axe("passkeys")
+    c.shot("passkeys")
+    c.by_id("signout").click()
+    c.visible("signin")
+    c.by_id("passkey-signin").click()
+    c.visible("users")
+    c.text("whoami", "Asha Admin")
+    c.driver.get(local + "/admin#/users?phone=" + ADMIN.replace("+", "%2B"))
+    c.wait_rows("users-table", 1)
+    c.rows("users-table")[0].find_element(By.TAG_NAME, "a").click()
+    c.text("detail-passkeys-count", "1 of 10")
+    c.text("detail-passkeys", "Test laptop, created")
+    c.driver.get(local + "/admin#/passkeys")
+    c.wait_rows("passkeys-table", 1)
+    assert "Test laptop" in c.rows("passkeys-table")[0].text
+    c.rows("passkeys-table")[0].find_element(By.TAG_NAME, "button").click()
+    c.confirm(["Test laptop", "audit trail"], accept=True)
+    c.text("passkey-feedback", "removed")
+    c.visible("passkeys-empty")
+    c.driver.get(local + "/admin#/audit")
+    c.wait.until(lambda d: "Passkey removed" in c.by_id("audit-table").text)
+    c.by_id("signout").click()
+    c.visible("signin")
+    c.by_id("passkey-signin").click()
+    c.text("message", "could not be verified")
+    assert c.fetch_status("/v1/admin/users") == 401
+
+
 def main():
     register(ADMIN, "Asha Admin", PASSWORD)
     ravi = register(RAVI, "Ravi Kumar")
@@ -373,6 +423,7 @@ def main():
         phones(c, ravi_id)
         small_things(c)
         sign_out(c, ravi_id)
+        passkeys(c)
         print("console test passed; screenshots in", SHOTS)
     except Exception:
         c.shot("failure")

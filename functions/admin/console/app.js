@@ -36,7 +36,7 @@ function clearPage() {
   state.back = [];
   $("whoami").textContent = "";
   $("detail-name").textContent = "";
-  for (const id of ["detail-user", "detail-kyc", "kyc-images", "kyc-duplicates", "detail-sessions", "detail-devices"]) $(id).replaceChildren();
+  for (const id of ["detail-user", "detail-kyc", "kyc-images", "kyc-duplicates", "detail-sessions", "detail-devices", "detail-passkeys"]) $(id).replaceChildren();
   for (const id of ["users-table", "transactions", "audit-table"]) $(id).tBodies[0].replaceChildren();
   for (const id of ["wallet-balance", "wallet-points", "detail-risk", "users-caption"]) $(id).textContent = "";
   for (const id of ["search-form", "kyc-review", "adjust-form", "loan-form", "repay-form", "audit-form"]) $(id).reset();
@@ -273,6 +273,9 @@ function renderUser(d) {
     el("li", (s.platform || "unknown") + " since " + when(s.created_at) + ", last used " + when(s.last_used_at))));
   $("detail-devices").replaceChildren(...d.devices.map((x) =>
     el("li", x.platform + " " + (x.device_name || x.device_id) + (x.app_version ? " app " + x.app_version : ""))));
+  $("detail-passkeys-count").textContent = d.passkeys.length ? d.passkeys.length + " of 10" : "none";
+  $("detail-passkeys").replaceChildren(...d.passkeys.map((p) =>
+    el("li", p.name + ", created " + when(p.created_at) + ", last used " + when(p.last_used_at) + (p.backed_up ? ", synced" : ""))));
 }
 
 function renderKyc(k) {

@@ -72,7 +72,7 @@ async function removePasskey(p) {
   const sure = await confirmAction("Remove passkey", "Remove the passkey “" + p.name + "”? It can no longer sign you in. The removal is recorded in the audit trail.", "Remove");
   if (!sure) return;
   await act("passkey-feedback", async () => {
-    await api("DELETE", "/v1/admin/passkeys/" + encodeURIComponent(p.passkey_id));
+    await api("DELETE", "/v1/admin/passkeys/" + encodeURIComponent(p.passkey_id), {});
     await showPasskeys();
     return "Passkey “" + p.name + "” removed.";
   });
