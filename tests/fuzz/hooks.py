@@ -9,8 +9,8 @@ suspended it) and one admin session. Users are made through the public API of th
 request a code, read it from the console outbox (GET /_dev/sms), verify it, register.
 
 Hints: generated data cannot hold what only the server issues (a fresh verification token, a
-refresh token, a session id, an uploaded image, a code from the outbox) or what only one user
-knows (its password). For the operations that need such values, one case in `HINT_EVERY` is
+refresh token, a session id, an uploaded image, a code from the outbox, a passkey ceremony) or
+what only one user or device knows (its password, its passkey's private key: tests/fuzz/passkey.py). For the operations that need such values, one case in `HINT_EVERY` is
 given real ones just before it is sent (`before_call`; schemathesis revalidates the edited case,
 so its checks judge it as the valid request it now is); the others keep the generated data.
 
@@ -26,6 +26,8 @@ import re
 
 import requests
 import schemathesis
+
+from passkey import SoftPasskey
 
 BASE = os.environ["FUZZ_BASE_URL"]
 CALLS = os.environ.get("FUZZ_CALLS")
@@ -245,6 +247,61 @@ def _hint_record_repayment(case):
     case.body = {"amount": 300, "note": "cash", "idempotency_key": f"fuzz-repay-{next(_numbers)}"}
 
 
+# The local server's relying party is localhost on its own port.
+ORIGIN = BASE.replace("127.0.0.1", "localhost")
+
+
+def _enrolled(user: dict) -> tuple[SoftPasskey, str]:
+    """A software passkey registered to `user`; with its passkey id."""
+    key = SoftPasskey(ORIGIN)
+    started = _call("POST", "/v1/auth/passkeys/register/options", user["access_token"], json={})
+    body = {"ceremony_id": started["ceremony_id"], "credential": key.register(started["options"])}
+    passkey = _call("POST", "/v1/auth/passkeys", user["access_token"], json=body)["passkey"]
+    return key, passkey["passkey_id"]
+
+
+def _hint_passkey_register(case):
+    user = _register()
+    started = _call("POST", "/v1/auth/passkeys/register/options", user["access_token"], json={})
+    _as(case, user)
+    credential = SoftPasskey(ORIGIN).register(started["options"])
+    case.body = {"ceremony_id": started["ceremony_id"], "credential": credential, "name": "Fuzz phone"}
+
+
+def _hint_passkey_remove(case):
+    user = _register()
+    _, passkey_id = _enrolled(user)
+    _as(case, user)
+    case.path_parameters = {"passkey_id": passkey_id}
+
+
+def _hint_passkey_login(case):
+    key, _ = _enrolled(_register())
+    started = _call("POST", "/v1/auth/passkeys/login/options", json={})
+    case.body = {"ceremony_id": started["ceremony_id"], "credential": key.sign_in(started["options"])}
+
+
+def _admin_fresh_passkey_slot() -> None:
+    """Removes the admin's passkeys (the hints add one each; 10 is the cap)."""
+    for p in _admin_call("GET", "/v1/admin/passkeys")["items"]:
+        _admin_call("DELETE", f"/v1/admin/passkeys/{p['passkey_id']}", {})
+
+
+def _hint_admin_passkey_register(case):
+    _admin_fresh_passkey_slot()
+    started = _admin_call("POST", "/v1/admin/passkeys/register/options", {})
+    credential = SoftPasskey(ORIGIN).register(started["options"])
+    case.body = {"ceremony_id": started["ceremony_id"], "credential": credential}
+
+
+def _hint_admin_passkey_remove(case):
+    _admin_fresh_passkey_slot()
+    started = _admin_call("POST", "/v1/admin/passkeys/register/options", {})
+    body = {"ceremony_id": started["ceremony_id"], "credential": SoftPasskey(ORIGIN).register(started["options"])}
+    case.path_parameters = {"passkey_id": _admin_call("POST", "/v1/admin/passkeys", body)["passkey"]["passkey_id"]}
+    case.body = {}
+
+
 def _hint_admin_login(case):
     case.body = _admin_sign_in()
 
@@ -276,6 +333,11 @@ HINTS = {
     ("POST", "/v1/users/loans/{loan_id}/repay"): _hint_repay,
     ("POST", "/v1/admin/users/{user_id}/loans"): _hint_disburse,
     ("POST", "/v1/admin/users/{user_id}/loans/{loan_id}/repayments"): _hint_record_repayment,
+    ("POST", "/v1/auth/passkeys"): _hint_passkey_register,
+    ("DELETE", "/v1/auth/passkeys/{passkey_id}"): _hint_passkey_remove,
+    ("POST", "/v1/auth/passkeys/login"): _hint_passkey_login,
+    ("POST", "/v1/admin/passkeys"): _hint_admin_passkey_register,
+    ("DELETE", "/v1/admin/passkeys/{passkey_id}"): _hint_admin_passkey_remove,
 }
 
 

@@ -16,6 +16,7 @@ use shared::views::{CeremonyStarted, PasskeyList, PasskeyOnly, PasskeyRegistrati
 #[utoipa::path(post, path = "/v1/admin/passkeys/register/options", tag = "admin",
     operation_id = "admin_passkey_register_options",
     security(("admin_session" = [])),
+    request_body(content = Empty, description = "`{}`: like every admin write, a JSON body"),
     responses(
         (status = 200, description = "as `POST /v1/auth/passkeys/register/options`, for the admin's own account", body = Envelope<CeremonyStarted>),
         (status = 409, description = "`PASSKEY_LIMIT`", body = ErrorBody),
@@ -26,6 +27,7 @@ pub async fn register_options(
     State(s): State<AppState>,
     SourceIp(ip): SourceIp,
     AdminContext(caller): AdminContext,
+    JsonBody(_): JsonBody<Empty>,
 ) -> ApiResult<Success<CeremonyStarted>> {
     let passkeys = s.passkeys();
     let started = passkeys.start_registration(Holder::Admin, &caller.user, &ip);
@@ -65,9 +67,7 @@ pub async fn register(
 #[utoipa::path(get, path = "/v1/admin/passkeys", tag = "admin",
     operation_id = "admin_passkey_list",
     security(("admin_session" = [])),
-    responses((status = 200, description = "the admin's passkeys", body = Envelope<PasskeyList>, links(
-        ("RemovePasskey" = (operation_id = "admin_passkey_remove", parameters(("passkey_id" = "$response.body#/data/items/0/passkey_id")))),
-    ))))]
+    responses((status = 200, description = "the admin's passkeys", body = Envelope<PasskeyList>)))]
 pub async fn list(
     State(s): State<AppState>,
     AdminContext(caller): AdminContext,
@@ -80,6 +80,7 @@ pub async fn list(
 #[utoipa::path(delete, path = "/v1/admin/passkeys/{passkey_id}", tag = "admin",
     operation_id = "admin_passkey_remove",
     security(("admin_session" = [])),
+    request_body(content = Empty, description = "`{}`: like every admin write, a JSON body"),
     params(("passkey_id" = String, Path, description = "from `GET /v1/admin/passkeys`; one that is malformed, unknown or another account's is 404")),
     responses(
         (status = 200, description = "removed; an audit record `passkey.remove` names it", body = Envelope<Empty>),
@@ -89,6 +90,7 @@ pub async fn remove(
     State(s): State<AppState>,
     AdminContext(caller): AdminContext,
     PathParam(id): PathParam<PasskeyId>,
+    JsonBody(_): JsonBody<Empty>,
 ) -> ApiResult<Success<Empty>> {
     s.passkeys().remove(&caller.user.user_id, &id, true).await?;
     Ok(ok(Empty {}))

@@ -74,9 +74,7 @@ pub async fn register(
 #[utoipa::path(get, path = "/v1/auth/passkeys", tag = "passkeys",
     operation_id = "passkey_list",
     security(("bearer" = [])),
-    responses((status = 200, description = "the caller's passkeys", body = Envelope<PasskeyList>, links(
-        ("RemovePasskey" = (operation_id = "passkey_remove", parameters(("passkey_id" = "$response.body#/data/items/0/passkey_id")))),
-    ))))]
+    responses((status = 200, description = "the caller's passkeys", body = Envelope<PasskeyList>)))]
 pub async fn list(State(s): State<AppState>, ctx: AuthContext) -> ApiResult<Success<PasskeyList>> {
     let items = s.passkeys().list(&ctx.user.user_id).await?;
     Ok(ok(PasskeyList::new(items)))

@@ -11,7 +11,7 @@ mod domain_schemas;
 mod input_schemas;
 mod tidy;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, SchemaType, Type};
 use utoipa::openapi::{OpenApi, Ref, RefOr, Schema};
@@ -46,8 +46,8 @@ pub struct ErrorDetail {
     pub details: Option<Value>,
 }
 
-/// `{}`
-#[derive(Serialize, ToSchema)]
+/// `{}` (as a request body: any JSON object, its members ignored).
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct Empty {}
 
 /// One form of a body accepted in several: a named object schema whose fields are given with

@@ -76,9 +76,14 @@ async fn removal_is_audited_and_the_detail_shows_passkeys() {
         .unwrap()
         .to_string();
     let path = format!("/v1/admin/passkeys/{id}");
-    assert_ok(&app.send_as(Method::DELETE, &path, None, &admin).await, 200);
+    assert_ok(
+        &app.send_as(Method::DELETE, &path, Some(json!({})), &admin)
+            .await,
+        200,
+    );
     assert_error(
-        &app.send_as(Method::DELETE, &path, None, &admin).await,
+        &app.send_as(Method::DELETE, &path, Some(json!({})), &admin)
+            .await,
         404,
         "NOT_FOUND",
     );
