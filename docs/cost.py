@@ -40,8 +40,20 @@ ROUTES = {
     "otp_verify": ("auth", 2, 2, 0, 0, 0.05),  # read code, burn it, token put, account read
     "login_token": ("auth", 3, 3, 3, 0, 0.10),  # token, claim, user; burn, clear, counted session (tx 2 items) + login count
     "authed_call": ("pools", 3, 0, 0, 0, 0.07),  # session + user + one read of the route
+    # tests/tests/round_trips.rs: the IP's ceremony count, the ceremony
+    "passkey_options": ("auth", 0, 2, 0, 0, 0.05),
+    # take the ceremony, IP unit held and given back, claim + passkey + user, counter; session tx 2 items + login count
+    "passkey_login": ("auth", 3, 5, 2, 0, 0.30),
 }
 MIX = {"otp_request": 10, "otp_verify": 10, "login_token": 10, "authed_call": 50}
+# Returning users sign in by passkey; a code (and its SMS) only proves a number: at sign-up and
+# on a new phone, taken here as one user in ten each month (SMS_SHARE).
+SMS_SHARE = 0.1
+SIGN_INS = 10
+MIX_PASSKEY = {
+    "otp_request": SIGN_INS * SMS_SHARE, "otp_verify": SIGN_INS * SMS_SHARE, "login_token": SIGN_INS * SMS_SHARE,
+    "passkey_options": SIGN_INS * (1 - SMS_SHARE), "passkey_login": SIGN_INS * (1 - SMS_SHARE), "authed_call": 50,
+}
 
 
 def memory_sizes():
@@ -64,9 +76,9 @@ def cpu_from_bench(path):
     }
 
 
-def per_mau(sizes, cpu):
+def per_mau(sizes, cpu, mix):
     total = {"lambda": 0.0, "requests": 0.0, "api": 0.0, "dynamodb": 0.0, "sms": 0.0}
-    for route, n in MIX.items():
+    for route, n in mix.items():
         fn, reads, writes, tx_items, sms, default_cpu = ROUTES[route]
         ms = (cpu.get(route) or default_cpu) + DYNAMODB_MS * (reads + writes + (1 if tx_items else 0))
         gb = sizes.get(fn, 512) / 1024
@@ -80,12 +92,7 @@ def per_mau(sizes, cpu):
     return total
 
 
-def main():
-    sizes = memory_sizes()
-    cpu = cpu_from_bench(sys.argv[1]) if len(sys.argv) > 1 else {}
-    unit = per_mau(sizes, cpu)
-    print(f"Memory sizes (template.yaml): {sizes}; per user and month: "
-          f"{sum(MIX[r] for r in MIX if r != 'authed_call')} sign-in requests, {MIX['authed_call']} authenticated calls.\n")
+def table(unit):
     print("| monthly active users | Lambda | requests + HTTP API | DynamoDB | SMS (India) | **total** | without SMS | Cognito Essentials + the same SMS |")
     print("|---|---|---|---|---|---|---|---|")
     for mau in (100_000, 1_000_000):
@@ -94,6 +101,18 @@ def main():
         total = lam + req + ddb + sms
         cognito = max(0, mau - PRICES["cognito_free_mau"]) * PRICES["cognito_essentials_mau"] + sms
         print(f"| {mau:,} | ${lam:,.2f} | ${req:,.2f} | ${ddb:,.2f} | ${sms:,.0f} | **${total:,.0f}** | ${total - sms:,.2f} | ${cognito:,.0f} |")
+
+
+def main():
+    sizes = memory_sizes()
+    cpu = cpu_from_bench(sys.argv[1]) if len(sys.argv) > 1 else {}
+    print(f"Memory sizes (template.yaml): {sizes}; per user and month: "
+          f"{sum(MIX[r] for r in MIX if r != 'authed_call')} sign-in requests, {MIX['authed_call']} authenticated calls.\n")
+    print("Every sign-in by code:\n")
+    table(per_mau(sizes, cpu, MIX))
+    print(f"\nReturning users by passkey ({SIGN_INS} sign-ins a month; codes only for the {SMS_SHARE:.0%} "
+          "of users who sign up or change phones that month):\n")
+    table(per_mau(sizes, cpu, MIX_PASSKEY))
 
 
 if __name__ == "__main__":

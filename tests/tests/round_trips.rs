@@ -90,3 +90,35 @@ async fn a_pool_join_is_one_transaction_and_members_one_batch_read() {
     );
     assert_eq!(count(&calls, "Query"), 1, "{calls:?}");
 }
+
+#[tokio::test]
+async fn a_passkey_sign_in_is_two_requests_of_few_round_trips_and_no_sms() {
+    let Some((app, log)) = app().await else {
+        return;
+    };
+    let user = app.signed_in("+919816456565").await;
+    let mut key = app.enrolled_passkey("/v1/auth", &user).await;
+    log.take();
+    let (ceremony_id, options) = app.passkey_login_options("/v1/auth").await;
+    // The IP's ceremony count, then the ceremony.
+    assert_eq!(log.take(), ["UpdateItem", "PutItem"]);
+    let body = json!({"ceremony_id": ceremony_id, "credential": key.sign_in(&options)});
+    assert_ok(&app.post("/v1/auth/passkeys/login", body).await, 200);
+    let calls = log.take();
+    // Take the ceremony, hold the IP's unit, the credential claim and the passkey, the
+    // counter, the user, give the unit back; then the session as any sign-in opens it (its
+    // transaction and the login count).
+    let expected = [
+        "DeleteItem",
+        "UpdateItem",
+        "GetItem",
+        "GetItem",
+        "UpdateItem",
+        "GetItem",
+        "UpdateItem",
+        "TransactWriteItems",
+        "UpdateItem",
+    ];
+    assert_eq!(calls, expected);
+    assert_eq!(app.sms.messages().len(), 0);
+}
