@@ -100,7 +100,12 @@ async fn removed_passkeys_and_suspended_accounts(s: Stores) {
         .unwrap()
         .to_string();
     let path = format!("/v1/auth/passkeys/{id}");
+    let stranger = app.signed_in("+919816456577").await;
+    let r = app.send_as(Method::DELETE, &path, None, &stranger).await;
+    assert_error(&r, 404, "NOT_FOUND");
     assert_ok(&app.send_as(Method::DELETE, &path, None, &u).await, 200);
+    let r = app.send_as(Method::DELETE, &path, None, &u).await;
+    assert_error(&r, 404, "NOT_FOUND");
     assert_error(
         &app.passkey_login(&mut key).await,
         401,

@@ -222,7 +222,7 @@ impl<'a> Passkeys<'a> {
             return Err(Error::NotFound("passkey"));
         }
         let held = self.passkeys.list_passkeys(user_id).await?;
-        let Some(p) = held.iter().find(|p| &p.passkey_id == id) else {
+        let Some(p) = held.iter().find(|p| p.passkey_id == *id) else {
             return Err(Error::NotFound("passkey"));
         };
         let audit = by_admin.then(|| AuditRecord {

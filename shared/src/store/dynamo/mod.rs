@@ -325,6 +325,26 @@ impl DynamoStore {
 
     /// Deletes an item if `cond` holds; false when it did not.
     async fn delete_if(&self, t: Table, k: Item, cond: Cond) -> StoreResult<bool> {
+        let deleted = self.delete_returning(t, k, cond, ReturnValue::None);
+        Ok(deleted.await?.is_some())
+    }
+
+    /// Deletes the item at `k` if it exists and returns it: of callers racing on one key,
+    /// exactly one gets it.
+    async fn take(&self, t: Table, k: Item) -> StoreResult<Option<Item>> {
+        let deleted = self.delete_returning(t, k, Cond::item_exists(), ReturnValue::AllOld);
+        Ok(deleted.await?.flatten())
+    }
+
+    /// A conditional `DeleteItem`: `None` when `cond` did not hold, else the attributes
+    /// `returning` names (if any).
+    async fn delete_returning(
+        &self,
+        t: Table,
+        k: Item,
+        cond: Cond,
+        returning: ReturnValue,
+    ) -> StoreResult<Option<Option<Item>>> {
         let r = render(None, Some(&cond));
         let res = self
             .client
@@ -334,32 +354,11 @@ impl DynamoStore {
             .set_condition_expression(r.condition)
             .set_expression_attribute_names(r.names)
             .set_expression_attribute_values(r.values)
+            .return_values(returning)
             .send()
             .await;
         match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_conditional(&e) => Ok(false),
-            Err(e) => Err(unavailable("DeleteItem", e)),
-        }
-    }
-
-    /// Deletes the item at `k` if it exists and returns it: of callers racing on one key,
-    /// exactly one gets it.
-    async fn take(&self, t: Table, k: Item) -> StoreResult<Option<Item>> {
-        let r = render(None, Some(&Cond::item_exists()));
-        let res = self
-            .client
-            .delete_item()
-            .table_name(self.table(t))
-            .set_key(Some(k))
-            .set_condition_expression(r.condition)
-            .set_expression_attribute_names(r.names)
-            .set_expression_attribute_values(r.values)
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await;
-        match res {
-            Ok(out) => Ok(out.attributes),
+            Ok(out) => Ok(Some(out.attributes)),
             Err(e) if is_conditional(&e) => Ok(None),
             Err(e) => Err(unavailable("DeleteItem", e)),
         }
