@@ -108,6 +108,7 @@ fn environment(runtime_api: &str, key_pem: &str) -> Vec<(String, String)> {
         ("SECRET_KEY", "0123456789abcdef0123456789abcdef0123456789"),
         ("JWT_SIGNING_KEY", key_pem),
         ("DOCUMENTS_BUCKET", "bench-documents"),
+        ("WEBAUTHN_RP_ID", "auth.example.com"),
         ("RUST_LOG", "warn"),
     ]
     .iter()
