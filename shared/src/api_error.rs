@@ -46,9 +46,15 @@ impl ApiError {
         self
     }
 
-    fn retry(mut self, secs: u64) -> Self {
-        self.retry_after = Some(secs);
+    fn retry(self, secs: u64) -> Self {
         self.with_details(json!({ "retry_after": secs }))
+            .retry_header(secs)
+    }
+
+    /// `Retry-After: secs` on the response (the details say it too).
+    fn retry_header(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
 
     /// 400 naming the offending field in `details.field`.
@@ -131,12 +137,15 @@ impl From<Error> for ApiError {
                 "too many requests; try again later",
             )
             .retry(retry_after),
+            // `scope`: what paused sending; the deployment's SMS budget is the one scope yet
+            // (number prefixes paused for low conversion are the other the contract names).
             Error::OtpSendingPaused { retry_after } => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "OTP_SENDING_PAUSED",
                 "codes cannot be sent right now; try again later",
             )
-            .retry(retry_after),
+            .with_details(json!({ "retry_after": retry_after, "scope": "budget" }))
+            .retry_header(retry_after),
             Error::Internal(cause) => ApiError::internal(cause),
             e @ (Error::Unauthorized
             | Error::VerificationTokenInvalid

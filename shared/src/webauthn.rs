@@ -17,6 +17,9 @@ use webauthn_rs_core::proto::{
     PublicKeyCredential, RegisterPublicKeyCredential, RegistrationState, UserVerificationPolicy,
 };
 
+/// The one credential type WebAuthn defines (the response's `type`).
+const PUBLIC_KEY: &str = "public-key";
+
 /// A relying party built from the settings (cheap: a few strings and parsed origins).
 pub struct RelyingParty {
     core: WebauthnCore,
@@ -130,6 +133,9 @@ impl RelyingParty {
         let state: RegistrationState = serde_json::from_str(state).map_err(|_| Refusal("state"))?;
         let reg: RegisterPublicKeyCredential =
             serde_json::from_value(response.clone()).map_err(|_| Refusal("malformed"))?;
+        if reg.type_ != PUBLIC_KEY {
+            return Err(Refusal("type"));
+        }
         let cred = self
             .core
             .register_credential(&reg, &state, None)
@@ -200,9 +206,12 @@ pub struct Assertion(PublicKeyCredential);
 
 impl Assertion {
     pub fn parse(response: &Value) -> Result<Assertion, Refusal> {
-        serde_json::from_value(response.clone())
-            .map(Assertion)
-            .map_err(|_| Refusal("malformed"))
+        let parsed: PublicKeyCredential =
+            serde_json::from_value(response.clone()).map_err(|_| Refusal("malformed"))?;
+        match parsed.type_ == PUBLIC_KEY {
+            true => Ok(Assertion(parsed)),
+            false => Err(Refusal("type")),
+        }
     }
 
     /// The credential id, base64url.

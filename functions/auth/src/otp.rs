@@ -40,7 +40,7 @@ pub struct OtpSent {
         (status = 429, description = "`RATE_LIMIT_EXCEEDED`: resend cooldown, or the phone's hourly/daily, the source IP's hourly or the number prefix's hourly cap", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds until a send is allowed"))),
         (status = 502, description = "`OTP_DELIVERY_FAILED`: the SMS could not be sent; no cooldown was spent", body = ErrorBody),
-        (status = 503, description = "`OTP_SENDING_PAUSED`: the deployment's hourly or daily SMS budget is spent; test numbers and codes already sent keep working", body = ErrorBody,
+        (status = 503, description = "`OTP_SENDING_PAUSED` with `details.scope: \"budget\"`: the deployment's hourly or daily SMS budget is spent; test numbers and codes already sent keep working", body = ErrorBody,
             headers(("Retry-After" = u64, description = "seconds until the budget refills"))),
     ))]
 pub async fn request_otp(

@@ -40,7 +40,7 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
     /// `field` for 400s, `retry_after` (seconds) for 423, 429 `RATE_LIMIT_EXCEEDED` and 503,
-    /// `attempts_remaining` for `OTP_INVALID`.
+    /// `attempts_remaining` for `OTP_INVALID`, `scope` (`budget`) for `OTP_SENDING_PAUSED`.
     #[schema(value_type = Option<Object>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,

@@ -112,6 +112,28 @@ async fn registration_refuses_a_wrong_origin_rp_id_or_missing_verification() {
     refused_registration(|k| k.verify_user = false, "user_verification").await;
 }
 
+#[tokio::test]
+async fn a_credential_of_another_type_is_refused() {
+    let app = app();
+    let u = user(&app).await;
+    let (ceremony_id, options) = app.passkey_register_options(AUTH, &u).await;
+    let mut credential = SoftPasskey::new().register(&options);
+    credential["type"] = json!("password");
+    let body = json!({"ceremony_id": ceremony_id, "credential": credential});
+    let r = app
+        .send_as(Method::POST, "/v1/auth/passkeys", Some(body), &u)
+        .await;
+    assert_error(&r, 400, "PASSKEY_INVALID");
+    let mut key = app.enrolled_passkey(AUTH, &u).await;
+    let (ceremony_id, options) = app.passkey_login_options(AUTH).await;
+    let mut credential = key.sign_in(&options);
+    credential["type"] = json!("password");
+    let body = json!({"ceremony_id": ceremony_id, "credential": credential});
+    let r = app.post("/v1/auth/passkeys/login", body).await;
+    assert_error(&r, 401, "INVALID_CREDENTIALS");
+    assert_eq!(app.counted("PasskeyFailed", Some(("Reason", "type"))), 2);
+}
+
 /// Signs in with an enrolled `key` shaped by `spoil`: one `INVALID_CREDENTIALS` whatever failed.
 async fn refused_sign_in(spoil: impl FnOnce(&mut SoftPasskey), reason: &str) {
     let app = app();

@@ -90,6 +90,7 @@ async fn the_hourly_budget_pauses_sending_and_it_resumes_next_hour() {
     assert_error(&r, 503, "OTP_SENDING_PAUSED");
     assert_eq!(retry_after(&r), 3600, "the clock stands at 10:00:00");
     assert_eq!(r.body["error"]["details"]["retry_after"], 3600);
+    assert_eq!(r.body["error"]["details"]["scope"], "budget");
     assert_eq!(app.sms.messages().len(), 2, "nothing sent while paused");
     // Codes already sent and test numbers keep working.
     let code = app.last_code("+919816456561");
