@@ -137,14 +137,12 @@ impl From<Error> for ApiError {
                 "too many requests; try again later",
             )
             .retry(retry_after),
-            // `scope`: what paused sending; the deployment's SMS budget is the one scope yet
-            // (number prefixes paused for low conversion are the other the contract names).
-            Error::OtpSendingPaused { retry_after } => ApiError::new(
+            Error::OtpSendingPaused { retry_after, scope } => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "OTP_SENDING_PAUSED",
                 "codes cannot be sent right now; try again later",
             )
-            .with_details(json!({ "retry_after": retry_after, "scope": "budget" }))
+            .with_details(json!({ "retry_after": retry_after, "scope": scope.as_str() }))
             .retry_header(retry_after),
             Error::Internal(cause) => ApiError::internal(cause),
             e @ (Error::Unauthorized

@@ -18,6 +18,8 @@ pub enum BlockReason {
     PrefixCap,
     Budget,
     Country,
+    /// The number's prefix is paused (low conversion, or blocked by an admin).
+    PrefixPaused,
 }
 
 impl BlockReason {
@@ -29,6 +31,7 @@ impl BlockReason {
             BlockReason::PrefixCap => "prefix_cap",
             BlockReason::Budget => "budget",
             BlockReason::Country => "country",
+            BlockReason::PrefixPaused => "prefix_paused",
         }
     }
 }
@@ -46,6 +49,10 @@ pub enum OtpEvent {
     Blocked(BlockReason),
     /// A send or verification for a `TEST_PHONE_NUMBERS` number (no SMS).
     TestNumberUsed,
+    /// A prefix paused for low conversion (the template's alarm watches it).
+    PrefixPaused,
+    /// In `monitor` mode, a send the conversion rule would have refused.
+    PrefixWouldPause,
 }
 
 impl OtpEvent {
@@ -57,6 +64,8 @@ impl OtpEvent {
             OtpEvent::VerifyFailed => "OtpVerifyFailed",
             OtpEvent::Blocked(_) => "OtpSendBlocked",
             OtpEvent::TestNumberUsed => "OtpTestNumberUsed",
+            OtpEvent::PrefixPaused => "SmsPrefixPaused",
+            OtpEvent::PrefixWouldPause => "SmsPrefixWouldPause",
         }
     }
 

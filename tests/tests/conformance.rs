@@ -25,6 +25,8 @@ mod phones;
 mod pool_lists;
 #[path = "conformance/pools.rs"]
 mod pools;
+#[path = "conformance/prefixes.rs"]
+mod prefixes;
 #[path = "conformance/profiles.rs"]
 mod profiles;
 #[path = "conformance/sessions.rs"]

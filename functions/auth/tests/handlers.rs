@@ -37,6 +37,8 @@ async fn authed(
 
 #[path = "handlers/account.rs"]
 mod account;
+#[path = "handlers/defence.rs"]
+mod defence;
 #[path = "handlers/deletion_loans.rs"]
 mod deletion_loans;
 #[path = "handlers/edge.rs"]

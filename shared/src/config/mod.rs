@@ -4,11 +4,13 @@
 //! (`AWS_LAMBDA_RUNTIME_API` set) [`Config::from_env`] refuses production-unsafe settings.
 
 mod app_links;
+mod defence;
 mod secret;
 mod sms;
 mod webauthn;
 
 pub use app_links::{AndroidApp, AppLinks};
+pub use defence::{DefenceMode, DefenceSettings};
 pub use secret::Secret;
 pub use sms::{SmsSettings, TestNumbers};
 pub use webauthn::{WebauthnSettings, is_rp_id};
@@ -100,6 +102,8 @@ pub struct Config {
     pub jwt_audience: String,
     /// The apps published in `/.well-known/` (`ANDROID_APP_LINKS`, `IOS_APP_IDS`).
     pub app_links: AppLinks,
+    /// The SMS pumping defence by conversion (`SMS_DEFENCE_MODE`, `SMS_CONVERSION_*`).
+    pub defence: DefenceSettings,
     /// Passkeys' relying party (`WEBAUTHN_*`, `PASSKEY_CEREMONIES_PER_IP_HOUR`).
     pub webauthn: WebauthnSettings,
     /// Table variables that were not set (defaults used); fatal in Lambda.
@@ -193,6 +197,7 @@ impl Config {
             sns_endpoint: env.get("SNS_ENDPOINT"),
             s3_endpoint: env.get("S3_ENDPOINT"),
             app_links: env.app_links()?,
+            defence: env.defence()?,
             documents_bucket: env.or("DOCUMENTS_BUCKET", "documents"),
             create_tables: env.flag("CREATE_TABLES")?,
             sms_sender: env.sms(lambda)?,

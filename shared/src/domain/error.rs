@@ -32,6 +32,24 @@ pub enum Conflict {
     PasskeyLimit,
 }
 
+/// What paused sending codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseScope {
+    /// The deployment's SMS budget is spent.
+    Budget,
+    /// The number's prefix is paused (low conversion, or an admin blocked it).
+    Prefix,
+}
+
+impl PauseScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PauseScope::Budget => "budget",
+            PauseScope::Prefix => "prefix",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// An input broke a field rule; `field` is the request's name for it.
@@ -70,9 +88,10 @@ pub enum Error {
     RateLimited { retry_after: u64 },
     #[error("OTP delivery failed")]
     OtpDeliveryFailed,
-    /// The deployment's SMS budget is spent until the window ends.
+    /// The deployment's SMS budget is spent until the window ends, or the number's prefix is
+    /// paused (`scope`).
     #[error("OTP sending paused")]
-    OtpSendingPaused { retry_after: u64 },
+    OtpSendingPaused { retry_after: u64, scope: PauseScope },
     /// A passkey registration response that failed a check (the reason is logged).
     #[error("passkey invalid")]
     PasskeyInvalid,

@@ -12,6 +12,7 @@ mod lockout;
 mod otp;
 mod passkey;
 mod pool;
+mod prefix;
 mod profile;
 mod risk;
 mod session;
@@ -23,7 +24,7 @@ pub use admin::{
     AuditRecord, AuditStamp, audit_sort_key, is_sort_key, user_sort_key,
 };
 pub use caller::Caller;
-pub use error::{Conflict, Error, Result};
+pub use error::{Conflict, Error, PauseScope, Result};
 pub use ids::{E164, LoanId, PasskeyId, PoolId, SessionId, UserId};
 pub use kyc::{
     DocumentType, ImageType, KycDecision, KycImages, KycRecord, MAX_UPLOAD_BYTES, SIGNATURE_BYTES,
@@ -47,6 +48,7 @@ pub use pool::{
     MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolRole, PoolStatus, PoolType, is_list_position,
     list_position,
 };
+pub use prefix::{Conversion, ConversionGate, PrefixControl, PrefixMode, PrefixState};
 pub use profile::{
     Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,
 };

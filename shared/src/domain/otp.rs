@@ -12,6 +12,10 @@ pub struct OtpRecord {
     pub max_attempts: u32,
     pub created_at_ms: i64,
     pub expires_at_ms: i64,
+    /// The prefix and conversion window its send was counted in (a verification counts there
+    /// too); `None` for test numbers.
+    #[serde(default)]
+    pub conversion: Option<(String, i64)>,
 }
 
 impl OtpRecord {
@@ -142,6 +146,8 @@ pub struct SmsLimits {
     pub max_per_prefix_hour: u32,
     pub budget_hour: u32,
     pub budget_day: u32,
+    /// The prefix's conversion counter and rule (`None` when the defence is off).
+    pub conversion: Option<super::ConversionGate>,
 }
 
 /// The deployment's budget counters: hour window `hour` of at most `per_hour` SMS, day window
@@ -240,4 +246,6 @@ pub enum SendDenied {
     BudgetHour,
     /// The deployment's daily SMS budget.
     BudgetDay,
+    /// The prefix's conversion is below the minimum rate (the defence's rule).
+    PrefixConversion,
 }

@@ -2,8 +2,8 @@
 
 use super::{
     AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, LoginGuardStore, OtpStore,
-    PasskeyStore, PhoneStore, PoolStore, ProfileStore, SessionStore, UserStore, VerificationStore,
-    WalletStore, memory,
+    PasskeyStore, PhoneStore, PoolStore, PrefixStore, ProfileStore, SessionStore, UserStore,
+    VerificationStore, WalletStore, memory,
 };
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ pub struct Stores {
     pub admin_sessions: Arc<dyn AdminSessionStore>,
     pub loans: Arc<dyn LoanStore>,
     pub passkeys: Arc<dyn PasskeyStore>,
+    pub prefixes: Arc<dyn PrefixStore>,
 }
 
 impl Stores {
@@ -46,6 +47,7 @@ impl Stores {
             + AdminSessionStore
             + LoanStore
             + PasskeyStore
+            + PrefixStore
             + 'static,
     {
         let a = Arc::new(adapter);
@@ -64,7 +66,8 @@ impl Stores {
             admin: a.clone(),
             admin_sessions: a.clone(),
             loans: a.clone(),
-            passkeys: a,
+            passkeys: a.clone(),
+            prefixes: a,
         }
     }
 

@@ -10,11 +10,13 @@ pub mod dynamo;
 mod lists;
 pub mod memory;
 mod passkeys;
+mod prefixes;
 pub mod tables;
 
 pub use bundle::Stores;
 pub use lists::{AuditQuery, ListOrder, UserListing};
 pub use passkeys::PasskeyStore;
+pub use prefixes::PrefixStore;
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,

@@ -35,6 +35,7 @@ pub fn sms_plan(phone: &str, prefix: &str, now_ms: i64, caps: (u32, u32, u32)) -
             max_per_prefix_hour,
             budget_hour,
             budget_day,
+            conversion: None,
         }),
         ..plan(phone, "3.3.3.3", now_ms)
     }
@@ -48,6 +49,7 @@ pub fn otp(phone: &str, hash: &str) -> OtpRecord {
         max_attempts: 3,
         created_at_ms: T0,
         expires_at_ms: T0 + 300_000,
+        conversion: None,
     }
 }
 

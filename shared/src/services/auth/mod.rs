@@ -4,6 +4,7 @@
 
 mod account;
 mod admin_sign_in;
+mod defence;
 mod login;
 mod otp;
 mod phone_change;
@@ -29,8 +30,8 @@ use crate::phone::{Phone, PhoneError};
 use crate::services::Deps;
 use crate::sms::SmsSender;
 use crate::store::{
-    DeviceStore, LoanStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, SessionStore,
-    UserStore, VerificationStore,
+    DeviceStore, LoanStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, PrefixStore,
+    SessionStore, UserStore, VerificationStore,
 };
 use crate::tokens::TokenKeys;
 use std::sync::LazyLock;
@@ -55,6 +56,8 @@ pub struct Auth<'a> {
     pools: &'a dyn PoolStore,
     /// Account deletion is refused while a loan is active.
     loans: &'a dyn LoanStore,
+    /// The SMS pumping defence: prefix controls and conversion counts.
+    prefixes: &'a dyn PrefixStore,
     /// Phone changes move the phone claim and the user's number in one write.
     phones: &'a dyn PhoneStore,
     objects: &'a dyn ObjectStore,
@@ -79,6 +82,7 @@ impl<'a> Auth<'a> {
             pools: &*stores.pools,
             loans: &*stores.loans,
             phones: &*stores.phones,
+            prefixes: &*stores.prefixes,
             objects: d.objects,
             sms: d.sms,
             metrics: d.metrics,

@@ -5,7 +5,8 @@
 use super::{Auth, VERIFICATION_TTL_SECONDS, secs_until};
 use crate::crypto::{ct_eq, random_digits, random_token};
 use crate::domain::{
-    Error, OtpRecord, Result, SendDenied, SendPlan, SmsLimits, Verification, Window,
+    ConversionGate, Error, OtpRecord, PauseScope, Result, SendDenied, SendPlan, SmsLimits,
+    Verification, Window,
 };
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
@@ -29,8 +30,14 @@ pub struct PhoneVerified {
 }
 
 impl Auth<'_> {
-    /// The reservation of one send; a test number spends no SMS budget or prefix cap.
-    fn send_plan(&self, phone: &Phone, ip: &str, test_number: bool) -> SendPlan {
+    /// The reservation of one send; a test number spends no SMS budget or prefix cap (`sms`
+    /// is `None`), others pass their prefix's conversion `gate`.
+    fn send_plan(
+        &self,
+        phone: &Phone,
+        ip: &str,
+        sms_gate: Option<Option<ConversionGate>>,
+    ) -> SendPlan {
         let (otp, sms) = (&self.config.otp, &self.config.sms);
         let now_ms = self.now_ms();
         SendPlan {
@@ -44,16 +51,17 @@ impl Auth<'_> {
             max_per_hour: otp.max_per_hour,
             max_per_day: otp.max_per_day,
             max_per_ip_hour: otp.max_per_ip_hour,
-            sms: (!test_number).then(|| SmsLimits {
+            sms: sms_gate.map(|conversion| SmsLimits {
                 prefix: phone.prefix(sms.prefix_digits),
                 max_per_prefix_hour: sms.max_per_prefix_hour,
                 budget_hour: sms.budget_hour,
                 budget_day: sms.budget_day,
+                conversion,
             }),
         }
     }
 
-    fn count(&self, event: OtpEvent, phone: &Phone) {
+    pub(super) fn count(&self, event: OtpEvent, phone: &Phone) {
         self.metrics.otp(&event, &phone.country(), self.now_ms());
     }
 
@@ -77,9 +85,26 @@ impl Auth<'_> {
             return Err(Error::CountryNotSupported);
         }
         let test_code = self.config.sms.test_numbers.code_for(phone.e164());
-        let plan = self.send_plan(&phone, ip, test_code.is_some());
-        if let Err(denied) = self.otps.reserve_otp_send(&plan).await? {
-            return Err(self.refuse_send(&phone, &plan, denied));
+        let gate = match test_code {
+            Some(_) => None,
+            None => Some(
+                self.prefix_gate(&phone, &phone.prefix(self.config.sms.prefix_digits))
+                    .await?,
+            ),
+        };
+        let plan = self.send_plan(&phone, ip, gate.as_ref().map(|(_, g)| g.clone()));
+        match self.otps.reserve_otp_send(&plan).await? {
+            Ok(()) => {}
+            Err(SendDenied::PrefixConversion) => {
+                let Some((control, Some(gate))) = &gate else {
+                    return Err(Error::internal("conversion refusal without a gate"));
+                };
+                return Err(self.prefix_paused(&phone, control, gate).await?);
+            }
+            Err(denied) => return Err(self.refuse_send(&phone, &plan, denied)),
+        }
+        if let Some((_, Some(g))) = &gate {
+            self.monitor_prefix(&phone, g).await?;
         }
         match test_code {
             Some(code) => {
@@ -110,12 +135,17 @@ impl Auth<'_> {
             SendDenied::PrefixHour => (BlockReason::PrefixCap, hour_end),
             SendDenied::BudgetHour => (BlockReason::Budget, hour_end),
             SendDenied::BudgetDay => (BlockReason::Budget, day_end),
+            // Handled by `prefix_paused` before this is reached.
+            SendDenied::PrefixConversion => (BlockReason::PrefixPaused, hour_end),
         };
         let retry_after = secs_until(until_ms, plan.now_ms);
         self.count(OtpEvent::Blocked(reason), phone);
         if reason == BlockReason::Budget {
             tracing::warn!(phone = %phone.masked(), ?denied, "SMS budget spent: sending paused");
-            Error::OtpSendingPaused { retry_after }
+            Error::OtpSendingPaused {
+                retry_after,
+                scope: PauseScope::Budget,
+            }
         } else {
             tracing::info!(phone = %phone.masked(), ?denied, "OTP send refused");
             Error::RateLimited { retry_after }
@@ -132,6 +162,11 @@ impl Auth<'_> {
             max_attempts: otp.max_attempts,
             created_at_ms: plan.now_ms,
             expires_at_ms: plan.now_ms + otp.ttl_seconds * 1000,
+            conversion: plan
+                .sms
+                .as_ref()
+                .and_then(|s| s.conversion.as_ref())
+                .map(|g| (g.prefix.clone(), g.window)),
         };
         if let Err(e) = self.otps.put_otp(&rec).await {
             self.release(plan).await;
@@ -211,6 +246,7 @@ impl Auth<'_> {
         if !self.otps.consume_otp(e164, &rec.code_hash, now_ms).await? {
             return Err(self.after_race(&rec).await?);
         }
+        self.count_verified(&rec).await;
         let verified = self.issue_verification(&phone, now_ms).await?;
         let test_number = self.config.sms.test_numbers.code_for(e164).is_some();
         // Test numbers count in their own metric only, so they never lift the conversion rate.

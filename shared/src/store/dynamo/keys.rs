@@ -145,3 +145,9 @@ pub(super) const CEREMONY_SK: &str = "CEREMONY";
 pub(super) fn ceremony_hour_sk(window: i64) -> String {
     format!("PK#{window}")
 }
+/// A prefix's conversion counts in one window, under `PREFIX#<prefix>`.
+pub(super) fn conversion_sk(window: i64) -> String {
+    format!("C#{window}")
+}
+/// A prefix's control (mode, pause), under `PREFIX#<prefix>`.
+pub(super) const CONTROL_SK: &str = "CONTROL";

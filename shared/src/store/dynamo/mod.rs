@@ -15,6 +15,7 @@ mod otp;
 mod passkeys;
 mod phones;
 mod pools;
+mod prefixes;
 mod profile;
 mod sessions;
 mod tx;

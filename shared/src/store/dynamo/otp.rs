@@ -2,13 +2,14 @@
 
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
-    COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, day_sk, hour_sk, ip_pk, otp_pk, prefix_pk, send_pk,
-    vt_pk,
+    COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk,
+    prefix_pk, send_pk, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
 use crate::domain::{
-    CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification, Window,
+    ConversionGate, CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification,
+    Window,
 };
 use crate::store::tables::{TTL_ATTRIBUTE, Table};
 use crate::store::{OtpStore, StoreError, StoreResult, VerificationStore};
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 enum Reserve {
     Cooldown,
     Counter(SendDenied),
+    Conversion,
 }
 
 /// `ADD count 1`, the counter living `ttl_s_after` seconds from `now_ms`.
@@ -34,6 +36,20 @@ fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
         count_one(ttl_s_after, now_ms),
         Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max))),
     )
+}
+
+/// A send's count in its prefix's conversion window (`sent`, and `owed` by the rate in
+/// thousandths) and, when the rule is enforced, its condition: fewer than `min_sends` sent, or
+/// `credit` (1000 per verification) at least `owed` (see `domain::prefix`).
+fn conversion_send(g: &ConversionGate) -> (Update, Option<Cond>) {
+    let update = Update::new()
+        .add("sent", n(1))
+        .add("owed", n(g.rate_permille))
+        .set(TTL_ATTRIBUTE, ttl_after(g.window_end_ms, 3_600));
+    let open = Cond::Absent("sent")
+        .or(Cond::cmp("sent", Cmp::Lt, n(g.min_sends)))
+        .or(Cond::cmp_attr("credit", Cmp::Ge, "owed"));
+    (update, g.enforce.then_some(open))
 }
 
 /// The key of a send counter; it lives two of its windows.
@@ -91,9 +107,16 @@ impl OtpStore for DynamoStore {
             let (update, cond) = counter(c.max, ttl, plan.now_ms);
             tx = tx.update(Reserve::Counter(c.denial), t, k, update, Some(cond))?;
         }
+        if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
+            let (update, cond) = conversion_send(g);
+            let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
+            tx = tx.update(Reserve::Conversion, t, k, update, cond)?;
+        }
         let outcome = self.run(tx).await?;
         Ok(if outcome.committed() {
             Ok(())
+        } else if outcome.failed(Reserve::Conversion) {
+            Err(SendDenied::PrefixConversion)
         } else if outcome.failed(Reserve::Cooldown) {
             let until_ms = self
                 .get(Table::Otps, key(send_pk(&plan.phone), COOLDOWN_SK))
@@ -126,6 +149,14 @@ impl OtpStore for DynamoStore {
             let positive = Cond::cmp("count", Cmp::Gt, n(0));
             self.update_if(Table::Otps, counter_key(&c).0, down, Some(positive))
                 .await?;
+        }
+        if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
+            let down = Update::new()
+                .add("sent", n(-1))
+                .add("owed", n(-i64::from(g.rate_permille)));
+            let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
+            let positive = Cond::cmp("sent", Cmp::Gt, n(0));
+            self.update_if(Table::Otps, k, down, Some(positive)).await?;
         }
         Ok(())
     }

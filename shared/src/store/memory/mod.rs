@@ -14,14 +14,16 @@ mod otp;
 mod passkeys;
 mod phones;
 mod pools;
+mod prefixes;
 mod profile;
 mod sessions;
 mod users;
 mod wallet;
 
 use crate::domain::{
-    Adjusted, AdminSession, AuditRecord, ClosedWallet, Device, E164, KycRecord, LedgerEntry,
-    LoginGuard, OtpRecord, Pool, PoolId, Session, SessionId, User, UserId, Verification, Wallet,
+    Adjusted, AdminSession, AuditRecord, ClosedWallet, Conversion, Device, E164, KycRecord,
+    LedgerEntry, LoginGuard, OtpRecord, Pool, PoolId, PrefixControl, Session, SessionId, User,
+    UserId, Verification, Wallet,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -31,6 +33,10 @@ struct Codes {
     cooldowns: HashMap<E164, (i64, String)>,
     counters: HashMap<String, u32>,
     otps: HashMap<E164, OtpRecord>,
+    /// (prefix, conversion window) → its counts
+    conversions: HashMap<(String, i64), Conversion>,
+    /// prefix → its control (mode, pause)
+    controls: HashMap<String, PrefixControl>,
 }
 
 #[derive(Default)]

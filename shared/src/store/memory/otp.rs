@@ -24,6 +24,16 @@ impl OtpStore for MemoryStore {
                 return Ok(Err(c.denial));
             }
         }
+        let gate = plan.sms.as_ref().and_then(|s| s.conversion.as_ref());
+        if let Some(g) = gate {
+            let counts = d.conversions.get(&(g.prefix.clone(), g.window));
+            let counts = counts.copied().unwrap_or_default();
+            if g.enforce && counts.refuses(g.min_sends, g.rate_permille) {
+                return Ok(Err(SendDenied::PrefixConversion));
+            }
+            let key = (g.prefix.clone(), g.window);
+            d.conversions.entry(key).or_default().sent += 1;
+        }
         for c in &counters {
             *d.counters.entry(counter_key(c)).or_insert(0) += 1;
         }
@@ -46,6 +56,11 @@ impl OtpStore for MemoryStore {
             if let Some(c) = d.counters.get_mut(&counter_key(&counter)) {
                 *c = c.saturating_sub(1);
             }
+        }
+        if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref())
+            && let Some(c) = d.conversions.get_mut(&(g.prefix.clone(), g.window))
+        {
+            c.sent = c.sent.saturating_sub(1);
         }
         Ok(())
     }

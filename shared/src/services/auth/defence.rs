@@ -1,0 +1,124 @@
+//! The SMS pumping defence around a send: a prefix that is paused (by an admin's `BLOCKED` or
+//! by the conversion rule) gets no SMS; a send in `AUTO` passes the rule inside its own
+//! reservation; a refusal by the rule records the pause, logs it and counts it; a verified code
+//! counts for its prefix. Test numbers never reach here (they cost no SMS).
+
+use super::{Auth, secs_until};
+use crate::config::DefenceMode;
+use crate::domain::{
+    ConversionGate, Error, OtpRecord, PauseScope, PrefixControl, PrefixMode, PrefixState, Result,
+};
+use crate::metrics::{BlockReason, OtpEvent};
+use crate::phone::Phone;
+
+impl Auth<'_> {
+    fn conversion_window(&self, now_ms: i64) -> (i64, i64) {
+        let span = self.config.defence.window_seconds * 1000;
+        let window = now_ms.div_euclid(span);
+        (window, (window + 1) * span - 1)
+    }
+
+    /// The prefix's control and the conversion part of the send's reservation; a paused prefix
+    /// is refused here (503, scope `prefix`).
+    pub(super) async fn prefix_gate(
+        &self,
+        phone: &Phone,
+        prefix: &str,
+    ) -> Result<(PrefixControl, Option<ConversionGate>)> {
+        let now_ms = self.now_ms();
+        let control = match self.prefixes.prefix_control(prefix).await? {
+            Some(c) => c,
+            None => PrefixControl::open(prefix, &phone.country()),
+        };
+        if control.state(now_ms) == PrefixState::Paused {
+            self.count(OtpEvent::Blocked(BlockReason::PrefixPaused), phone);
+            let until = control.paused_until_ms.unwrap_or(now_ms);
+            let pause = self.config.defence.pause_seconds * 1000;
+            let until = if until > now_ms {
+                until
+            } else {
+                now_ms + pause
+            };
+            let retry_after = secs_until(until, now_ms);
+            tracing::info!(phone = %phone.masked(), prefix, mode = %control.mode, "OTP send refused: prefix paused");
+            return Err(Error::OtpSendingPaused {
+                retry_after,
+                scope: PauseScope::Prefix,
+            });
+        }
+        let d = &self.config.defence;
+        if d.mode == DefenceMode::Off {
+            return Ok((control, None));
+        }
+        let (window, window_end_ms) = self.conversion_window(now_ms);
+        let gate = ConversionGate {
+            prefix: prefix.to_string(),
+            window,
+            window_end_ms,
+            min_sends: d.min_sends,
+            rate_permille: d.min_rate_permille,
+            enforce: d.mode == DefenceMode::Enforce && control.mode == PrefixMode::Auto,
+        };
+        Ok((control, Some(gate)))
+    }
+
+    /// A send refused by the conversion rule: the prefix pauses (one log line with its counts,
+    /// a metric), and the caller is told 503 with scope `prefix`.
+    pub(super) async fn prefix_paused(
+        &self,
+        phone: &Phone,
+        control: &PrefixControl,
+        gate: &ConversionGate,
+    ) -> Result<Error> {
+        let now_ms = self.now_ms();
+        let counts = self.prefixes.conversion(&gate.prefix, gate.window).await?;
+        let until = now_ms + self.config.defence.pause_seconds * 1000;
+        let reason = format!(
+            "conversion {} of {} sent ({:.0}%) below {:.0}% in the window",
+            counts.verified,
+            counts.sent,
+            counts.rate() * 100.0,
+            f64::from(gate.rate_permille) / 10.0
+        );
+        let mut stamped = control.clone();
+        stamped.updated_at_ms = now_ms;
+        if self.prefixes.pause_prefix(&stamped, until, &reason).await? {
+            tracing::warn!(prefix = %gate.prefix, sent = counts.sent, verified = counts.verified, reason, "prefix paused");
+            self.count(OtpEvent::PrefixPaused, phone);
+        }
+        self.count(OtpEvent::Blocked(BlockReason::PrefixPaused), phone);
+        let retry_after = secs_until(until, now_ms);
+        Ok(Error::OtpSendingPaused {
+            retry_after,
+            scope: PauseScope::Prefix,
+        })
+    }
+
+    /// In `monitor` mode, a send the rule would have refused is logged and counted (once the
+    /// reservation counted it, it is allowed).
+    pub(super) async fn monitor_prefix(&self, phone: &Phone, gate: &ConversionGate) -> Result<()> {
+        if gate.enforce || self.config.defence.mode != DefenceMode::Monitor {
+            return Ok(());
+        }
+        let mut counts = self.prefixes.conversion(&gate.prefix, gate.window).await?;
+        counts.sent = counts.sent.saturating_sub(1);
+        if counts.refuses(gate.min_sends, gate.rate_permille) {
+            tracing::warn!(prefix = %gate.prefix, sent = counts.sent, verified = counts.verified, "prefix would pause (monitor mode)");
+            self.count(OtpEvent::PrefixWouldPause, phone);
+        }
+        Ok(())
+    }
+
+    /// A verified code counts for the prefix and window its send was counted in (one write;
+    /// a failure only leaves the conversion lower, and is logged).
+    pub(super) async fn count_verified(&self, rec: &OtpRecord) {
+        let Some((prefix, window)) = &rec.conversion else {
+            return;
+        };
+        let span = self.config.defence.window_seconds * 1000;
+        let end_ms = (window + 1) * span - 1;
+        if let Err(e) = self.prefixes.count_verified(prefix, *window, end_ms).await {
+            tracing::warn!(error = %e, "verified code not counted for its prefix");
+        }
+    }
+}

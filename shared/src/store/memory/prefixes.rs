@@ -1,0 +1,48 @@
+//! The prefix port on the in-memory store (under the codes lock, with the send counters).
+
+use super::{MemoryStore, lock};
+use crate::domain::{Conversion, PrefixControl, PrefixMode};
+use crate::store::{PrefixStore, StoreResult};
+use async_trait::async_trait;
+
+#[async_trait]
+impl PrefixStore for MemoryStore {
+    async fn prefix_control(&self, prefix: &str) -> StoreResult<Option<PrefixControl>> {
+        Ok(lock(&self.codes).controls.get(prefix).cloned())
+    }
+
+    async fn pause_prefix(
+        &self,
+        control: &PrefixControl,
+        until_ms: i64,
+        reason: &str,
+    ) -> StoreResult<bool> {
+        let mut d = lock(&self.codes);
+        let stored = d
+            .controls
+            .entry(control.prefix.clone())
+            .or_insert_with(|| control.clone());
+        if stored.mode != PrefixMode::Auto || stored.paused_until_ms >= Some(until_ms) {
+            return Ok(false);
+        }
+        stored.paused_until_ms = Some(until_ms);
+        stored.reason = Some(reason.to_string());
+        stored.updated_at_ms = control.updated_at_ms;
+        Ok(true)
+    }
+
+    async fn count_verified(&self, prefix: &str, window: i64, _end_ms: i64) -> StoreResult<()> {
+        let mut d = lock(&self.codes);
+        d.conversions
+            .entry((prefix.to_string(), window))
+            .or_default()
+            .verified += 1;
+        Ok(())
+    }
+
+    async fn conversion(&self, prefix: &str, window: i64) -> StoreResult<Conversion> {
+        let d = lock(&self.codes);
+        let key = (prefix.to_string(), window);
+        Ok(d.conversions.get(&key).copied().unwrap_or_default())
+    }
+}

@@ -1,0 +1,30 @@
+//! The prefix port of the SMS pumping defence: each prefix's control (mode, pause) and its
+//! conversion counts per window. A send counts itself (and passes the rule) inside its own
+//! reservation (`OtpStore::reserve_otp_send`); a verification adds one counter write here.
+
+use super::StoreResult;
+use crate::domain::{Conversion, PrefixControl};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait PrefixStore: Send + Sync {
+    /// The prefix's control; `None` when never set nor paused (`AUTO`, open).
+    async fn prefix_control(&self, prefix: &str) -> StoreResult<Option<PrefixControl>>;
+    /// Pauses the prefix until `until_ms` with `reason`, unless an admin set a mode other than
+    /// `AUTO` meanwhile. True when it paused (false also when a longer pause stands).
+    async fn pause_prefix(
+        &self,
+        control: &PrefixControl,
+        until_ms: i64,
+        reason: &str,
+    ) -> StoreResult<bool>;
+    /// Counts one verified code of a send counted in `window` (ending at `window_end_ms`).
+    async fn count_verified(
+        &self,
+        prefix: &str,
+        window: i64,
+        window_end_ms: i64,
+    ) -> StoreResult<()>;
+    /// The prefix's counts in `window` (zero when none).
+    async fn conversion(&self, prefix: &str, window: i64) -> StoreResult<Conversion>;
+}
