@@ -23,6 +23,27 @@ pub enum PhoneError {
 }
 
 /// Parses an ISO region such as `IN`.
+/// The region of a number prefix (`+9198164` → `IN`): the one calling code it starts with
+/// (calling codes are prefix-free), and that code's main region; `ZZ` for a non-geographic
+/// code. `None` when it is not `+` and 2 to 15 digits starting with a known calling code.
+pub fn prefix_region(prefix: &str) -> Option<String> {
+    let digits = prefix.strip_prefix('+')?;
+    if !(2..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    (1..=3).find_map(|len| {
+        let code: u16 = digits.get(..len)?.parse().ok()?;
+        let regions = phonenumber::metadata::DATABASE.by_code(&code)?;
+        let main = regions.first()?.id();
+        Some(
+            match main.len() == 2 && main.bytes().all(|b| b.is_ascii_uppercase()) {
+                true => main.to_string(),
+                false => "ZZ".to_string(),
+            },
+        )
+    })
+}
+
 pub fn parse_region(s: &str) -> Option<Id> {
     Id::from_str(&s.trim().to_ascii_uppercase()).ok()
 }

@@ -353,6 +353,32 @@ def sign_out(c, ravi_id):
     assert c.fetch_status("/v1/admin/users") == 401
 
 
+def prefixes(c):
+    """The SMS prefixes view: this window's prefixes (every account registered here shares
+    +9198164), sorted by sends; a mode change asks first, is shown at once and audited."""
+    c.by_id("nav-prefixes").click()
+    c.visible("prefixes")
+    c.wait.until(lambda d: len(c.rows("prefixes-table")) >= 1)
+    first = c.rows("prefixes-table")[0].text
+    assert "+9198164" in first and "AUTO" in first and "OPEN" in first, first
+    c.axe("SMS prefixes")
+    c.by_id("prefixes-sort").click()
+    c.rows("prefixes-table")[0].find_element(By.TAG_NAME, "button").click()
+    Select(c.by_id("prefix-mode")).select_by_value("BLOCKED")
+    c.by_id("prefix-reason").send_keys("carrier reported pumping")
+    c.by_id("prefix-submit").click()
+    c.confirm(["+9198164", "No code will be sent"], accept=True)
+    c.text("prefix-feedback", "is BLOCKED (PAUSED)")
+    assert "PAUSED" in c.rows("prefixes-table")[0].text
+    c.shot("prefixes")
+    c.rows("prefixes-table")[0].find_element(By.TAG_NAME, "button").click()
+    Select(c.by_id("prefix-mode")).select_by_value("AUTO")
+    c.by_id("prefix-reason").send_keys("resolved")
+    c.by_id("prefix-submit").click()
+    c.confirm(["+9198164", "conversion rule"], accept=True)
+    c.text("prefix-feedback", "is AUTO (OPEN)")
+
+
 def passkeys(c):
     """A passkey made in the console signs the admin in alone. On http://localhost (WebAuthn
     refuses an IP address as relying party; the local server's rp id is localhost), with
@@ -420,6 +446,7 @@ def main():
         forms_start_empty(c, meera_id)
         act_on_ravi(c, ravi_id, ravi["tokens"]["access_token"])
         audit_trail(c)
+        prefixes(c)
         phones(c, ravi_id)
         small_things(c)
         sign_out(c, ravi_id)

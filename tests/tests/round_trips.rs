@@ -35,13 +35,16 @@ async fn an_otp_send_and_verify_make_one_sms_and_one_conditional_write_for_the_c
     };
     let code = app.request_code("9816456565").await;
     let sent = log.take();
-    // The cooldown and the three counters are one transaction; then the code is stored.
-    assert_eq!(sent, ["TransactWriteItems", "PutItem"]);
+    // The prefix's control (mode, pause); the cooldown, the six counters and the prefix's
+    // conversion count are one transaction; then the code is stored.
+    assert_eq!(sent, ["GetItem", "TransactWriteItems", "PutItem"]);
     assert_eq!(app.sms.messages().len(), 1);
     let body = json!({"phone": "9816456565", "code": code});
     assert_ok(&app.post("/v1/auth/otp/verify", body).await, 200);
-    // Read the code, burn it (the one conditional write), store the token, look up the account.
-    assert_eq!(log.take(), ["GetItem", "DeleteItem", "PutItem", "GetItem"]);
+    // Read the code, burn it (the one conditional write), count it verified for its prefix
+    // (one counter write), store the token, look up the account.
+    let verify = ["GetItem", "DeleteItem", "UpdateItem", "PutItem", "GetItem"];
+    assert_eq!(log.take(), verify);
 }
 
 #[tokio::test]

@@ -6,12 +6,13 @@ import {
   $, ApiError, act, api, call, confirmAction, describe, el, feedback, inr, link, row, watchSession, when,
 } from "/admin/lib.js";
 import { clearPasskeys, showPasskeys, signInWithPasskey } from "/admin/passkeys.js";
+import { clearPrefixes, showPrefixes } from "/admin/prefixes.js";
 
 const IDLE_MS = 30 * 60 * 1000;
 const WARN_MS = 25 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title", passkeys: "passkeys-title" };
-const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment", "loan.disburse": "Loan disbursed", "loan.repay": "Loan repayment recorded", "passkey.remove": "Passkey removed" };
+const SECTIONS = { signin: "signin-title", users: "users-title", detail: "detail-name", audit: "audit-title", passkeys: "passkeys-title", prefixes: "prefixes-title" };
+const ACTIONS = { "user.status": "Status change", "user.role": "Role change", "kyc.review": "KYC review", "wallet.adjust": "Wallet adjustment", "loan.disburse": "Loan disbursed", "loan.repay": "Loan repayment recorded", "passkey.remove": "Passkey removed", "sms.prefix_mode": "SMS prefix mode" };
 const state = { user: null, next: null, back: [], backKey: "" };
 
 function say(text, isError) {
@@ -43,6 +44,7 @@ function clearPage() {
   for (const id of ["access-feedback", "kyc-feedback", "adjust-feedback", "loan-feedback", "repay-feedback"]) feedback(id, "");
   $("history-link").href = "#/audit";
   clearPasskeys();
+  clearPrefixes();
 }
 
 function expired() {
@@ -134,6 +136,7 @@ async function route() {
     else if (path.startsWith("/users/")) await showUser(decodeURIComponent(path.slice("/users/".length)));
     else if (path === "/audit") await showAudit(params);
     else if (path === "/passkeys") { show("passkeys"); await showPasskeys(); }
+    else if (path === "/prefixes") { show("prefixes"); await showPrefixes(params); }
     else go("/users");
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;

@@ -1,4 +1,4 @@
-//! The admin console: one HTML page, three script modules, a stylesheet and an icon, compiled
+//! The admin console: one HTML page, four script modules, a stylesheet and an icon, compiled
 //! into the binary
 //! (no build step, nothing fetched at run time). The page talks only to the admin API with its
 //! cookie. A strict Content-Security-Policy allows no inline script and no other origin but
@@ -12,6 +12,7 @@ const PAGE: &str = include_str!("../console/index.html");
 const SCRIPT: &str = include_str!("../console/app.js");
 const LIBRARY: &str = include_str!("../console/lib.js");
 const PASSKEYS: &str = include_str!("../console/passkeys.js");
+const PREFIXES: &str = include_str!("../console/prefixes.js");
 const ICON: &str = include_str!("../console/favicon.svg");
 const STYLES: &str = include_str!("../console/app.css");
 
@@ -82,6 +83,13 @@ pub async fn library(State(s): State<AppState>) -> Static {
     responses((status = 200, description = "the console's passkey module", content_type = "text/javascript", body = String)))]
 pub async fn passkeys_script(State(s): State<AppState>) -> Static {
     serve(&s, "text/javascript; charset=utf-8", PASSKEYS)
+}
+
+/// The console's SMS prefixes module (the pumping defence's prefixes and their modes).
+#[utoipa::path(get, path = "/admin/prefixes.js", tag = "admin",
+    responses((status = 200, description = "the console's SMS prefixes module", content_type = "text/javascript", body = String)))]
+pub async fn prefixes_script(State(s): State<AppState>) -> Static {
+    serve(&s, "text/javascript; charset=utf-8", PREFIXES)
 }
 
 /// The console's icon.

@@ -8,6 +8,7 @@ mod changes;
 mod console;
 mod loans;
 mod passkeys;
+mod prefixes;
 mod session;
 mod users;
 
@@ -37,11 +38,14 @@ shared::declare_routes!(
     passkeys::list,
     passkeys::remove,
     passkeys::login_options,
+    prefixes::list,
+    prefixes::set_mode,
     console::page,
     console::script,
     console::styles,
     console::library,
     console::passkeys_script,
+    console::prefixes_script,
     console::icon,
 );
 

@@ -84,6 +84,8 @@ mod console;
 mod loans;
 #[path = "handlers/passkeys.rs"]
 mod passkeys;
+#[path = "handlers/prefixes.rs"]
+mod prefixes;
 #[path = "handlers/search.rs"]
 mod search;
 #[path = "handlers/sign_in.rs"]
@@ -103,6 +105,7 @@ async fn every_admin_route_needs_the_session_cookie() {
         "/admin/app.css",
         "/admin/lib.js",
         "/admin/passkeys.js",
+        "/admin/prefixes.js",
         "/admin/favicon.svg",
     ];
     for (method, path) in shared::openapi::route_list(&admin_fn::routes().1) {

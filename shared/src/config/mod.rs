@@ -182,8 +182,7 @@ impl Config {
         let env = Env(get);
         let lambda = runtime == Runtime::Lambda;
         let (tables, missing_tables) = TableNames::from_lookup(|k| env.get(k));
-        let otp = env.otp()?;
-        let default_country = env.default_country()?;
+        let (otp, default_country) = (env.otp()?, env.default_country()?);
         let (sms, port) = (env.sms_settings(&otp, default_country)?, env.port()?);
         let config = Config {
             webauthn: env.webauthn(&sms.app_name, (!lambda).then_some(port))?,

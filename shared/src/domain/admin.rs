@@ -44,6 +44,7 @@ state_enum!(
         LoanDisbursed => "loan.disburse",
         LoanRepaid => "loan.repay",
         PasskeyRemoved => "passkey.remove",
+        PrefixModeChanged => "sms.prefix_mode",
     }
 );
 

@@ -6,8 +6,8 @@ use super::reference;
 use crate::domain::{
     Address, AgeBracket, AuditAction, DocumentType, Family, Gender, ImageType, InstallmentPeriod,
     JobAge, KycDecision, KycStatus, Living, LoanStatus, Loans, MaritalStatus, Platform, PoolRole,
-    PoolStatus, PoolType, ProfileField, RepaymentSource, RiskAnswers, RiskBand, RiskFactor, Role,
-    Saving, UploadPurpose, UserStatus,
+    PoolStatus, PoolType, PrefixMode, PrefixState, ProfileField, RepaymentSource, RiskAnswers,
+    RiskBand, RiskFactor, Role, Saving, UploadPurpose, UserStatus,
 };
 use crate::field_schemas::{Text100, Text200};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -55,6 +55,8 @@ state_schemas!(
     InstallmentPeriod,
     LoanStatus,
     RepaymentSource,
+    PrefixMode,
+    PrefixState,
 );
 
 impl PartialSchema for Address {

@@ -3,7 +3,7 @@
 //! reservation (`OtpStore::reserve_otp_send`); a verification adds one counter write here.
 
 use super::StoreResult;
-use crate::domain::{Conversion, PrefixControl};
+use crate::domain::{AuditRecord, Conversion, PrefixControl};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -27,4 +27,27 @@ pub trait PrefixStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The prefix's counts in `window` (zero when none).
     async fn conversion(&self, prefix: &str, window: i64) -> StoreResult<Conversion>;
+    /// Stores an admin's mode for the prefix (replacing its control, a pause included) with its
+    /// audit record, in one atomic write.
+    async fn set_prefix_mode(
+        &self,
+        control: &PrefixControl,
+        audit: &AuditRecord,
+    ) -> StoreResult<()>;
+    /// Up to `limit` prefixes that sent in `window`, in prefix order after `after`, with their
+    /// counts and control (keys-only index, then one batch read).
+    async fn list_prefixes(
+        &self,
+        window: i64,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<PrefixHealthRow>>;
+}
+
+/// One listed prefix: its counts in the window and its control, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrefixHealthRow {
+    pub prefix: String,
+    pub conversion: Conversion,
+    pub control: Option<PrefixControl>,
 }

@@ -134,7 +134,9 @@ fn admin_bodies_and_headers_say_what_the_server_checks() {
 fn path_ids_promise_404_not_a_format() {
     for (method, path, op) in operations(&doc()) {
         for p in op["parameters"].as_array().into_iter().flatten() {
-            if p["in"] == "path" {
+            // A number prefix is a value, not an id: any well-formed one can be set (a
+            // malformed one is 400, naming it).
+            if p["in"] == "path" && p["name"] != "prefix" {
                 let schema = &p["schema"];
                 assert!(
                     schema.get("pattern").is_none() && schema.get("format").is_none(),

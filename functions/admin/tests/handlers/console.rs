@@ -10,6 +10,7 @@ async fn the_console_is_served_with_strict_headers() {
         ("/admin/app.css", "text/css"),
         ("/admin/lib.js", "text/javascript"),
         ("/admin/passkeys.js", "text/javascript"),
+        ("/admin/prefixes.js", "text/javascript"),
         ("/admin/favicon.svg", "image/svg+xml"),
     ] {
         let r = app
@@ -39,6 +40,7 @@ fn the_page_has_no_inline_script_or_style() {
         include_str!("../../console/app.js"),
         include_str!("../../console/lib.js"),
         include_str!("../../console/passkeys.js"),
+        include_str!("../../console/prefixes.js"),
     ] {
         assert!(
             !script.contains("innerHTML") && !script.contains("insertAdjacentHTML"),

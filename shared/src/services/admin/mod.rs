@@ -11,12 +11,14 @@ mod accounts;
 mod audit;
 mod changes;
 mod loans;
+mod prefixes;
 
 pub use crate::domain::KycDecision;
 pub use accounts::{UserDetail, UserPage, UserSearch};
 pub use audit::{AuditFilter, AuditPage};
 pub use changes::{AdjustRequest, Adjustment};
 pub use loans::{DisburseRequest, ROLES, RecordRepayment};
+pub use prefixes::{PrefixHealth, PrefixPage};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -25,8 +27,8 @@ use crate::domain::{AdminSession, Error, Result, Role, User};
 use crate::objects::ObjectStore;
 use crate::services::Deps;
 use crate::store::{
-    AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, PasskeyStore, SessionStore,
-    UserStore, WalletStore,
+    AdminSessionStore, AdminStore, DeviceStore, KycStore, LoanStore, PasskeyStore, PrefixStore,
+    SessionStore, UserStore, WalletStore,
 };
 
 /// A new audit record's id: time-ordered (UUID v7), so records of the same millisecond sort
@@ -55,6 +57,8 @@ pub struct Admin<'a> {
     wallets: &'a dyn WalletStore,
     loans: &'a dyn LoanStore,
     passkeys: &'a dyn PasskeyStore,
+    /// The SMS pumping defence's prefixes.
+    prefixes: &'a dyn PrefixStore,
     devices: &'a dyn DeviceStore,
     sessions: &'a dyn SessionStore,
     objects: &'a dyn ObjectStore,
@@ -73,6 +77,7 @@ impl<'a> Admin<'a> {
             wallets: &*d.stores.wallets,
             loans: &*d.stores.loans,
             passkeys: &*d.stores.passkeys,
+            prefixes: &*d.stores.prefixes,
             devices: &*d.stores.devices,
             sessions: &*d.stores.sessions,
             objects: d.objects,

@@ -151,3 +151,7 @@ pub(super) fn conversion_sk(window: i64) -> String {
 }
 /// A prefix's control (mode, pause), under `PREFIX#<prefix>`.
 pub(super) const CONTROL_SK: &str = "CONTROL";
+/// The `lists` index entry of the prefixes that sent in a conversion window.
+pub(super) fn prefixes_list_pk(window: i64) -> String {
+    format!("PREFIXES#{window}")
+}

@@ -3,7 +3,7 @@
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
     COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk,
-    prefix_pk, send_pk, vt_pk,
+    prefix_pk, prefixes_list_pk, send_pk, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
@@ -11,7 +11,7 @@ use crate::domain::{
     ConversionGate, CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification,
     Window,
 };
-use crate::store::tables::{TTL_ATTRIBUTE, Table};
+use crate::store::tables::{LISTS_INDEX, TTL_ATTRIBUTE, Table};
 use crate::store::{OtpStore, StoreError, StoreResult, VerificationStore};
 use async_trait::async_trait;
 
@@ -42,10 +42,13 @@ fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
 /// thousandths) and, when the rule is enforced, its condition: fewer than `min_sends` sent, or
 /// `credit` (1000 per verification) at least `owed` (see `domain::prefix`).
 fn conversion_send(g: &ConversionGate) -> (Update, Option<Cond>) {
+    // The window's entry in the `lists` index, written once (its keys never change after).
     let update = Update::new()
         .add("sent", n(1))
         .add("owed", n(g.rate_permille))
-        .set(TTL_ATTRIBUTE, ttl_after(g.window_end_ms, 3_600));
+        .set(TTL_ATTRIBUTE, ttl_after(g.window_end_ms, 3_600))
+        .set(LISTS_INDEX.pk, s(prefixes_list_pk(g.window)))
+        .set(LISTS_INDEX.sk, s(g.prefix.clone()));
     let open = Cond::Absent("sent")
         .or(Cond::cmp("sent", Cmp::Lt, n(g.min_sends)))
         .or(Cond::cmp_attr("credit", Cmp::Ge, "owed"));
@@ -110,7 +113,8 @@ impl OtpStore for DynamoStore {
         if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
             let (update, cond) = conversion_send(g);
             let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
-            tx = tx.update(Reserve::Conversion, t, k, update, cond)?;
+            let users = self.table(Table::Users);
+            tx = tx.update(Reserve::Conversion, users, k, update, cond)?;
         }
         let outcome = self.run(tx).await?;
         Ok(if outcome.committed() {
@@ -156,7 +160,8 @@ impl OtpStore for DynamoStore {
                 .add("owed", n(-i64::from(g.rate_permille)));
             let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
             let positive = Cond::cmp("sent", Cmp::Gt, n(0));
-            self.update_if(Table::Otps, k, down, Some(positive)).await?;
+            self.update_if(Table::Users, k, down, Some(positive))
+                .await?;
         }
         Ok(())
     }

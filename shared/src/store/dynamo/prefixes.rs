@@ -1,19 +1,36 @@
-//! The prefix port on DynamoDB: `PREFIX#<prefix>`/`CONTROL` (mode and pause, no TTL) and
-//! `PREFIX#<prefix>`/`C#<window>` (the conversion counts, expiring after their window), in the
-//! `otps` table beside the prefix's hourly send counter.
+//! The prefix port on DynamoDB, in the users table (whose `lists` index lists them):
+//! `PREFIX#<prefix>`/`CONTROL` (mode and pause, no TTL) and `PREFIX#<prefix>`/`C#<window>`
+//! (the conversion counts, expiring after their window; indexed under `PREFIXES#<window>`,
+//! written once per prefix and window since its keys never change).
 
 use super::expr::{Cmp, Cond, Update};
-use super::keys::{CONTROL_SK, conversion_sk, prefix_pk};
-use super::{DynamoStore, key, n, num, s, to_item, ttl_after};
-use crate::domain::{Conversion, PrefixControl, PrefixMode};
-use crate::store::tables::{TTL_ATTRIBUTE, Table};
-use crate::store::{PrefixStore, StoreResult};
+use super::items::audit_item;
+use super::keys::{CONTROL_SK, conversion_sk, prefix_pk, prefixes_list_pk};
+use super::tx::{Transaction, TxOutcome};
+use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
+use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
+use crate::store::tables::{LISTS_INDEX, PK, SK, TTL_ATTRIBUTE, Table};
+use crate::store::{PrefixHealthRow, PrefixStore, StoreError, StoreResult};
 use async_trait::async_trait;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Control,
+    Audit,
+}
+
+fn counts(item: &Item) -> Conversion {
+    let count = |attr| num(item, attr).unwrap_or(0).max(0) as u32;
+    Conversion {
+        sent: count("sent"),
+        verified: count("verified"),
+    }
+}
 
 #[async_trait]
 impl PrefixStore for DynamoStore {
     async fn prefix_control(&self, prefix: &str) -> StoreResult<Option<PrefixControl>> {
-        self.get_as(Table::Otps, key(prefix_pk(prefix), CONTROL_SK))
+        self.get_as(Table::Users, key(prefix_pk(prefix), CONTROL_SK))
             .await
     }
 
@@ -29,9 +46,9 @@ impl PrefixStore for DynamoStore {
         paused.reason = Some(reason.to_string());
         let shorter =
             Cond::Absent("paused_until_ms").or(Cond::cmp("paused_until_ms", Cmp::Lt, n(until_ms)));
-        let cond =
-            Cond::item_absent().or(Cond::eq("mode", s(PrefixMode::Auto.as_str())).and(shorter));
-        self.put_if(Table::Otps, to_item(&paused, k)?, cond).await
+        let auto = Cond::eq("mode", s(PrefixMode::Auto.as_str()));
+        let cond = Cond::item_absent().or(auto.and(shorter));
+        self.put_if(Table::Users, to_item(&paused, k)?, cond).await
     }
 
     async fn count_verified(&self, prefix: &str, window: i64, end_ms: i64) -> StoreResult<()> {
@@ -40,19 +57,80 @@ impl PrefixStore for DynamoStore {
             .add("verified", n(1))
             .add("credit", n(1000))
             .set(TTL_ATTRIBUTE, ttl_after(end_ms, 3_600));
-        self.update_if(Table::Otps, k, update, None).await?;
+        self.update_if(Table::Users, k, update, None).await?;
         Ok(())
     }
 
     async fn conversion(&self, prefix: &str, window: i64) -> StoreResult<Conversion> {
-        let item = self
-            .get(Table::Otps, key(prefix_pk(prefix), conversion_sk(window)))
-            .await?
-            .unwrap_or_default();
-        let count = |attr| num(&item, attr).unwrap_or(0).max(0) as u32;
-        Ok(Conversion {
-            sent: count("sent"),
-            verified: count("verified"),
-        })
+        let k = key(prefix_pk(prefix), conversion_sk(window));
+        let item = self.get(Table::Users, k).await?;
+        Ok(item.as_ref().map(counts).unwrap_or_default())
+    }
+
+    async fn set_prefix_mode(
+        &self,
+        control: &PrefixControl,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        let t = self.table(Table::Users);
+        let k = key(prefix_pk(&control.prefix), CONTROL_SK);
+        let tx = Transaction::new()
+            .put(Role::Control, t, to_item(control, k)?, None)?
+            .put(Role::Audit, t, audit_item(audit)?, None)?;
+        match self.run(tx).await? {
+            TxOutcome::Committed => Ok(()),
+            outcome => Err(StoreError::Unavailable(format!(
+                "prefix mode change cancelled: {outcome:?}"
+            ))),
+        }
+    }
+
+    async fn list_prefixes(
+        &self,
+        window: i64,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<PrefixHealthRow>> {
+        let mut cond = Cond::eq(LISTS_INDEX.pk, s(prefixes_list_pk(window)));
+        if let Some(a) = after {
+            cond = cond.and(Cond::cmp(LISTS_INDEX.sk, Cmp::Gt, s(a)));
+        }
+        let entries = self
+            .query_in(
+                Table::Users,
+                Some(LISTS_INDEX.name),
+                cond,
+                Some(limit),
+                true,
+            )
+            .await?;
+        let prefixes: Vec<String> = entries
+            .iter()
+            .filter_map(|e| string(e, LISTS_INDEX.sk))
+            .collect();
+        let mut keys = Vec::new();
+        for p in &prefixes {
+            keys.push(key(prefix_pk(p), conversion_sk(window)));
+            keys.push(key(prefix_pk(p), CONTROL_SK));
+        }
+        let items = self.batch_get(Table::Users, keys).await?;
+        let mut rows = Vec::new();
+        for p in prefixes {
+            let pk = prefix_pk(&p);
+            let of = |sk: &str| {
+                items.iter().find(|i| {
+                    string(i, PK).as_deref() == Some(pk.as_str())
+                        && string(i, SK).as_deref() == Some(sk)
+                })
+            };
+            let control = of(CONTROL_SK).cloned().map(from_item).transpose()?;
+            let conversion = of(&conversion_sk(window)).map(counts).unwrap_or_default();
+            rows.push(PrefixHealthRow {
+                prefix: p,
+                conversion,
+                control,
+            });
+        }
+        Ok(rows)
     }
 }

@@ -1,8 +1,8 @@
 //! The prefix port on the in-memory store (under the codes lock, with the send counters).
 
 use super::{MemoryStore, lock};
-use crate::domain::{Conversion, PrefixControl, PrefixMode};
-use crate::store::{PrefixStore, StoreResult};
+use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
+use crate::store::{PrefixHealthRow, PrefixStore, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -44,5 +44,46 @@ impl PrefixStore for MemoryStore {
         let d = lock(&self.codes);
         let key = (prefix.to_string(), window);
         Ok(d.conversions.get(&key).copied().unwrap_or_default())
+    }
+
+    async fn set_prefix_mode(
+        &self,
+        control: &PrefixControl,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        // The codes lock, then the users lock (where the trail is kept): no other path holds
+        // both.
+        let mut codes = lock(&self.codes);
+        let mut users = lock(&self.users);
+        codes
+            .controls
+            .insert(control.prefix.clone(), control.clone());
+        users.audit.insert(audit.sort_key(), audit.clone());
+        Ok(())
+    }
+
+    async fn list_prefixes(
+        &self,
+        window: i64,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<PrefixHealthRow>> {
+        let d = lock(&self.codes);
+        let mut prefixes: Vec<&String> = d
+            .conversions
+            .keys()
+            .filter(|(p, w)| *w == window && after.is_none_or(|a| p.as_str() > a))
+            .map(|(p, _)| p)
+            .collect();
+        prefixes.sort();
+        prefixes.truncate(limit);
+        Ok(prefixes
+            .into_iter()
+            .map(|p| PrefixHealthRow {
+                prefix: p.clone(),
+                conversion: d.conversions[&(p.clone(), window)],
+                control: d.controls.get(p).cloned(),
+            })
+            .collect())
     }
 }
