@@ -302,6 +302,11 @@ def _hint_admin_passkey_remove(case):
     case.body = {}
 
 
+def _hint_prefix_mode(case):
+    case.path_parameters = {"prefix": "+9198164"}
+    case.body = {"mode": "AUTO", "reason": "fuzz check"}
+
+
 def _hint_admin_login(case):
     case.body = _admin_sign_in()
 
@@ -338,6 +343,7 @@ HINTS = {
     ("POST", "/v1/auth/passkeys/login"): _hint_passkey_login,
     ("POST", "/v1/admin/passkeys"): _hint_admin_passkey_register,
     ("DELETE", "/v1/admin/passkeys/{passkey_id}"): _hint_admin_passkey_remove,
+    ("PUT", "/v1/admin/sms/prefixes/{prefix}"): _hint_prefix_mode,
 }
 
 

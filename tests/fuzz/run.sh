@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The API fuzz run (called by tests/run.sh): starts the local server (memory store, console
-# SMS, send and sign-in limits relaxed so that generated phones and the hooks' admin
+# SMS, send and sign-in limits relaxed (and the pumping defence in monitor mode: generated
+# codes are never entered) so that generated phones and the hooks' admin
 # sign-ins are not throttled, a test number as its admin), runs schemathesis
 # with the committed openapi.json, every check, every phase (examples, coverage, fuzzing,
 # stateful) and a bounded number of examples, and stops the server on exit.
@@ -14,7 +15,7 @@ export FUZZ_CALLS="$ROOT/target/fuzz-calls.txt"
 start_local_api fuzz RUST_LOG=warn ADMIN_PHONES=+919999900001 TEST_PHONE_NUMBERS=+919999900001=123456 \
   OTP_RESEND_SECONDS=0 OTP_MAX_PER_HOUR=1000 OTP_MAX_PER_DAY=10000 \
   OTP_MAX_PER_IP_HOUR=100000 OTP_MAX_PER_PREFIX_HOUR=100000 SMS_BUDGET_HOUR=1000000 \
-  SMS_BUDGET_DAY=1000000 LOGIN_MAX_PER_IP_HOUR=100000 PASSKEY_CEREMONIES_PER_IP_HOUR=1000000 IOS_APP_IDS=ABCDE12345.in.example.app \
+  SMS_BUDGET_DAY=1000000 LOGIN_MAX_PER_IP_HOUR=100000 PASSKEY_CEREMONIES_PER_IP_HOUR=1000000 SMS_DEFENCE_MODE=monitor IOS_APP_IDS=ABCDE12345.in.example.app \
   ANDROID_APP_LINKS=in.example.app=14:6D:E9:83:C5:73:06:50:D8:EE:B9:95:2F:34:FC:64:16:A0:83:42:E6:1D:BE:A8:8A:04:96:B2:3F:CF:44:E5
 export FUZZ_BASE_URL="$BASE"
 # A real pool for the pool routes (schemathesis.toml binds `pool_id` to it): made by a user of

@@ -9,12 +9,14 @@
 //!        `USER#<id>`, `AUDIT`/`<at>#<audit_id>` (the admin audit trail, never deleted) and
 //!        `ADMIN#<hash>`/`SESSION` (admin console sessions, TTL), `USER#<id>`/`PASSKEY#<id>`
 //!        and `USER#<id>`/`PASSKEYS` (the count), `CRED#<credential id>`/`CRED` (the claim
-//!        of a passkey's credential: whose it is).
+//!        of a passkey's credential: whose it is), `PREFIX#<prefix>`/`CONTROL` (an SMS prefix's
+//!        mode and pause) and `PREFIX#<prefix>`/`C#<window>` (its conversion counts, TTL).
 //!        Index `lists` (keys only): `list_pk`/`list_sk` = `USERS#<status>`/`<created>#<id>` on
 //!        profiles (the admin users list), `KYC#<status>`/`<submitted>#<id>` on KYC records
 //!        (by KYC status; `KYC#PENDING` oldest first is the review queue) and
-//!        `AUDIT#<target>`/`<at>#<id>` on audit records (one user's trail). Only these three
-//!        kinds of item carry the attributes.
+//!        `AUDIT#<target>`/`<at>#<id>` on audit records (one user's trail), and
+//!        `PREFIXES#<window>`/`<prefix>` on conversion counts (the window's prefixes). Only these
+//!        four kinds of item carry the attributes.
 //! otps:  `OTP#<e164>`/`CODE`, `VT#<hash>`/`VT` (verification tokens), `SEND#<e164>`/`COOLDOWN`,
 //!        `SEND#<e164>`/`H#<hour>` and `D#<day>` (send counters), `IP#<ip>`/`H#<hour>`,
 //!        `PREFIX#<prefix>`/`H#<hour>` (number prefix), `SMS#BUDGET`/`H#<hour>` and `D#<day>`

@@ -3,7 +3,8 @@
 //! every port operation runs in one critical section, which gives the same guarantees as the
 //! DynamoDB conditions. Operations spanning aggregates take the locks in one fixed order:
 //! verifications, users, sessions, devices, pools (a join reads the user under the users lock
-//! while it holds the pools lock; codes are never held with another).
+//! while it holds the pools lock; codes are held with another only by an admin's prefix mode
+//! change, which takes codes, then users).
 
 mod admin;
 mod devices;
