@@ -48,7 +48,10 @@ pub use pool::{
     MIN_MEMBERS, Membership, OpenPoolCap, Pool, PoolRole, PoolStatus, PoolType, is_list_position,
     list_position,
 };
-pub use prefix::{Conversion, ConversionGate, PrefixControl, PrefixMode, PrefixState};
+pub use prefix::{
+    Conversion, ConversionGate, LEARN_AFTER_PAUSES, PrefixControl, PrefixMode, PrefixState,
+    judged_after,
+};
 pub use profile::{
     Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,
 };

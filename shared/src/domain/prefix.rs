@@ -90,6 +90,21 @@ impl Conversion {
     }
 }
 
+/// Prefixes of one country that paused in a window before new prefixes of that country are
+/// judged strictly: pumping rings walk through many prefixes of a range, real users' prefixes
+/// rarely pause.
+pub const LEARN_AFTER_PAUSES: u32 = 2;
+
+/// The sends a prefix may get in a window before the rule judges it: `min_sends`, or once
+/// [`LEARN_AFTER_PAUSES`] prefixes of its country paused in the window, 1 (its first code goes
+/// out; the next only after a code of the prefix was entered).
+pub fn judged_after(min_sends: u32, country_pauses: u32) -> u32 {
+    match country_pauses >= LEARN_AFTER_PAUSES {
+        true => 1.min(min_sends),
+        false => min_sends,
+    }
+}
+
 /// The conversion part of a send's reservation: the prefix's counter in window `window` and,
 /// when `enforce`, the rule its reservation must pass.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,13 +10,23 @@ use async_trait::async_trait;
 pub trait PrefixStore: Send + Sync {
     /// The prefix's control; `None` when never set nor paused (`AUTO`, open).
     async fn prefix_control(&self, prefix: &str) -> StoreResult<Option<PrefixControl>>;
+    /// The prefix's control and how many prefixes of `country` paused in `window`, in one
+    /// round trip (what a send reads before its reservation).
+    async fn prefix_standing(
+        &self,
+        prefix: &str,
+        country: &str,
+        window: i64,
+    ) -> StoreResult<(Option<PrefixControl>, u32)>;
     /// Pauses the prefix until `until_ms` with `reason`, unless an admin set a mode other than
-    /// `AUTO` meanwhile. True when it paused (false also when a longer pause stands).
+    /// `AUTO` meanwhile, and then counts one pause for its country in `window`. True when it
+    /// paused (false also when a longer pause stands).
     async fn pause_prefix(
         &self,
         control: &PrefixControl,
         until_ms: i64,
         reason: &str,
+        window: i64,
     ) -> StoreResult<bool>;
     /// Counts one verified code of a send counted in `window` (ending at `window_end_ms`).
     async fn count_verified(

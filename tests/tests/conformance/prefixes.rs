@@ -81,11 +81,16 @@ async fn a_pause_stands_against_a_shorter_one(s: Stores) {
     let open = PrefixControl::open("+91p", "IN");
     assert!(
         s.prefixes
-            .pause_prefix(&open, T0 + 10, "low")
+            .pause_prefix(&open, T0 + 10, "low", 7)
             .await
             .unwrap()
     );
-    assert!(!s.prefixes.pause_prefix(&open, T0 + 5, "low").await.unwrap());
+    assert!(
+        !s.prefixes
+            .pause_prefix(&open, T0 + 5, "low", 7)
+            .await
+            .unwrap()
+    );
     let stored = s.prefixes.prefix_control("+91p").await.unwrap().unwrap();
     assert_eq!(
         (stored.paused_until_ms, stored.reason.as_deref()),
@@ -93,13 +98,44 @@ async fn a_pause_stands_against_a_shorter_one(s: Stores) {
     );
     assert!(
         s.prefixes
-            .pause_prefix(&open, T0 + 20, "lower")
+            .pause_prefix(&open, T0 + 20, "lower", 7)
             .await
             .unwrap()
     );
 }
 
+async fn pauses_count_per_country_and_window(s: Stores) {
+    let standing =
+        |s: Stores| async move { s.prefixes.prefix_standing("+91q", "IN", 7).await.unwrap() };
+    assert_eq!(standing(s.clone()).await, (None, 0));
+    for p in ["+91p", "+91q"] {
+        let open = PrefixControl::open(p, "IN");
+        assert!(
+            s.prefixes
+                .pause_prefix(&open, T0 + 10, "low", 7)
+                .await
+                .unwrap()
+        );
+    }
+    let again = PrefixControl::open("+91q", "IN");
+    assert!(
+        !s.prefixes
+            .pause_prefix(&again, T0 + 5, "low", 7)
+            .await
+            .unwrap(),
+        "not counted twice"
+    );
+    let (control, pauses) = standing(s.clone()).await;
+    assert_eq!(
+        (control.unwrap().paused_until_ms, pauses),
+        (Some(T0 + 10), 2)
+    );
+    let other = s.prefixes.prefix_standing("+91q", "GB", 7).await.unwrap();
+    assert_eq!(other.1, 0);
+}
+
 integration_tests::on_both_stores!(
+    pauses_count_per_country_and_window,
     sends_count_and_the_rule_refuses_below_the_rate,
     racing_sends_pass_exactly_min_sends,
     a_release_gives_the_send_back,

@@ -55,6 +55,32 @@ async fn a_prefix_whose_codes_are_not_entered_pauses() {
 }
 
 #[tokio::test]
+async fn after_two_paused_prefixes_new_ones_of_the_country_are_judged_from_the_first_send() {
+    let app = with(&[]);
+    let phone = |prefix: u32, n: u32| format!("98{prefix:03}{:05}", 56_100 + n);
+    for prefix in [164, 165] {
+        for n in 0..4 {
+            request(&app, &phone(prefix, n)).await;
+        }
+    }
+    assert_eq!(app.counted("SmsPrefixPaused", None), 2);
+    // A third prefix: its first code goes out, the second waits for a code to be entered.
+    assert_ok(&request(&app, &phone(166, 0)).await, 200);
+    let r = request(&app, &phone(166, 1)).await;
+    assert_eq!(r.body["error"]["details"]["scope"], "prefix");
+    // A prefix whose codes are entered stays open.
+    let first = phone(167, 0);
+    assert_ok(&request(&app, &first).await, 200);
+    let code = app.last_code(&format!("+91{first}"));
+    assert_ok(
+        &app.post("/v1/auth/otp/verify", json!({"phone": first, "code": code}))
+            .await,
+        200,
+    );
+    assert_ok(&request(&app, &phone(167, 1)).await, 200);
+}
+
+#[tokio::test]
 async fn verified_codes_keep_a_prefix_open() {
     let app = with(&[]);
     for n in 0..6 {

@@ -7,6 +7,7 @@ use super::{Auth, secs_until};
 use crate::config::DefenceMode;
 use crate::domain::{
     ConversionGate, Error, OtpRecord, PauseScope, PrefixControl, PrefixMode, PrefixState, Result,
+    judged_after,
 };
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
@@ -26,10 +27,13 @@ impl Auth<'_> {
         prefix: &str,
     ) -> Result<(PrefixControl, Option<ConversionGate>)> {
         let now_ms = self.now_ms();
-        let control = match self.prefixes.prefix_control(prefix).await? {
-            Some(c) => c,
-            None => PrefixControl::open(prefix, &phone.country()),
-        };
+        let country = phone.country();
+        let (window, window_end_ms) = self.conversion_window(now_ms);
+        let (control, country_pauses) = self
+            .prefixes
+            .prefix_standing(prefix, &country, window)
+            .await?;
+        let control = control.unwrap_or_else(|| PrefixControl::open(prefix, &country));
         if control.state(now_ms) == PrefixState::Paused {
             self.count(OtpEvent::Blocked(BlockReason::PrefixPaused), phone);
             let until = control.paused_until_ms.unwrap_or(now_ms);
@@ -50,12 +54,11 @@ impl Auth<'_> {
         if d.mode == DefenceMode::Off {
             return Ok((control, None));
         }
-        let (window, window_end_ms) = self.conversion_window(now_ms);
         let gate = ConversionGate {
             prefix: prefix.to_string(),
             window,
             window_end_ms,
-            min_sends: d.min_sends,
+            min_sends: judged_after(d.min_sends, country_pauses),
             rate_permille: d.min_rate_permille,
             enforce: d.mode == DefenceMode::Enforce && control.mode == PrefixMode::Auto,
         };
@@ -74,15 +77,22 @@ impl Auth<'_> {
         let counts = self.prefixes.conversion(&gate.prefix, gate.window).await?;
         let until = now_ms + self.config.defence.pause_seconds * 1000;
         let reason = format!(
-            "conversion {} of {} sent ({:.0}%) below {:.0}% in the window",
+            "conversion {} of {} sent ({:.0}%) below {:.0}% in the window{}",
             counts.verified,
             counts.sent,
             counts.rate() * 100.0,
-            f64::from(gate.rate_permille) / 10.0
+            f64::from(gate.rate_permille) / 10.0,
+            match gate.min_sends < self.config.defence.min_sends {
+                true => "; judged from the first send: other prefixes of the country paused",
+                false => "",
+            }
         );
         let mut stamped = control.clone();
         stamped.updated_at_ms = now_ms;
-        if self.prefixes.pause_prefix(&stamped, until, &reason).await? {
+        let paused = self
+            .prefixes
+            .pause_prefix(&stamped, until, &reason, gate.window);
+        if paused.await? {
             tracing::warn!(prefix = %gate.prefix, sent = counts.sent, verified = counts.verified, reason, "prefix paused");
             self.count(OtpEvent::PrefixPaused, phone);
         }

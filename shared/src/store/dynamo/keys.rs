@@ -155,3 +155,7 @@ pub(super) const CONTROL_SK: &str = "CONTROL";
 pub(super) fn prefixes_list_pk(window: i64) -> String {
     format!("PREFIXES#{window}")
 }
+/// How many prefixes of a country paused in a conversion window: `COUNTRY#<cc>`/`PAUSES#<window>`.
+pub(super) fn country_pauses_key_parts(country: &str, window: i64) -> (String, String) {
+    (format!("COUNTRY#{country}"), format!("PAUSES#{window}"))
+}

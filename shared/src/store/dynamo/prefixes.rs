@@ -5,7 +5,9 @@
 
 use super::expr::{Cmp, Cond, Update};
 use super::items::audit_item;
-use super::keys::{CONTROL_SK, conversion_sk, prefix_pk, prefixes_list_pk};
+use super::keys::{
+    CONTROL_SK, conversion_sk, country_pauses_key_parts, prefix_pk, prefixes_list_pk,
+};
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
 use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
@@ -34,11 +36,35 @@ impl PrefixStore for DynamoStore {
             .await
     }
 
+    async fn prefix_standing(
+        &self,
+        prefix: &str,
+        country: &str,
+        window: i64,
+    ) -> StoreResult<(Option<PrefixControl>, u32)> {
+        let control_key = key(prefix_pk(prefix), CONTROL_SK);
+        let (pk, sk) = country_pauses_key_parts(country, window);
+        let items = self
+            .batch_get(Table::Users, vec![control_key, key(pk.clone(), sk)])
+            .await?;
+        let mut control = None;
+        let mut pauses = 0;
+        for item in items {
+            if string(&item, PK).as_deref() == Some(pk.as_str()) {
+                pauses = num(&item, "count").unwrap_or(0).max(0) as u32;
+            } else {
+                control = Some(from_item(item)?);
+            }
+        }
+        Ok((control, pauses))
+    }
+
     async fn pause_prefix(
         &self,
         control: &PrefixControl,
         until_ms: i64,
         reason: &str,
+        window: i64,
     ) -> StoreResult<bool> {
         let k = key(prefix_pk(&control.prefix), CONTROL_SK);
         let mut paused = control.clone();
@@ -48,7 +74,21 @@ impl PrefixStore for DynamoStore {
             Cond::Absent("paused_until_ms").or(Cond::cmp("paused_until_ms", Cmp::Lt, n(until_ms)));
         let auto = Cond::eq("mode", s(PrefixMode::Auto.as_str()));
         let cond = Cond::item_absent().or(auto.and(shorter));
-        self.put_if(Table::Users, to_item(&paused, k)?, cond).await
+        if !self
+            .put_if(Table::Users, to_item(&paused, k)?, cond)
+            .await?
+        {
+            return Ok(false);
+        }
+        // A rare write (one per pause): what new prefixes of the country are judged by.
+        let (pk, sk) = country_pauses_key_parts(&control.country, window);
+        let end_ms = until_ms.max(control.updated_at_ms);
+        let count = Update::new()
+            .add("count", n(1))
+            .set(TTL_ATTRIBUTE, ttl_after(end_ms, 2 * 86_400));
+        self.update_if(Table::Users, key(pk, sk), count, None)
+            .await?;
+        Ok(true)
     }
 
     async fn count_verified(&self, prefix: &str, window: i64, end_ms: i64) -> StoreResult<()> {

@@ -38,6 +38,8 @@ struct Codes {
     conversions: HashMap<(String, i64), Conversion>,
     /// prefix → its control (mode, pause)
     controls: HashMap<String, PrefixControl>,
+    /// (country, conversion window) → prefixes paused
+    country_pauses: HashMap<(String, i64), u32>,
 }
 
 #[derive(Default)]

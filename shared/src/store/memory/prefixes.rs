@@ -11,11 +11,26 @@ impl PrefixStore for MemoryStore {
         Ok(lock(&self.codes).controls.get(prefix).cloned())
     }
 
+    async fn prefix_standing(
+        &self,
+        prefix: &str,
+        country: &str,
+        window: i64,
+    ) -> StoreResult<(Option<PrefixControl>, u32)> {
+        let d = lock(&self.codes);
+        let pauses = d.country_pauses.get(&(country.to_string(), window));
+        Ok((
+            d.controls.get(prefix).cloned(),
+            pauses.copied().unwrap_or(0),
+        ))
+    }
+
     async fn pause_prefix(
         &self,
         control: &PrefixControl,
         until_ms: i64,
         reason: &str,
+        window: i64,
     ) -> StoreResult<bool> {
         let mut d = lock(&self.codes);
         let stored = d
@@ -28,6 +43,8 @@ impl PrefixStore for MemoryStore {
         stored.paused_until_ms = Some(until_ms);
         stored.reason = Some(reason.to_string());
         stored.updated_at_ms = control.updated_at_ms;
+        let country = (control.country.clone(), window);
+        *d.country_pauses.entry(country).or_insert(0) += 1;
         Ok(true)
     }
 
