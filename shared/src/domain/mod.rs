@@ -50,7 +50,7 @@ pub use pool::{
 };
 pub use prefix::{
     Conversion, ConversionGate, LEARN_AFTER_PAUSES, PrefixControl, PrefixMode, PrefixState,
-    judged_after,
+    Probation, judged_after, probation_of,
 };
 pub use profile::{
     Address, Gender, MaritalStatus, ProfileDetails, ProfileEdit, ProfileField, ProfileValues,

@@ -105,6 +105,24 @@ pub fn judged_after(min_sends: u32, country_pauses: u32) -> u32 {
     }
 }
 
+/// The probation a send must also pass: its country is learning (see [`judged_after`]) and its
+/// prefix has no code entered in the window. All such prefixes of the country share
+/// `min_sends` sends per window, so walking through fresh prefixes buys no more than one
+/// prefix would.
+pub fn probation_of(
+    country: &str,
+    window: i64,
+    min_sends: u32,
+    country_pauses: u32,
+    prefix: &Conversion,
+) -> Option<Probation> {
+    (country_pauses >= LEARN_AFTER_PAUSES && prefix.verified == 0).then(|| Probation {
+        country: country.to_string(),
+        window,
+        max: min_sends,
+    })
+}
+
 /// The conversion part of a send's reservation: the prefix's counter in window `window` and,
 /// when `enforce`, the rule its reservation must pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +135,17 @@ pub struct ConversionGate {
     pub rate_permille: u32,
     /// Refuse by the rule (`AUTO` in enforce mode); otherwise only count.
     pub enforce: bool,
+    /// While prefixes of the country keep pausing, a prefix with no code entered in the window
+    /// also spends one of the country's shared probation sends.
+    pub probation: Option<Probation>,
+}
+
+/// The sends that every unproven prefix of a country under attack shares in one window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probation {
+    pub country: String,
+    pub window: i64,
+    pub max: u32,
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod tables;
 pub use bundle::Stores;
 pub use lists::{AuditQuery, ListOrder, UserListing};
 pub use passkeys::PasskeyStore;
-pub use prefixes::{PrefixHealthRow, PrefixStore};
+pub use prefixes::{PrefixHealthRow, PrefixStore, Standing};
 
 use crate::domain::{
     AccessChange, AdjustDenied, Adjusted, AdminSession, AuditRecord, CheckDenied, CheckOutcome,

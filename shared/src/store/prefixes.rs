@@ -10,14 +10,14 @@ use async_trait::async_trait;
 pub trait PrefixStore: Send + Sync {
     /// The prefix's control; `None` when never set nor paused (`AUTO`, open).
     async fn prefix_control(&self, prefix: &str) -> StoreResult<Option<PrefixControl>>;
-    /// The prefix's control and how many prefixes of `country` paused in `window`, in one
-    /// round trip (what a send reads before its reservation).
+    /// What a send reads before its reservation, in one round trip: the prefix's control, its
+    /// counts in `window`, and how many prefixes of `country` paused in `window`.
     async fn prefix_standing(
         &self,
         prefix: &str,
         country: &str,
         window: i64,
-    ) -> StoreResult<(Option<PrefixControl>, u32)>;
+    ) -> StoreResult<Standing>;
     /// Pauses the prefix until `until_ms` with `reason`, unless an admin set a mode other than
     /// `AUTO` meanwhile, and then counts one pause for its country in `window`. True when it
     /// paused (false also when a longer pause stands).
@@ -52,6 +52,14 @@ pub trait PrefixStore: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<PrefixHealthRow>>;
+}
+
+/// What a send reads before its reservation (see [`PrefixStore::prefix_standing`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub control: Option<PrefixControl>,
+    pub conversion: Conversion,
+    pub country_pauses: u32,
 }
 
 /// One listed prefix: its counts in the window and its control, if any.

@@ -17,6 +17,7 @@ fn gated(phone: &str, enforce: bool) -> SendPlan {
             min_sends: 4,
             rate_permille: 500,
             enforce,
+            probation: None,
         });
     }
     plan
@@ -105,8 +106,10 @@ async fn a_pause_stands_against_a_shorter_one(s: Stores) {
 }
 
 async fn pauses_count_per_country_and_window(s: Stores) {
-    let standing =
-        |s: Stores| async move { s.prefixes.prefix_standing("+91q", "IN", 7).await.unwrap() };
+    let standing = |s: Stores| async move {
+        let st = s.prefixes.prefix_standing("+91q", "IN", 7).await.unwrap();
+        (st.control, st.country_pauses)
+    };
     assert_eq!(standing(s.clone()).await, (None, 0));
     for p in ["+91p", "+91q"] {
         let open = PrefixControl::open(p, "IN");
@@ -131,10 +134,33 @@ async fn pauses_count_per_country_and_window(s: Stores) {
         (Some(T0 + 10), 2)
     );
     let other = s.prefixes.prefix_standing("+91q", "GB", 7).await.unwrap();
-    assert_eq!(other.1, 0);
+    assert_eq!(other.country_pauses, 0);
+}
+
+async fn unproven_prefixes_share_the_countrys_probation(s: Stores) {
+    let gated = |phone: &str, prefix: &str| {
+        let mut plan = gated(phone, true);
+        if let Some(g) = plan.sms.as_mut().and_then(|s| s.conversion.as_mut()) {
+            g.prefix = prefix.into();
+            g.min_sends = 1;
+            g.probation = Some(shared::domain::Probation {
+                country: "GB".into(),
+                window: 7,
+                max: 3,
+            });
+        }
+        plan
+    };
+    let mut passed = 0;
+    for n in 0..6 {
+        let plan = gated(&format!("+44{n}"), &format!("+44p{n}"));
+        passed += usize::from(s.otps.reserve_otp_send(&plan).await.unwrap().is_ok());
+    }
+    assert_eq!(passed, 3, "six fresh prefixes share three sends");
 }
 
 integration_tests::on_both_stores!(
+    unproven_prefixes_share_the_countrys_probation,
     pauses_count_per_country_and_window,
     sends_count_and_the_rule_refuses_below_the_rate,
     racing_sends_pass_exactly_min_sends,

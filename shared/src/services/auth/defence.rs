@@ -7,10 +7,11 @@ use super::{Auth, secs_until};
 use crate::config::DefenceMode;
 use crate::domain::{
     ConversionGate, Error, OtpRecord, PauseScope, PrefixControl, PrefixMode, PrefixState, Result,
-    judged_after,
+    judged_after, probation_of,
 };
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
+use crate::store::Standing;
 
 impl Auth<'_> {
     fn conversion_window(&self, now_ms: i64) -> (i64, i64) {
@@ -29,10 +30,12 @@ impl Auth<'_> {
         let now_ms = self.now_ms();
         let country = phone.country();
         let (window, window_end_ms) = self.conversion_window(now_ms);
-        let (control, country_pauses) = self
-            .prefixes
-            .prefix_standing(prefix, &country, window)
-            .await?;
+        let standing = self.prefixes.prefix_standing(prefix, &country, window);
+        let Standing {
+            control,
+            conversion,
+            country_pauses,
+        } = standing.await?;
         let control = control.unwrap_or_else(|| PrefixControl::open(prefix, &country));
         if control.state(now_ms) == PrefixState::Paused {
             self.count(OtpEvent::Blocked(BlockReason::PrefixPaused), phone);
@@ -54,13 +57,16 @@ impl Auth<'_> {
         if d.mode == DefenceMode::Off {
             return Ok((control, None));
         }
+        let enforce = d.mode == DefenceMode::Enforce && control.mode == PrefixMode::Auto;
+        let probation = probation_of(&country, window, d.min_sends, country_pauses, &conversion);
         let gate = ConversionGate {
             prefix: prefix.to_string(),
             window,
             window_end_ms,
             min_sends: judged_after(d.min_sends, country_pauses),
             rate_permille: d.min_rate_permille,
-            enforce: d.mode == DefenceMode::Enforce && control.mode == PrefixMode::Auto,
+            enforce,
+            probation: probation.filter(|_| enforce),
         };
         Ok((control, Some(gate)))
     }

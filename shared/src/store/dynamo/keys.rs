@@ -159,3 +159,8 @@ pub(super) fn prefixes_list_pk(window: i64) -> String {
 pub(super) fn country_pauses_key_parts(country: &str, window: i64) -> (String, String) {
     (format!("COUNTRY#{country}"), format!("PAUSES#{window}"))
 }
+/// The probation sends a country's unproven prefixes share in a window:
+/// `COUNTRY#<cc>`/`PROBATION#<window>`.
+pub(super) fn probation_key_parts(country: &str, window: i64) -> (String, String) {
+    (format!("COUNTRY#{country}"), format!("PROBATION#{window}"))
+}

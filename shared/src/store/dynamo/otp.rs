@@ -3,7 +3,7 @@
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
     COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk,
-    prefix_pk, prefixes_list_pk, send_pk, vt_pk,
+    prefix_pk, prefixes_list_pk, probation_key_parts, send_pk, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
@@ -115,6 +115,11 @@ impl OtpStore for DynamoStore {
             let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
             let users = self.table(Table::Users);
             tx = tx.update(Reserve::Conversion, users, k, update, cond)?;
+            if let Some(p) = &g.probation {
+                let (pk, sk) = probation_key_parts(&p.country, p.window);
+                let (update, cond) = counter(p.max, 2 * 3_600, g.window_end_ms);
+                tx = tx.update(Reserve::Conversion, users, key(pk, sk), update, Some(cond))?;
+            }
         }
         let outcome = self.run(tx).await?;
         Ok(if outcome.committed() {

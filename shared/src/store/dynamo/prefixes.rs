@@ -12,7 +12,7 @@ use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
 use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
 use crate::store::tables::{LISTS_INDEX, PK, SK, TTL_ATTRIBUTE, Table};
-use crate::store::{PrefixHealthRow, PrefixStore, StoreError, StoreResult};
+use crate::store::{PrefixHealthRow, PrefixStore, Standing, StoreError, StoreResult};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,22 +41,25 @@ impl PrefixStore for DynamoStore {
         prefix: &str,
         country: &str,
         window: i64,
-    ) -> StoreResult<(Option<PrefixControl>, u32)> {
-        let control_key = key(prefix_pk(prefix), CONTROL_SK);
-        let (pk, sk) = country_pauses_key_parts(country, window);
-        let items = self
-            .batch_get(Table::Users, vec![control_key, key(pk.clone(), sk)])
-            .await?;
-        let mut control = None;
-        let mut pauses = 0;
-        for item in items {
-            if string(&item, PK).as_deref() == Some(pk.as_str()) {
-                pauses = num(&item, "count").unwrap_or(0).max(0) as u32;
+    ) -> StoreResult<Standing> {
+        let pk = prefix_pk(prefix);
+        let (country_pk, pauses_sk) = country_pauses_key_parts(country, window);
+        let keys = vec![
+            key(pk.clone(), CONTROL_SK),
+            key(pk.clone(), conversion_sk(window)),
+            key(country_pk.clone(), pauses_sk),
+        ];
+        let mut standing = Standing::default();
+        for item in self.batch_get(Table::Users, keys).await? {
+            if string(&item, PK).as_deref() == Some(country_pk.as_str()) {
+                standing.country_pauses = num(&item, "count").unwrap_or(0).max(0) as u32;
+            } else if string(&item, SK).as_deref() == Some(CONTROL_SK) {
+                standing.control = Some(from_item(item)?);
             } else {
-                control = Some(from_item(item)?);
+                standing.conversion = counts(&item);
             }
         }
-        Ok((control, pauses))
+        Ok(standing)
     }
 
     async fn pause_prefix(

@@ -31,6 +31,18 @@ impl OtpStore for MemoryStore {
             if g.enforce && counts.refuses(g.min_sends, g.rate_permille) {
                 return Ok(Err(SendDenied::PrefixConversion));
             }
+            let probation = g
+                .probation
+                .as_ref()
+                .map(|p| (format!("PROBATION#{}#{}", p.country, p.window), p.max));
+            if let Some((k, max)) = &probation
+                && d.counters.get(k).copied().unwrap_or(0) >= *max
+            {
+                return Ok(Err(SendDenied::PrefixConversion));
+            }
+            if let Some((k, _)) = probation {
+                *d.counters.entry(k).or_insert(0) += 1;
+            }
             let key = (g.prefix.clone(), g.window);
             d.conversions.entry(key).or_default().sent += 1;
         }

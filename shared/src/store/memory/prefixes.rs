@@ -2,7 +2,7 @@
 
 use super::{MemoryStore, lock};
 use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
-use crate::store::{PrefixHealthRow, PrefixStore, StoreResult};
+use crate::store::{PrefixHealthRow, PrefixStore, Standing, StoreResult};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -16,13 +16,15 @@ impl PrefixStore for MemoryStore {
         prefix: &str,
         country: &str,
         window: i64,
-    ) -> StoreResult<(Option<PrefixControl>, u32)> {
+    ) -> StoreResult<Standing> {
         let d = lock(&self.codes);
         let pauses = d.country_pauses.get(&(country.to_string(), window));
-        Ok((
-            d.controls.get(prefix).cloned(),
-            pauses.copied().unwrap_or(0),
-        ))
+        let conversion = d.conversions.get(&(prefix.to_string(), window));
+        Ok(Standing {
+            control: d.controls.get(prefix).cloned(),
+            conversion: conversion.copied().unwrap_or_default(),
+            country_pauses: pauses.copied().unwrap_or(0),
+        })
     }
 
     async fn pause_prefix(
