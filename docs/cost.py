@@ -36,7 +36,7 @@ BYTES_PER_USER = 6_000  # profile, phone claim, a few sessions and devices, pool
 
 # route: (function, reads, writes, transaction items, SMS, default CPU ms)
 ROUTES = {
-    "otp_request": ("auth", 1, 1, 8, 1, 0.05),  # prefix control read; send transaction (cooldown + 6 counters + prefix conversion) + code put
+    "otp_request": ("auth", 3, 1, 8, 1, 0.05),  # batch read of 3 (prefix control and counts, country pauses); send transaction (cooldown + 6 counters + prefix conversion) + code put
     "otp_verify": ("auth", 2, 3, 0, 0, 0.05),  # read code, burn it, count it for its prefix, token put, account read
     "login_token": ("auth", 3, 3, 3, 0, 0.10),  # token, claim, user; burn, clear, counted session (tx 2 items) + login count
     "authed_call": ("pools", 3, 0, 0, 0, 0.07),  # session + user + one read of the route

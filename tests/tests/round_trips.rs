@@ -35,9 +35,10 @@ async fn an_otp_send_and_verify_make_one_sms_and_one_conditional_write_for_the_c
     };
     let code = app.request_code("9816456565").await;
     let sent = log.take();
-    // The prefix's control (mode, pause); the cooldown, the six counters and the prefix's
-    // conversion count are one transaction; then the code is stored.
-    assert_eq!(sent, ["GetItem", "TransactWriteItems", "PutItem"]);
+    // What the pumping defence reads (the prefix's control and counts, its country's pauses)
+    // in one batch; the cooldown, the six counters and the prefix's conversion count are one
+    // transaction; then the code is stored.
+    assert_eq!(sent, ["BatchGetItem", "TransactWriteItems", "PutItem"]);
     assert_eq!(app.sms.messages().len(), 1);
     let body = json!({"phone": "9816456565", "code": code});
     assert_ok(&app.post("/v1/auth/otp/verify", body).await, 200);
