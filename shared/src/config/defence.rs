@@ -25,6 +25,23 @@ pub struct DefenceSettings {
     pub pause_seconds: i64,
 }
 
+impl DefenceSettings {
+    /// The number of the conversion window that holds `now_ms` (windows start at the epoch).
+    pub fn window_at(&self, now_ms: i64) -> i64 {
+        now_ms.div_euclid(self.window_seconds * 1000)
+    }
+
+    /// When window `window` starts.
+    pub fn window_start_ms(&self, window: i64) -> i64 {
+        window * self.window_seconds * 1000
+    }
+
+    /// The last millisecond of window `window`.
+    pub fn window_end_ms(&self, window: i64) -> i64 {
+        self.window_start_ms(window + 1) - 1
+    }
+}
+
 /// A rate written `0.2` (0 to 1, at most three decimals) in thousandths.
 fn permille(v: &str) -> Option<u32> {
     let (whole, frac) = v.split_once('.').unwrap_or((v, ""));

@@ -17,6 +17,11 @@ use crate::sms::SmsSender;
 use crate::store::Stores;
 use crate::tokens::TokenKeys;
 
+/// Whole seconds from `now_ms` until `until_ms`, at least 1 (a `Retry-After`).
+pub(crate) fn secs_until(until_ms: i64, now_ms: i64) -> u64 {
+    ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
+}
+
 /// Everything a service may be built from (a process's state, borrowed); each service keeps
 /// only the parts it uses. `AppState::deps` makes one.
 #[derive(Clone, Copy)]

@@ -13,7 +13,7 @@ use crate::domain::{
     DEFAULT_PASSKEY_NAME, Error, IpWindow, MAX_PASSKEYS, Passkey, PasskeyId, Result, User, UserId,
 };
 use crate::metrics::{Metrics, PasskeyEvent};
-use crate::services::Deps;
+use crate::services::{Deps, secs_until};
 use crate::store::{LoginGuardStore, PasskeyStore, UserStore};
 use crate::webauthn::{RelyingParty, credential_ids};
 use serde_json::{Value, json};
@@ -104,7 +104,7 @@ impl<'a> Passkeys<'a> {
             .passkeys
             .spend_ceremony_start(ip, w.hour_window, w.max, now_ms);
         if !spend.await? {
-            let retry_after = ((w.end_ms() - now_ms) as u64).div_ceil(1000).max(1);
+            let retry_after = secs_until(w.end_ms(), now_ms);
             return Err(Error::RateLimited { retry_after });
         }
         let ceremony_id = random_token();
@@ -216,16 +216,30 @@ impl<'a> Passkeys<'a> {
     }
 
     /// Removes one of `user_id`'s passkeys; an admin's removal (`by_admin`) is audited in the
-    /// same write.
+    /// same write (the passkey is read first, for its name).
     pub async fn remove(&self, user_id: &UserId, id: &PasskeyId, by_admin: bool) -> Result<()> {
         if !id.is_well_formed() {
             return Err(Error::NotFound("passkey"));
         }
+        let audit = match by_admin {
+            true => Some(self.removal_audit(user_id, id).await?),
+            false => None,
+        };
+        let removed = self.passkeys.remove_passkey(user_id, id, audit.as_ref());
+        match removed.await? {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound("passkey")),
+        }
+    }
+
+    /// The audit record of an admin removing its own passkey `id` (named in `before`), or
+    /// `NOT_FOUND` when it holds no such passkey.
+    async fn removal_audit(&self, user_id: &UserId, id: &PasskeyId) -> Result<AuditRecord> {
         let held = self.passkeys.list_passkeys(user_id).await?;
         let Some(p) = held.iter().find(|p| p.passkey_id == *id) else {
             return Err(Error::NotFound("passkey"));
         };
-        let audit = by_admin.then(|| AuditRecord {
+        Ok(AuditRecord {
             audit_id: crate::services::admin::audit_id(),
             at_ms: self.now_ms(),
             admin_id: user_id.clone(),
@@ -233,12 +247,7 @@ impl<'a> Passkeys<'a> {
             target_user_id: user_id.clone(),
             before: json!({ "passkey_id": id, "name": p.name }),
             after: Value::Null,
-        });
-        let removed = self.passkeys.remove_passkey(user_id, id, audit.as_ref());
-        match removed.await? {
-            Some(_) => Ok(()),
-            None => Err(Error::NotFound("passkey")),
-        }
+        })
     }
 
     /// Starts a discoverable sign-in (no phone asked, no credential listed).

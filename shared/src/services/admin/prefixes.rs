@@ -41,10 +41,11 @@ fn checked_prefix(field: &str, prefix: &str) -> Result<String> {
 }
 
 impl super::Admin<'_> {
+    /// The current conversion window and when it started.
     fn window_of(&self, now_ms: i64) -> (i64, i64) {
-        let span = self.config.defence.window_seconds * 1000;
-        let window = now_ms.div_euclid(span);
-        (window, window * span)
+        let d = &self.config.defence;
+        let window = d.window_at(now_ms);
+        (window, d.window_start_ms(window))
     }
 
     fn health(&self, row: PrefixHealthRow, window_start_ms: i64) -> PrefixHealth {

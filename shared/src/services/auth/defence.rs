@@ -3,7 +3,7 @@
 //! reservation; a refusal by the rule records the pause, logs it and counts it; a verified code
 //! counts for its prefix. Test numbers never reach here (they cost no SMS).
 
-use super::{Auth, secs_until};
+use super::Auth;
 use crate::config::DefenceMode;
 use crate::domain::{
     ConversionGate, Error, OtpRecord, PauseScope, PrefixControl, PrefixMode, PrefixState, Result,
@@ -11,17 +11,13 @@ use crate::domain::{
 };
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
+use crate::services::secs_until;
 use crate::store::Standing;
 
 impl Auth<'_> {
-    fn conversion_window(&self, now_ms: i64) -> (i64, i64) {
-        let span = self.config.defence.window_seconds * 1000;
-        let window = now_ms.div_euclid(span);
-        (window, (window + 1) * span - 1)
-    }
-
     /// The prefix's control and the conversion part of the send's reservation; a paused prefix
-    /// is refused here (503, scope `prefix`).
+    /// is refused here (503, scope `prefix`). In `monitor` mode, a send the rule would refuse
+    /// (judged on the counts read here, before it) is logged and counted, and goes on.
     pub(super) async fn prefix_gate(
         &self,
         phone: &Phone,
@@ -29,7 +25,8 @@ impl Auth<'_> {
     ) -> Result<(PrefixControl, Option<ConversionGate>)> {
         let now_ms = self.now_ms();
         let country = phone.country();
-        let (window, window_end_ms) = self.conversion_window(now_ms);
+        let d = &self.config.defence;
+        let window = d.window_at(now_ms);
         let standing = self.prefixes.prefix_standing(prefix, &country, window);
         let Standing {
             control,
@@ -40,7 +37,7 @@ impl Auth<'_> {
         if control.state(now_ms) == PrefixState::Paused {
             self.count(OtpEvent::Blocked(BlockReason::PrefixPaused), phone);
             let until = control.paused_until_ms.unwrap_or(now_ms);
-            let pause = self.config.defence.pause_seconds * 1000;
+            let pause = d.pause_seconds * 1000;
             let until = if until > now_ms {
                 until
             } else {
@@ -53,17 +50,23 @@ impl Auth<'_> {
                 scope: PauseScope::Prefix,
             });
         }
-        let d = &self.config.defence;
         if d.mode == DefenceMode::Off {
             return Ok((control, None));
         }
         let enforce = d.mode == DefenceMode::Enforce && control.mode == PrefixMode::Auto;
+        let min_sends = judged_after(d.min_sends, country_pauses);
+        let monitored = d.mode == DefenceMode::Monitor && control.mode == PrefixMode::Auto;
+        if monitored && conversion.refuses(min_sends, d.min_rate_permille) {
+            let (sent, verified) = (conversion.sent, conversion.verified);
+            tracing::warn!(prefix, sent, verified, "prefix would pause (monitor mode)");
+            self.count(OtpEvent::PrefixWouldPause, phone);
+        }
         let probation = probation_of(&country, window, d.min_sends, country_pauses, &conversion);
         let gate = ConversionGate {
             prefix: prefix.to_string(),
             window,
-            window_end_ms,
-            min_sends: judged_after(d.min_sends, country_pauses),
+            window_end_ms: d.window_end_ms(window),
+            min_sends,
             rate_permille: d.min_rate_permille,
             enforce,
             probation: probation.filter(|_| enforce),
@@ -110,29 +113,13 @@ impl Auth<'_> {
         })
     }
 
-    /// In `monitor` mode, a send the rule would have refused is logged and counted (once the
-    /// reservation counted it, it is allowed).
-    pub(super) async fn monitor_prefix(&self, phone: &Phone, gate: &ConversionGate) -> Result<()> {
-        if gate.enforce || self.config.defence.mode != DefenceMode::Monitor {
-            return Ok(());
-        }
-        let mut counts = self.prefixes.conversion(&gate.prefix, gate.window).await?;
-        counts.sent = counts.sent.saturating_sub(1);
-        if counts.refuses(gate.min_sends, gate.rate_permille) {
-            tracing::warn!(prefix = %gate.prefix, sent = counts.sent, verified = counts.verified, "prefix would pause (monitor mode)");
-            self.count(OtpEvent::PrefixWouldPause, phone);
-        }
-        Ok(())
-    }
-
     /// A verified code counts for the prefix and window its send was counted in (one write;
     /// a failure only leaves the conversion lower, and is logged).
     pub(super) async fn count_verified(&self, rec: &OtpRecord) {
         let Some((prefix, window)) = &rec.conversion else {
             return;
         };
-        let span = self.config.defence.window_seconds * 1000;
-        let end_ms = (window + 1) * span - 1;
+        let end_ms = self.config.defence.window_end_ms(*window);
         if let Err(e) = self.prefixes.count_verified(prefix, *window, end_ms).await {
             tracing::warn!(error = %e, "verified code not counted for its prefix");
         }

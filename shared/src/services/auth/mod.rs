@@ -27,7 +27,7 @@ use crate::metrics::Metrics;
 use crate::objects::ObjectStore;
 use crate::password;
 use crate::phone::{Phone, PhoneError};
-use crate::services::Deps;
+use crate::services::{Deps, secs_until};
 use crate::sms::SmsSender;
 use crate::store::{
     DeviceStore, LoanStore, LoginGuardStore, OtpStore, PhoneStore, PoolStore, PrefixStore,
@@ -161,11 +161,6 @@ impl<'a> Auth<'a> {
     }
 }
 
-/// Whole seconds from `now_ms` until `until_ms`, at least 1.
-fn secs_until(until_ms: i64, now_ms: i64) -> u64 {
-    ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
-}
-
 /// A random session epoch: setting one on the user revokes every session stamped otherwise.
 pub fn new_epoch() -> u64 {
     u64::from_be_bytes(random_bytes::<8>()) >> 1
@@ -214,8 +209,7 @@ impl Auth<'_> {
             }
             Err(CheckDenied::Busy) => return Err(Error::RateLimited { retry_after: 1 }),
             Err(CheckDenied::IpHour) => {
-                let hour_end = (check.hour_window + 1) * 3_600_000;
-                let retry_after = secs_until(hour_end, now_ms);
+                let retry_after = secs_until(check.ip_window().end_ms(), now_ms);
                 return Err(Error::RateLimited { retry_after });
             }
         };

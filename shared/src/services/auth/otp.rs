@@ -2,7 +2,7 @@
 //! (`TEST_PHONE_NUMBERS`) go through every rule but get no SMS: their fixed code is stored as
 //! if it had been sent.
 
-use super::{Auth, VERIFICATION_TTL_SECONDS, secs_until};
+use super::{Auth, VERIFICATION_TTL_SECONDS};
 use crate::crypto::{ct_eq, random_digits, random_token};
 use crate::domain::{
     ConversionGate, Error, OtpRecord, PauseScope, Result, SendDenied, SendPlan, SmsLimits,
@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::metrics::{BlockReason, OtpEvent};
 use crate::phone::Phone;
+use crate::services::secs_until;
 use crate::sms::{Sms, SmsPurpose};
 use crate::validate;
 
@@ -102,9 +103,6 @@ impl Auth<'_> {
                 return Err(self.prefix_paused(&phone, control, gate).await?);
             }
             Err(denied) => return Err(self.refuse_send(&phone, &plan, denied)),
-        }
-        if let Some((_, Some(g))) = &gate {
-            self.monitor_prefix(&phone, g).await?;
         }
         match test_code {
             Some(code) => {

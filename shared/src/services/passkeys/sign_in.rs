@@ -4,6 +4,7 @@
 use super::{Holder, Passkeys};
 use crate::domain::{Error, IpWindow, Passkey, PasskeyUse, Result, Role, User};
 use crate::metrics::PasskeyEvent;
+use crate::services::secs_until;
 use crate::webauthn::{Assertion, Refusal};
 use serde_json::Value;
 
@@ -22,7 +23,7 @@ impl Passkeys<'_> {
         let now_ms = self.now_ms();
         let window = IpWindow::at(now_ms, self.config.login_max_per_ip_hour);
         if !self.login_guards.reserve_ip_sign_in(ip, &window).await? {
-            let retry_after = ((window.end_ms() - now_ms) as u64).div_ceil(1000).max(1);
+            let retry_after = secs_until(window.end_ms(), now_ms);
             return Err(Error::RateLimited { retry_after });
         }
         match self.check_assertion(holder, &c.state, credential).await? {

@@ -15,15 +15,9 @@ const GUARD_ROUNDS: usize = 20;
 impl DynamoStore {
     /// Spends one of the source IP's sign-ins this hour; false when none is left.
     async fn spend_ip_check(&self, ip: &str, w: &IpWindow) -> StoreResult<bool> {
-        let spend = Update::new()
-            .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(w.now_ms, 2 * 3_600));
-        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(w.max)));
         let k = key(ip_pk(ip), login_hour_sk(w.hour_window));
-        Ok(self
-            .update_if(Table::Otps, k, spend, Some(left))
-            .await?
-            .is_some())
+        self.spend_one(Table::Otps, k, w.max, 2 * 3_600, w.now_ms)
+            .await
     }
 
     /// Moves the phone's lockout record by `step` with compare-and-set on its version: read,

@@ -101,6 +101,21 @@ fn ttl_after(ms: i64, grace_s: i64) -> AttributeValue {
     n(ms / 1000 + grace_s)
 }
 
+/// `ADD count 1`, the counter living `ttl_s_after` seconds from `now_ms`.
+fn count_one(ttl_s_after: i64, now_ms: i64) -> Update {
+    Update::new()
+        .add("count", n(1))
+        .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after))
+}
+
+/// `ADD count 1` unless the counter already reached `max`.
+fn bounded_count(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
+    (
+        count_one(ttl_s_after, now_ms),
+        Cond::Absent("count").or(Cond::cmp("count", expr::Cmp::Lt, n(max))),
+    )
+}
+
 /// A numeric attribute of an item.
 fn num(item: &Item, attr: &str) -> Option<i64> {
     item.get(attr)
@@ -328,6 +343,20 @@ impl DynamoStore {
     async fn delete_if(&self, t: Table, k: Item, cond: Cond) -> StoreResult<bool> {
         let deleted = self.delete_returning(t, k, cond, ReturnValue::None);
         Ok(deleted.await?.is_some())
+    }
+
+    /// Spends one unit of the counter at `k` (see [`bounded_count`]); false, nothing spent,
+    /// when it had reached `max`.
+    async fn spend_one(
+        &self,
+        t: Table,
+        k: Item,
+        max: u32,
+        ttl_s_after: i64,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let (update, cond) = bounded_count(max, ttl_s_after, now_ms);
+        Ok(self.update_if(t, k, update, Some(cond)).await?.is_some())
     }
 
     /// Deletes the item at `k` if it exists and returns it: of callers racing on one key,

@@ -6,7 +6,9 @@ use super::keys::{
     prefix_pk, prefixes_list_pk, probation_key_parts, send_pk, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, Item, key, n, num, s, to_item_expiring, ttl_after};
+use super::{
+    DynamoStore, Item, bounded_count, count_one, key, n, num, s, to_item_expiring, ttl_after,
+};
 use crate::domain::{
     ConversionGate, CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification,
     Window,
@@ -21,21 +23,6 @@ enum Reserve {
     Cooldown,
     Counter(SendDenied),
     Conversion,
-}
-
-/// `ADD count 1`, the counter living `ttl_s_after` seconds from `now_ms`.
-fn count_one(ttl_s_after: i64, now_ms: i64) -> Update {
-    Update::new()
-        .add("count", n(1))
-        .set(TTL_ATTRIBUTE, ttl_after(now_ms, ttl_s_after))
-}
-
-/// `ADD count 1` unless the counter already reached `max`.
-fn counter(max: u32, ttl_s_after: i64, now_ms: i64) -> (Update, Cond) {
-    (
-        count_one(ttl_s_after, now_ms),
-        Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max))),
-    )
 }
 
 /// A send's count in its prefix's conversion window (`sent`, and `owed` by the rate in
@@ -107,7 +94,7 @@ impl OtpStore for DynamoStore {
         let counters = plan.counters();
         for c in &counters {
             let (k, ttl) = counter_key(c);
-            let (update, cond) = counter(c.max, ttl, plan.now_ms);
+            let (update, cond) = bounded_count(c.max, ttl, plan.now_ms);
             tx = tx.update(Reserve::Counter(c.denial), t, k, update, Some(cond))?;
         }
         if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
@@ -117,7 +104,7 @@ impl OtpStore for DynamoStore {
             tx = tx.update(Reserve::Conversion, users, k, update, cond)?;
             if let Some(p) = &g.probation {
                 let (pk, sk) = probation_key_parts(&p.country, p.window);
-                let (update, cond) = counter(p.max, 2 * 3_600, g.window_end_ms);
+                let (update, cond) = bounded_count(p.max, 2 * 3_600, g.window_end_ms);
                 tx = tx.update(Reserve::Conversion, users, key(pk, sk), update, Some(cond))?;
             }
         }

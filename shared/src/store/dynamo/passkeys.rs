@@ -11,11 +11,11 @@ use super::keys::{
     user_pk,
 };
 use super::tx::{Transaction, TxOutcome};
-use super::{DynamoStore, from_item, key, n, s, string, to_item, to_item_expiring, ttl_after};
+use super::{DynamoStore, from_item, key, n, s, string, to_item, to_item_expiring};
 use crate::domain::{
     AddPasskeyDenied, AuditRecord, Ceremony, Passkey, PasskeyId, PasskeyUse, UserId,
 };
-use crate::store::tables::{TTL_ATTRIBUTE, Table};
+use crate::store::tables::Table;
 use crate::store::{PasskeyStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -63,15 +63,8 @@ impl PasskeyStore for DynamoStore {
         max: u32,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let spend = Update::new()
-            .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(now_ms, 2 * 3_600));
-        let left = Cond::Absent("count").or(Cond::cmp("count", Cmp::Lt, n(max)));
         let k = key(ip_pk(ip), ceremony_hour_sk(hour_window));
-        Ok(self
-            .update_if(Table::Otps, k, spend, Some(left))
-            .await?
-            .is_some())
+        self.spend_one(Table::Otps, k, max, 2 * 3_600, now_ms).await
     }
 
     async fn put_ceremony(&self, id_hash: &str, c: &Ceremony) -> StoreResult<()> {

@@ -1,6 +1,6 @@
 //! The password lockout port on the in-memory store.
 
-use super::{MemoryStore, lock};
+use super::{MemoryStore, lock, spend_one};
 use crate::domain::{CheckDenied, CheckOutcome, E164, IpWindow, PasswordCheck};
 use crate::store::{LoginGuardStore, StoreResult};
 use async_trait::async_trait;
@@ -17,10 +17,9 @@ impl LoginGuardStore for MemoryStore {
                 .ip_checks
                 .entry((ip.clone(), check.hour_window))
                 .or_insert(0);
-            if *used >= check.max_per_ip_hour {
+            if !spend_one(used, check.max_per_ip_hour) {
                 return Ok(Err(CheckDenied::IpHour));
             }
-            *used += 1;
         }
         let guard = d.login_guards.entry(check.phone.clone()).or_default();
         Ok(guard.reserve(check).map(|next| *guard = next))
@@ -48,11 +47,7 @@ impl LoginGuardStore for MemoryStore {
             .ip_checks
             .entry((ip.to_string(), window.hour_window))
             .or_insert(0);
-        let left = *used < window.max;
-        if left {
-            *used += 1;
-        }
-        Ok(left)
+        Ok(spend_one(used, window.max))
     }
 
     async fn release_ip_sign_in(&self, ip: &str, window: &IpWindow) -> StoreResult<()> {

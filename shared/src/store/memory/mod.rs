@@ -97,6 +97,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Spends one unit of a counter that holds `used`, unless it reached `max`.
+fn spend_one(used: &mut u32, max: u32) -> bool {
+    let left = *used < max;
+    if left {
+        *used += 1;
+    }
+    left
+}
+
 fn key<A: Clone, B: Clone>(a: &A, b: &B) -> (A, B) {
     (a.clone(), b.clone())
 }

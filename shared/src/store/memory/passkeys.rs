@@ -2,7 +2,7 @@
 //! account deletion removes them under the same lock); ceremonies have their own lock, never
 //! held with another.
 
-use super::{MemoryStore, lock};
+use super::{MemoryStore, lock, spend_one};
 use crate::domain::{
     AddPasskeyDenied, AuditRecord, Ceremony, Passkey, PasskeyId, PasskeyUse, UserId,
 };
@@ -45,11 +45,7 @@ impl PasskeyStore for MemoryStore {
     ) -> StoreResult<bool> {
         let mut c = lock(&self.ceremonies);
         let used = c.starts.entry((ip.to_string(), hour_window)).or_insert(0);
-        let left = *used < max;
-        if left {
-            *used += 1;
-        }
-        Ok(left)
+        Ok(spend_one(used, max))
     }
 
     async fn put_ceremony(&self, id_hash: &str, c: &Ceremony) -> StoreResult<()> {
