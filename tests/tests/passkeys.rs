@@ -59,7 +59,9 @@ async fn every_bad_assertion_is_refused(s: Stores) {
 }
 
 async fn registration_refusals(s: Stores) {
-    let (app, u, _) = setup(s).await;
+    let (app, u, mut enrolled) = setup(s).await;
+    let again = app.passkey_register(AUTH, &u, &mut enrolled).await;
+    assert_error(&again, 409, "PASSKEY_EXISTS");
     for spoil in [
         (|k: &mut SoftPasskey| k.origin = "http://localhost:4000".into()) as fn(&mut SoftPasskey),
         |k| k.rp_id = Some("evil.example".into()),
