@@ -96,8 +96,8 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
             test_numbers,
             max_per_prefix_hour: self.num("OTP_MAX_PER_PREFIX_HOUR", 50, 1, 1_000_000)? as u32,
             prefix_digits: self.num("OTP_PREFIX_DIGITS", 5, 0, 12)? as usize,
-            budget_hour: self.num("SMS_BUDGET_HOUR", 1000, 1, 10_000_000)? as u32,
-            budget_day: self.num("SMS_BUDGET_DAY", 10_000, 1, 100_000_000)? as u32,
+            budget_hour: self.num("SMS_BUDGET_HOUR", 1000, 1, 100_000_000)? as u32,
+            budget_day: self.num("SMS_BUDGET_DAY", 10_000, 1, 2_000_000_000)? as u32,
             metrics_namespace: self
                 .get("METRICS_NAMESPACE")
                 .unwrap_or_else(|| DEFAULT_NAMESPACE.into()),

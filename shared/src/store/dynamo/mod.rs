@@ -3,6 +3,7 @@
 //! ([`tx`]); reads on decision paths are strongly consistent. One file per port.
 
 mod admin;
+mod budget;
 mod create_tables;
 mod devices;
 mod expr;

@@ -1,9 +1,10 @@
 //! Codes, send limits and verification tokens (the `otps` table; every item has a TTL).
 
+use super::budget;
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
-    COOLDOWN_SK, OTP_SK, SMS_BUDGET_PK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk,
-    prefix_pk, prefixes_list_pk, probation_key_parts, send_pk, vt_pk,
+    COOLDOWN_SK, OTP_SK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk, prefix_pk,
+    prefixes_list_pk, probation_key_parts, send_pk, spread, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{
@@ -34,7 +35,7 @@ fn conversion_send(g: &ConversionGate) -> (Update, Option<Cond>) {
         .add("sent", n(1))
         .add("owed", n(g.rate_permille))
         .set(TTL_ATTRIBUTE, ttl_after(g.window_end_ms, 3_600))
-        .set(LISTS_INDEX.pk, s(prefixes_list_pk(g.window)))
+        .set(LISTS_INDEX.pk, s(prefixes_list_pk(g.window, &g.prefix)))
         .set(LISTS_INDEX.sk, s(g.prefix.clone()));
     let open = Cond::Absent("sent")
         .or(Cond::cmp("sent", Cmp::Lt, n(g.min_sends)))
@@ -42,22 +43,83 @@ fn conversion_send(g: &ConversionGate) -> (Update, Option<Cond>) {
     (update, g.enforce.then_some(open))
 }
 
-/// The key of a send counter; it lives two of its windows.
-fn counter_key(c: &SendCounter) -> (Item, i64) {
+/// Where counter `c` is spent: its key, how long it lives (two of its windows) and its bound.
+/// The deployment's budget is spread over shards (`budget`); `shard` picks one.
+fn counter_slot(c: &SendCounter, shard: u32) -> (Item, i64, u32) {
+    let ttl = 2 * c.window.seconds();
     let pk = match c.scope {
         CounterScope::Phone => send_pk(&c.subject),
         CounterScope::Ip => ip_pk(&c.subject),
         CounterScope::Prefix => prefix_pk(&c.subject),
-        CounterScope::Deployment => SMS_BUDGET_PK.to_string(),
+        CounterScope::Deployment => {
+            return (
+                budget::shard_key(c, shard),
+                ttl,
+                budget::share(c.max, shard),
+            );
+        }
     };
     let sk = match c.window {
         Window::Hour => hour_sk(c.number),
         Window::Day => day_sk(c.number),
     };
-    (key(pk, sk), 2 * c.window.seconds())
+    (key(pk, sk), ttl, c.max)
+}
+
+/// The counter whose condition cancelled a transaction, if one did.
+fn failed_counter(outcome: &TxOutcome<Reserve>, counters: &[SendCounter]) -> Option<usize> {
+    counters
+        .iter()
+        .position(|c| outcome.failed(Reserve::Counter(c.denial)))
 }
 
 impl DynamoStore {
+    /// A send's reservation, its budget counters on `shards`: the cooldown, every counter
+    /// within its bound and the prefix's conversion count (and probation) in one transaction.
+    fn reservation(
+        &self,
+        plan: &SendPlan,
+        counters: &[SendCounter],
+        shards: &[u32],
+    ) -> StoreResult<Transaction<Reserve>> {
+        let t = self.table(Table::Otps);
+        let cooldown = to_item_expiring(
+            &serde_json::json!({ "until_ms": plan.cooldown_until_ms, "nonce": plan.nonce }),
+            key(send_pk(&plan.phone), COOLDOWN_SK),
+            plan.cooldown_until_ms,
+            60,
+        )?;
+        let free = Cond::item_absent().or(Cond::cmp("until_ms", Cmp::Le, n(plan.now_ms)));
+        let mut tx = Transaction::new().put(Reserve::Cooldown, t, cooldown, Some(free))?;
+        for (c, &shard) in counters.iter().zip(shards) {
+            let (k, ttl, max) = counter_slot(c, shard);
+            let (update, cond) = bounded_count(max, ttl, plan.now_ms);
+            tx = tx.update(Reserve::Counter(c.denial), t, k, update, Some(cond))?;
+        }
+        if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
+            let (update, cond) = conversion_send(g);
+            let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
+            let users = self.table(Table::Users);
+            tx = tx.update(Reserve::Conversion, users, k, update, cond)?;
+            if let Some(p) = &g.probation {
+                let (pk, sk) = probation_key_parts(&p.country, p.window);
+                let (update, cond) = bounded_count(p.max, 2 * 3_600, g.window_end_ms);
+                tx = tx.update(Reserve::Conversion, users, key(pk, sk), update, Some(cond))?;
+            }
+        }
+        Ok(tx)
+    }
+
+    /// A send refused by the cooldown: until when (as stored, else as planned).
+    async fn cooldown_denial(&self, plan: &SendPlan) -> StoreResult<SendDenied> {
+        let until_ms = self
+            .get(Table::Otps, key(send_pk(&plan.phone), COOLDOWN_SK))
+            .await?
+            .and_then(|i| num(&i, "until_ms"))
+            .unwrap_or(plan.cooldown_until_ms);
+        Ok(SendDenied::Cooldown { until_ms })
+    }
+
     /// Deletes verification token `hash` if it is for `phone` and unexpired (in a transaction).
     pub(super) fn token_delete<R: Copy + PartialEq + std::fmt::Debug>(
         &self,
@@ -82,57 +144,39 @@ impl DynamoStore {
 #[async_trait]
 impl OtpStore for DynamoStore {
     async fn reserve_otp_send(&self, plan: &SendPlan) -> StoreResult<Result<(), SendDenied>> {
-        let t = self.table(Table::Otps);
-        let cooldown = to_item_expiring(
-            &serde_json::json!({ "until_ms": plan.cooldown_until_ms, "nonce": plan.nonce }),
-            key(send_pk(&plan.phone), COOLDOWN_SK),
-            plan.cooldown_until_ms,
-            60,
-        )?;
-        let free = Cond::item_absent().or(Cond::cmp("until_ms", Cmp::Le, n(plan.now_ms)));
-        let mut tx = Transaction::new().put(Reserve::Cooldown, t, cooldown, Some(free))?;
         let counters = plan.counters();
-        for c in &counters {
-            let (k, ttl) = counter_key(c);
-            let (update, cond) = bounded_count(c.max, ttl, plan.now_ms);
-            tx = tx.update(Reserve::Counter(c.denial), t, k, update, Some(cond))?;
-        }
-        if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
-            let (update, cond) = conversion_send(g);
-            let k = key(prefix_pk(&g.prefix), conversion_sk(g.window));
-            let users = self.table(Table::Users);
-            tx = tx.update(Reserve::Conversion, users, k, update, cond)?;
-            if let Some(p) = &g.probation {
-                let (pk, sk) = probation_key_parts(&p.country, p.window);
-                let (update, cond) = bounded_count(p.max, 2 * 3_600, g.window_end_ms);
-                tx = tx.update(Reserve::Conversion, users, key(pk, sk), update, Some(cond))?;
+        let mut shards: Vec<u32> = counters
+            .iter()
+            .map(|c| budget::first_shard(&plan.nonce, c))
+            .collect();
+        let mut moves = 0;
+        loop {
+            let tx = self.reservation(plan, &counters, &shards)?;
+            let outcome = self.run(tx).await?;
+            if outcome.committed() {
+                return Ok(Ok(()));
+            } else if outcome.failed(Reserve::Conversion) {
+                return Ok(Err(SendDenied::PrefixConversion));
+            } else if outcome.failed(Reserve::Cooldown) {
+                return Ok(Err(self.cooldown_denial(plan).await?));
+            }
+            let Some(i) = failed_counter(&outcome, &counters) else {
+                return Err(StoreError::Unavailable(format!(
+                    "send reservation cancelled: {outcome:?}"
+                )));
+            };
+            let c = &counters[i];
+            if c.scope != CounterScope::Deployment || moves >= budget::max_moves(c) {
+                return Ok(Err(c.denial));
+            }
+            // The shard it tried is full: another with room, or the budget is spent.
+            let open = self.open_shards(c).await?;
+            moves += 1;
+            match spread(&plan.nonce, moves as u8, open.len() as u32) {
+                _ if open.is_empty() => return Ok(Err(c.denial)),
+                at => shards[i] = open[at as usize],
             }
         }
-        let outcome = self.run(tx).await?;
-        Ok(if outcome.committed() {
-            Ok(())
-        } else if outcome.failed(Reserve::Conversion) {
-            Err(SendDenied::PrefixConversion)
-        } else if outcome.failed(Reserve::Cooldown) {
-            let until_ms = self
-                .get(Table::Otps, key(send_pk(&plan.phone), COOLDOWN_SK))
-                .await?
-                .and_then(|i| num(&i, "until_ms"))
-                .unwrap_or(plan.cooldown_until_ms);
-            Err(SendDenied::Cooldown { until_ms })
-        } else {
-            let failed = counters
-                .iter()
-                .find(|c| outcome.failed(Reserve::Counter(c.denial)));
-            match failed {
-                Some(c) => Err(c.denial),
-                None => {
-                    return Err(StoreError::Unavailable(format!(
-                        "send reservation cancelled: {outcome:?}"
-                    )));
-                }
-            }
-        })
     }
 
     async fn release_otp_send(&self, plan: &SendPlan) -> StoreResult<()> {
@@ -143,8 +187,8 @@ impl OtpStore for DynamoStore {
             // One at a time: a counter that is already 0 must not block the others.
             let down = Update::new().add("count", n(-1));
             let positive = Cond::cmp("count", Cmp::Gt, n(0));
-            self.update_if(Table::Otps, counter_key(&c).0, down, Some(positive))
-                .await?;
+            let (k, _, _) = counter_slot(&c, budget::first_shard(&plan.nonce, &c));
+            self.update_if(Table::Otps, k, down, Some(positive)).await?;
         }
         if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
             let down = Update::new()
@@ -158,26 +202,40 @@ impl OtpStore for DynamoStore {
         Ok(())
     }
 
+    /// Counted whatever the budget: a budget counter lands on a shard with room while one has
+    /// some (so the total stays exact), else on any.
     async fn count_sms(&self, counters: &[SendCounter], now_ms: i64) -> StoreResult<()> {
         let t = self.table(Table::Otps);
-        let mut tx = Transaction::new();
-        for c in counters {
-            let (k, ttl) = counter_key(c);
-            tx = tx.update(
-                Reserve::Counter(c.denial),
-                t,
-                k,
-                count_one(ttl, now_ms),
-                None,
-            )?;
+        let mut shards: Vec<u32> = counters
+            .iter()
+            .map(|c| crate::crypto::random_below(budget::shard_count(c.max)))
+            .collect();
+        let mut bounded: Vec<bool> = counters
+            .iter()
+            .map(|c| c.scope == CounterScope::Deployment)
+            .collect();
+        for _ in 0..=counters.iter().map(budget::max_moves).sum::<u32>() {
+            let mut tx = Transaction::new();
+            for (i, c) in counters.iter().enumerate() {
+                let (k, ttl, max) = counter_slot(c, shards[i]);
+                let cond = bounded[i].then(|| bounded_count(max, ttl, now_ms).1);
+                let role = Reserve::Counter(c.denial);
+                tx = tx.update(role, t, k, count_one(ttl, now_ms), cond)?;
+            }
+            let outcome = self.run(tx).await?;
+            if outcome.committed() {
+                return Ok(());
+            }
+            let Some(i) = failed_counter(&outcome, counters) else {
+                break;
+            };
+            let open = self.open_shards(&counters[i]).await?;
+            match open.is_empty() {
+                true => bounded[i] = false,
+                false => shards[i] = open[crate::crypto::random_below(open.len() as u32) as usize],
+            }
         }
-        let outcome = self.run(tx).await?;
-        match outcome.committed() {
-            true => Ok(()),
-            false => Err(StoreError::Unavailable(format!(
-                "SMS count cancelled: {outcome:?}"
-            ))),
-        }
+        Err(StoreError::Unavailable("SMS count cancelled".into()))
     }
 
     async fn put_otp(&self, rec: &OtpRecord) -> StoreResult<()> {
