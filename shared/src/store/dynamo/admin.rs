@@ -6,8 +6,8 @@
 use super::expr::{Cmp, Cond, Update};
 use super::items::{audit_item, profile_key};
 use super::keys::{
-    ADMIN_SESSION_SK, AUDIT_PK, PROFILE_SK, admin_session_pk, audit_list_pk, kyc_list_pk, user_pk,
-    users_list_pk,
+    ADMIN_SESSION_SK, AUDIT_PK, PROFILE_SK, admin_session_pk, audit_list_pk, kyc_list_pks, user_pk,
+    users_list_pk, users_list_pks,
 };
 use super::kyc::Save;
 use super::tx::Transaction;
@@ -108,14 +108,18 @@ impl AdminStore for DynamoStore {
             UserListing::Accounts(status) => status
                 .map_or(UserStatus::ALL.to_vec(), |s| vec![s])
                 .iter()
-                .map(|st| users_list_pk(st.as_str()))
+                .flat_map(|st| users_list_pks(st.as_str()))
                 .collect(),
-            UserListing::Kyc(status) => vec![kyc_list_pk(status.as_str())],
+            UserListing::Kyc(status) => kyc_list_pks(status.as_str()),
         };
-        let mut entries = Vec::new();
-        for pk in lists {
-            entries.extend(self.list_entries(pk, order, past, limit).await?);
-        }
+        let pages = lists
+            .into_iter()
+            .map(|pk| self.list_entries(pk, order, past, limit));
+        let mut entries: Vec<_> = futures::future::try_join_all(pages)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         if order == ListOrder::NewestFirst {
             entries.reverse();
@@ -153,7 +157,13 @@ impl AdminStore for DynamoStore {
             .set("status", s(change.status.as_str()))
             .set("role", s(change.role.as_str()))
             .set("updated_at_ms", n(change.now_ms))
-            .set(LISTS_INDEX.pk, s(users_list_pk(change.status.as_str())));
+            .set(
+                LISTS_INDEX.pk,
+                s(users_list_pk(
+                    change.status.as_str(),
+                    change.user_id.as_str(),
+                )),
+            );
         if let Some(epoch) = change.new_epoch {
             update = update.set("session_epoch", n(epoch));
         }

@@ -37,7 +37,10 @@ pub(super) fn list_entry(
     user_id: &str,
 ) -> [(String, AttributeValue); 2] {
     [
-        (LISTS_INDEX.pk.into(), s(users_list_pk(status.as_str()))),
+        (
+            LISTS_INDEX.pk.into(),
+            s(users_list_pk(status.as_str(), user_id)),
+        ),
         (
             LISTS_INDEX.sk.into(),
             s(user_sort_key(created_at_ms, user_id)),

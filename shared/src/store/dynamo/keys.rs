@@ -1,4 +1,6 @@
-//! Item keys (see the layout in `store::tables`).
+//! Item keys (see the layout in `store::tables`). The `lists` index partitions a national
+//! surge writes (every sign-up's `USERS#ACTIVE`, a window's first send of every prefix) are
+//! spread over shards by a hash of the entry; readers query every shard and merge.
 
 use crate::domain::list_position;
 
@@ -43,8 +45,6 @@ pub(super) fn ip_pk(ip: &str) -> String {
 pub(super) fn prefix_pk(prefix: &str) -> String {
     format!("PREFIX#{prefix}")
 }
-/// The deployment's SMS budget counters.
-pub(super) const SMS_BUDGET_PK: &str = "SMS#BUDGET";
 pub(super) fn login_pk(phone: &str) -> String {
     format!("LOGIN#{phone}")
 }
@@ -113,14 +113,49 @@ pub(super) const AUDIT_PK: &str = "AUDIT";
 pub(super) fn audit_list_pk(user_id: &str) -> String {
     format!("AUDIT#{user_id}")
 }
-/// A profile's entry in the `lists` index: the users with one status.
-pub(super) fn users_list_pk(status: &str) -> String {
-    format!("USERS#{status}")
+/// A stable spread of `seed` over `0..n` (FNV-1a of its bytes and `salt`).
+pub(super) fn spread(seed: &str, salt: u8, n: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in seed.bytes().chain(std::iter::once(salt)) {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h % n.max(1)
+}
+
+/// Shards of the users and KYC lists (2,000 sign-ups a second: 125 index writes per shard).
+pub(super) const LIST_SHARDS: u32 = 16;
+/// Shards of a window's prefix list (at a window's start nearly every send is a prefix's
+/// first: 10,000 a second, about 310 per shard).
+pub(super) const PREFIX_LIST_SHARDS: u32 = 32;
+
+/// The shard of list `base` that entry `of` is written to: `<base>#<shard>`.
+fn list_shard(base: &str, of: &str, shards: u32) -> String {
+    format!("{base}#{}", spread(of, b'l', shards))
+}
+
+/// Every partition a reader of list `base` queries: its shards, and `base` itself, where the
+/// entries written before the lists were sharded stay until their item is written again.
+fn list_partitions(base: &str, shards: u32) -> Vec<String> {
+    (0..shards)
+        .map(|i| format!("{base}#{i}"))
+        .chain(std::iter::once(base.to_string()))
+        .collect()
+}
+
+/// A profile's entry in the `lists` index: the users with one status, its shard by user id.
+pub(super) fn users_list_pk(status: &str, user_id: &str) -> String {
+    list_shard(&format!("USERS#{status}"), user_id, LIST_SHARDS)
+}
+pub(super) fn users_list_pks(status: &str) -> Vec<String> {
+    list_partitions(&format!("USERS#{status}"), LIST_SHARDS)
 }
 /// A KYC record's entry in the `lists` index: the users whose KYC has one status, by
-/// submission time (`PENDING` is the review queue).
-pub(super) fn kyc_list_pk(status: &str) -> String {
-    format!("KYC#{status}")
+/// submission time (`PENDING` is the review queue), its shard by user id.
+pub(super) fn kyc_list_pk(status: &str, user_id: &str) -> String {
+    list_shard(&format!("KYC#{status}"), user_id, LIST_SHARDS)
+}
+pub(super) fn kyc_list_pks(status: &str) -> Vec<String> {
+    list_partitions(&format!("KYC#{status}"), LIST_SHARDS)
 }
 pub(super) fn admin_session_pk(id_hash: &str) -> String {
     format!("ADMIN#{id_hash}")
@@ -151,13 +186,24 @@ pub(super) fn conversion_sk(window: i64) -> String {
 }
 /// A prefix's control (mode, pause), under `PREFIX#<prefix>`.
 pub(super) const CONTROL_SK: &str = "CONTROL";
-/// The `lists` index entry of the prefixes that sent in a conversion window.
-pub(super) fn prefixes_list_pk(window: i64) -> String {
-    format!("PREFIXES#{window}")
+/// The `lists` index entry of the prefixes that sent in a conversion window, its shard by
+/// prefix.
+pub(super) fn prefixes_list_pk(window: i64, prefix: &str) -> String {
+    list_shard(&format!("PREFIXES#{window}"), prefix, PREFIX_LIST_SHARDS)
 }
-/// How many prefixes of a country paused in a conversion window: `COUNTRY#<cc>`/`PAUSES#<window>`.
-pub(super) fn country_pauses_key_parts(country: &str, window: i64) -> (String, String) {
-    (format!("COUNTRY#{country}"), format!("PAUSES#{window}"))
+pub(super) fn prefixes_list_pks(window: i64) -> Vec<String> {
+    list_partitions(&format!("PREFIXES#{window}"), PREFIX_LIST_SHARDS)
+}
+/// Copies of a country's pause count: every send of the country reads it (10,000 a second
+/// would be three times what one key serves), a pause (rare) writes them all.
+pub(super) const PAUSE_COPIES: u32 = 8;
+/// How many prefixes of a country paused in a conversion window, copy `copy`:
+/// `COUNTRY#<cc>#<copy>`/`PAUSES#<window>`.
+pub(super) fn country_pauses_key_parts(country: &str, window: i64, copy: u32) -> (String, String) {
+    (
+        format!("COUNTRY#{country}#{copy}"),
+        format!("PAUSES#{window}"),
+    )
 }
 /// The probation sends a country's unproven prefixes share in a window:
 /// `COUNTRY#<cc>`/`PROBATION#<window>`.

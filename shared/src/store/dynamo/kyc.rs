@@ -70,7 +70,7 @@ impl DynamoStore {
         let mut item = to_item(record, kyc_key(uid))?;
         item.insert(
             LISTS_INDEX.pk.into(),
-            s(kyc_list_pk(record.status.as_str())),
+            s(kyc_list_pk(record.status.as_str(), uid.as_str())),
         );
         item.insert(
             LISTS_INDEX.sk.into(),

@@ -1,12 +1,15 @@
 //! The prefix port on DynamoDB, in the users table (whose `lists` index lists them):
 //! `PREFIX#<prefix>`/`CONTROL` (mode and pause, no TTL) and `PREFIX#<prefix>`/`C#<window>`
 //! (the conversion counts, expiring after their window; indexed under `PREFIXES#<window>`,
-//! written once per prefix and window since its keys never change).
+//! written once per prefix and window since its keys never change; the index partition is
+//! one of the window's shards, by prefix). A country's pause count is kept in
+//! [`PAUSE_COPIES`] copies: a send reads the one its prefix spreads to, a pause writes all.
 
 use super::expr::{Cmp, Cond, Update};
 use super::items::audit_item;
 use super::keys::{
-    CONTROL_SK, conversion_sk, country_pauses_key_parts, prefix_pk, prefixes_list_pk,
+    CONTROL_SK, PAUSE_COPIES, conversion_sk, country_pauses_key_parts, prefix_pk,
+    prefixes_list_pks, spread,
 };
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
@@ -19,6 +22,7 @@ use async_trait::async_trait;
 enum Role {
     Control,
     Audit,
+    Pauses,
 }
 
 fn counts(item: &Item) -> Conversion {
@@ -43,7 +47,8 @@ impl PrefixStore for DynamoStore {
         window: i64,
     ) -> StoreResult<Standing> {
         let pk = prefix_pk(prefix);
-        let (country_pk, pauses_sk) = country_pauses_key_parts(country, window);
+        let copy = spread(prefix, b'c', PAUSE_COPIES);
+        let (country_pk, pauses_sk) = country_pauses_key_parts(country, window, copy);
         let keys = vec![
             key(pk.clone(), CONTROL_SK),
             key(pk.clone(), conversion_sk(window)),
@@ -84,14 +89,27 @@ impl PrefixStore for DynamoStore {
             return Ok(false);
         }
         // A rare write (one per pause): what new prefixes of the country are judged by.
-        let (pk, sk) = country_pauses_key_parts(&control.country, window);
         let end_ms = until_ms.max(control.updated_at_ms);
-        let count = Update::new()
-            .add("count", n(1))
-            .set(TTL_ATTRIBUTE, ttl_after(end_ms, 2 * 86_400));
-        self.update_if(Table::Users, key(pk, sk), count, None)
-            .await?;
-        Ok(true)
+        let mut tx = Transaction::new();
+        for copy in 0..PAUSE_COPIES {
+            let (pk, sk) = country_pauses_key_parts(&control.country, window, copy);
+            let count = Update::new()
+                .add("count", n(1))
+                .set(TTL_ATTRIBUTE, ttl_after(end_ms, 2 * 86_400));
+            tx = tx.update(
+                Role::Pauses,
+                self.table(Table::Users),
+                key(pk, sk),
+                count,
+                None,
+            )?;
+        }
+        match self.run(tx).await? {
+            TxOutcome::Committed => Ok(true),
+            outcome => Err(StoreError::Unavailable(format!(
+                "country pause count cancelled: {outcome:?}"
+            ))),
+        }
     }
 
     async fn count_verified(&self, prefix: &str, window: i64, end_ms: i64) -> StoreResult<()> {
@@ -134,23 +152,29 @@ impl PrefixStore for DynamoStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<PrefixHealthRow>> {
-        let mut cond = Cond::eq(LISTS_INDEX.pk, s(prefixes_list_pk(window)));
-        if let Some(a) = after {
-            cond = cond.and(Cond::cmp(LISTS_INDEX.sk, Cmp::Gt, s(a)));
-        }
-        let entries = self
-            .query_in(
+        let shard = |pk: String| {
+            let mut cond = Cond::eq(LISTS_INDEX.pk, s(pk));
+            if let Some(a) = after {
+                cond = cond.and(Cond::cmp(LISTS_INDEX.sk, Cmp::Gt, s(a)));
+            }
+            self.query_in(
                 Table::Users,
                 Some(LISTS_INDEX.name),
                 cond,
                 Some(limit),
                 true,
             )
-            .await?;
-        let prefixes: Vec<String> = entries
+        };
+        let pages = futures::future::try_join_all(prefixes_list_pks(window).into_iter().map(shard));
+        let mut prefixes: Vec<String> = pages
+            .await?
             .iter()
+            .flatten()
             .filter_map(|e| string(e, LISTS_INDEX.sk))
             .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        prefixes.truncate(limit);
         let mut keys = Vec::new();
         for p in &prefixes {
             keys.push(key(prefix_pk(p), conversion_sk(window)));
