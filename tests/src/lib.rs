@@ -2,6 +2,7 @@
 //! fresh tables, and the local-api binary.
 
 pub mod http;
+pub mod load;
 
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{
@@ -110,23 +111,30 @@ impl Intercept for CallLog {
     }
 }
 
-/// Every port on DynamoDB in the emulator (fresh tables), with a log of the API calls made;
+/// Every port on DynamoDB in the emulator (fresh tables), its client with `interceptor`;
 /// `None` when skipped.
-pub async fn dynamo_counted() -> Option<(Stores, CallLog)> {
+pub async fn dynamo_with(interceptor: impl Intercept + 'static) -> Option<Stores> {
     let endpoint = emulator()?;
-    let log = CallLog::default();
     let conf = dynamo_client(&endpoint)
         .config()
         .to_builder()
-        .interceptor(log.clone())
+        .interceptor(interceptor)
         .build();
     let client = aws_sdk_dynamodb::Client::from_conf(conf);
     let tables = fresh_tables();
     if let Err(e) = create_tables(&client, &tables).await {
         panic!("creating tables on the emulator failed: {e}");
     }
+    Some(Stores::of(DynamoStore::new(client, tables)))
+}
+
+/// Every port on DynamoDB in the emulator (fresh tables), with a log of the API calls made;
+/// `None` when skipped.
+pub async fn dynamo_counted() -> Option<(Stores, CallLog)> {
+    let log = CallLog::default();
+    let stores = dynamo_with(log.clone()).await?;
     log.take();
-    Some((Stores::of(DynamoStore::new(client, tables)), log))
+    Some((stores, log))
 }
 
 pub fn memory() -> Stores {
