@@ -5,8 +5,9 @@
 //! the first `B % n`), so the shares add up to `B` exactly: sends never pass the budget. A send
 //! tries one shard picked from its nonce; when that shard is full it reads every shard and
 //! moves to one with room, so it is refused only when every shard was full as read. A release
-//! gives one back on the shard the send first tried (if that shard has any): the total is right
-//! even when the send had moved. The memory store keeps one counter; the rule is the same.
+//! gives one back on a shard over its share (a notice counted past a full budget) if there is
+//! one, else on the shard the send first tried, else on any that holds one: the total is right
+//! even when the send had moved, and room opens only where the total has room. The memory store keeps one counter; the rule is the same.
 
 use super::keys::{day_sk, hour_sk, spread};
 use super::{DynamoStore, Item, key, num, string};
@@ -70,6 +71,27 @@ pub(super) fn shard_key(c: &SendCounter, shard: u32) -> Item {
 impl DynamoStore {
     /// The shards of budget counter `c` with room left, as read now (one `BatchGetItem`).
     pub(super) async fn open_shards(&self, c: &SendCounter) -> StoreResult<Vec<u32>> {
+        let used = self.shard_counts(c).await?;
+        Ok((0..shard_count(c.max))
+            .filter(|&i| used[i as usize] < i64::from(share(c.max, i)))
+            .collect())
+    }
+
+    /// The shard a release of budget counter `c` gives back on: one over its share if any
+    /// (a notice counted past a full budget), else `first` if it holds any, else any that does.
+    pub(super) async fn release_shard(&self, c: &SendCounter, first: u32) -> StoreResult<u32> {
+        let used = self.shard_counts(c).await?;
+        let over = (0..shard_count(c.max)).find(|&i| used[i as usize] > i64::from(share(c.max, i)));
+        let held = (0..shard_count(c.max)).find(|&i| used[i as usize] > 0);
+        Ok(match over {
+            Some(i) => i,
+            None if used.get(first as usize).is_some_and(|&u| u > 0) => first,
+            None => held.unwrap_or(first),
+        })
+    }
+
+    /// How many each shard of budget counter `c` holds.
+    async fn shard_counts(&self, c: &SendCounter) -> StoreResult<Vec<i64>> {
         let n = shard_count(c.max);
         let keys = (0..n).map(|i| shard_key(c, i)).collect();
         let items = self.batch_get(Table::Otps, keys).await?;
@@ -81,9 +103,7 @@ impl DynamoStore {
                 .and_then(|it| num(it, "count"))
                 .unwrap_or(0)
         };
-        Ok((0..n)
-            .filter(|&i| used(i) < i64::from(share(c.max, i)))
-            .collect())
+        Ok((0..n).map(used).collect())
     }
 }
 

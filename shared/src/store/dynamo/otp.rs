@@ -187,7 +187,11 @@ impl OtpStore for DynamoStore {
             // One at a time: a counter that is already 0 must not block the others.
             let down = Update::new().add("count", n(-1));
             let positive = Cond::cmp("count", Cmp::Gt, n(0));
-            let (k, _, _) = counter_slot(&c, budget::first_shard(&plan.nonce, &c));
+            let mut shard = budget::first_shard(&plan.nonce, &c);
+            if c.scope == CounterScope::Deployment {
+                shard = self.release_shard(&c, shard).await?;
+            }
+            let (k, _, _) = counter_slot(&c, shard);
             self.update_if(Table::Otps, k, down, Some(positive)).await?;
         }
         if let Some(g) = plan.sms.as_ref().and_then(|s| s.conversion.as_ref()) {
