@@ -81,6 +81,12 @@ pub async fn dynamo() -> Option<Stores> {
     Some(Stores::of(DynamoStore::new(client, tables)))
 }
 
+/// The DynamoDB operation of a request (`X-Amz-Target: DynamoDB_20120810.GetItem`).
+pub fn operation(ctx: &BeforeTransmitInterceptorContextRef<'_>) -> String {
+    let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
+    target.rsplit('.').next().unwrap_or(target).to_string()
+}
+
 /// Every DynamoDB API call a client makes (each attempt), by operation name, in order.
 #[derive(Debug, Clone, Default)]
 pub struct CallLog(Arc<Mutex<Vec<String>>>);
@@ -103,10 +109,7 @@ impl Intercept for CallLog {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // `X-Amz-Target: DynamoDB_20120810.GetItem`
-        let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
-        let op = target.rsplit('.').next().unwrap_or(target).to_string();
-        self.0.lock().unwrap().push(op);
+        self.0.lock().unwrap().push(operation(ctx));
         Ok(())
     }
 }

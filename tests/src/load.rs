@@ -212,8 +212,7 @@ impl Intercept for KeyLoad {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let target = ctx.request().headers().get("x-amz-target").unwrap_or("?");
-        let op = target.rsplit('.').next().unwrap_or(target).to_string();
+        let op = crate::operation(ctx);
         let body = ctx.request().body().bytes().unwrap_or_default();
         let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let class = CLASS.try_with(|c| *c).unwrap_or("setup");

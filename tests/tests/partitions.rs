@@ -6,14 +6,13 @@
 //! key of a table or of the `lists` index may take more than 1,000 write units or 3,000 read
 //! units a second, DynamoDB's limits per partition. docs/SCALE.md reads its figures from here.
 
-use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request};
+use axum::http::Method;
 use futures::{FutureExt, StreamExt};
 use integration_tests::dynamo_with;
 use integration_tests::load::{CLASS, KeyLoad};
 use serde_json::{Value, json};
-use shared::testing::{TestApp, TestResponse, assert_ok};
+use shared::testing::{TestApp, TestResponse, assert_ok, request};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -50,18 +49,7 @@ async fn from(
     body: Option<Value>,
     bearer: Option<&str>,
 ) -> TestResponse {
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(t) = bearer {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let mut req = req.body(body).unwrap();
+    let mut req = request(method, path, body, bearer);
     let ip = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
     req.extensions_mut()
         .insert(ConnectInfo(SocketAddr::from((ip, 40_000))));

@@ -244,17 +244,7 @@ impl TestApp {
         body: Option<Value>,
         bearer: Option<&str>,
     ) -> TestResponse {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(t) = bearer {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let req = match body {
-            Some(b) => req
-                .header("content-type", "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        };
-        self.send(req.unwrap_or_default()).await
+        self.send(request(method, path, body, bearer)).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> TestResponse {
@@ -319,6 +309,26 @@ impl TestApp {
     ) -> TestResponse {
         self.call(method, path, body, Some(bearer)).await
     }
+}
+
+/// A request as an app sends it: `body` as JSON, `bearer` as its token.
+pub fn request(
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    bearer: Option<&str>,
+) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = bearer {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    };
+    req.unwrap_or_default()
 }
 
 /// Helpers that drive the auth routes (apps built with the auth function's routes).
