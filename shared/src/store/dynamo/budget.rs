@@ -7,7 +7,8 @@
 //! moves to one with room, so it is refused only when every shard was full as read. A release
 //! gives one back on a shard over its share (a notice counted past a full budget) if there is
 //! one, else on the shard the send first tried, else on any that holds one: the total is right
-//! even when the send had moved, and room opens only where the total has room. The memory store keeps one counter; the rule is the same.
+//! even when the send had moved, and room opens only where the total has room. The memory
+//! store keeps one counter; the rule is the same.
 
 use super::keys::{day_sk, hour_sk, spread};
 use super::{DynamoStore, Item, key, num, string};
@@ -19,8 +20,8 @@ use crate::store::tables::{PK, Table};
 pub(super) const BUDGET_SHARDS: u32 = 64;
 
 /// How many times a send moves to another shard before it is refused (racing sends that take
-/// the shards it saw open); every move means a shard filled, so `n + 1` moves cover a budget
-/// no release reopens.
+/// the shards it saw open): every move means a shard filled, so `n + 1` moves cover a budget
+/// no release reopens; twice that leaves room for releases.
 pub(super) fn max_moves(c: &SendCounter) -> u32 {
     2 * shard_count(c.max) + 2
 }
