@@ -10,9 +10,9 @@
 //! even when the send had moved, and room opens only where the total has room. The memory
 //! store keeps one counter; the rule is the same.
 
-use super::keys::{day_sk, hour_sk, spread};
+use super::keys::{counter_sk, spread, window_letter};
 use super::{DynamoStore, Item, key, num, string};
-use crate::domain::{CounterScope, SendCounter, Window};
+use crate::domain::{CounterScope, SendCounter};
 use crate::store::StoreResult;
 use crate::store::tables::{PK, Table};
 
@@ -39,34 +39,19 @@ pub(super) fn share(total: u32, shard: u32) -> u32 {
 
 /// The first shard a send with nonce `nonce` tries for budget counter `c`.
 pub(super) fn first_shard(nonce: &str, c: &SendCounter) -> u32 {
-    let salt = match c.window {
-        Window::Hour => b'h',
-        Window::Day => b'd',
-    };
-    spread(nonce, salt, shard_count(c.max))
+    spread(nonce, window_letter(c.window) as u8, shard_count(c.max))
 }
 
 /// `SMS#BUDGET#H#<shard>` or `SMS#BUDGET#D#<shard>`: the hour's and the day's shards are
 /// apart, so a send writes two keys of 128.
 fn shard_pk(c: &SendCounter, shard: u32) -> String {
-    let window = match c.window {
-        Window::Hour => 'H',
-        Window::Day => 'D',
-    };
-    format!("SMS#BUDGET#{window}#{shard}")
-}
-
-fn window_sk(c: &SendCounter) -> String {
-    match c.window {
-        Window::Hour => hour_sk(c.number),
-        Window::Day => day_sk(c.number),
-    }
+    format!("SMS#BUDGET#{}#{shard}", window_letter(c.window))
 }
 
 /// The key of budget counter `c`'s shard `shard`.
 pub(super) fn shard_key(c: &SendCounter, shard: u32) -> Item {
     debug_assert_eq!(c.scope, CounterScope::Deployment);
-    key(shard_pk(c, shard), window_sk(c))
+    key(shard_pk(c, shard), counter_sk(c.window, c.number))
 }
 
 impl DynamoStore {

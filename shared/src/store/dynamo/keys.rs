@@ -2,7 +2,7 @@
 //! surge writes (every sign-up's `USERS#ACTIVE`, a window's first send of every prefix) are
 //! spread over shards by a hash of the entry; readers query every shard and merge.
 
-use crate::domain::list_position;
+use crate::domain::{Window, list_position};
 
 pub(super) fn user_pk(user_id: &str) -> String {
     format!("USER#{user_id}")
@@ -32,11 +32,16 @@ pub(super) fn send_pk(phone: &str) -> String {
     format!("SEND#{phone}")
 }
 pub(super) const COOLDOWN_SK: &str = "COOLDOWN";
-pub(super) fn hour_sk(window: i64) -> String {
-    format!("H#{window}")
+/// The letter of a counter's window in its keys: `H` for an hour, `D` for a day.
+pub(super) fn window_letter(window: Window) -> char {
+    match window {
+        Window::Hour => 'H',
+        Window::Day => 'D',
+    }
 }
-pub(super) fn day_sk(window: i64) -> String {
-    format!("D#{window}")
+/// A send counter's window: `H#<hour>` or `D#<day>`.
+pub(super) fn counter_sk(window: Window, number: i64) -> String {
+    format!("{}#{number}", window_letter(window))
 }
 pub(super) fn ip_pk(ip: &str) -> String {
     format!("IP#{ip}")

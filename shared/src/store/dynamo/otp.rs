@@ -3,7 +3,7 @@
 use super::budget;
 use super::expr::{Cmp, Cond, Update};
 use super::keys::{
-    COOLDOWN_SK, OTP_SK, VT_SK, conversion_sk, day_sk, hour_sk, ip_pk, otp_pk, prefix_pk,
+    COOLDOWN_SK, OTP_SK, VT_SK, conversion_sk, counter_sk, ip_pk, otp_pk, prefix_pk,
     prefixes_list_pk, probation_key_parts, send_pk, spread, vt_pk,
 };
 use super::tx::{Transaction, TxOutcome};
@@ -12,7 +12,6 @@ use super::{
 };
 use crate::domain::{
     ConversionGate, CounterScope, E164, OtpRecord, SendCounter, SendDenied, SendPlan, Verification,
-    Window,
 };
 use crate::store::tables::{LISTS_INDEX, TTL_ATTRIBUTE, Table};
 use crate::store::{OtpStore, StoreError, StoreResult, VerificationStore};
@@ -59,11 +58,7 @@ fn counter_slot(c: &SendCounter, shard: u32) -> (Item, i64, u32) {
             );
         }
     };
-    let sk = match c.window {
-        Window::Hour => hour_sk(c.number),
-        Window::Day => day_sk(c.number),
-    };
-    (key(pk, sk), ttl, c.max)
+    (key(pk, counter_sk(c.window, c.number)), ttl, c.max)
 }
 
 /// The counter whose condition cancelled a transaction, if one did.
@@ -171,11 +166,11 @@ impl OtpStore for DynamoStore {
             }
             // The shard it tried is full: another with room, or the budget is spent.
             let open = self.open_shards(c).await?;
-            moves += 1;
-            match spread(&plan.nonce, moves as u8, open.len() as u32) {
-                _ if open.is_empty() => return Ok(Err(c.denial)),
-                at => shards[i] = open[at as usize],
+            if open.is_empty() {
+                return Ok(Err(c.denial));
             }
+            moves += 1;
+            shards[i] = open[spread(&plan.nonce, moves as u8, open.len() as u32) as usize];
         }
     }
 
@@ -187,10 +182,13 @@ impl OtpStore for DynamoStore {
             // One at a time: a counter that is already 0 must not block the others.
             let down = Update::new().add("count", n(-1));
             let positive = Cond::cmp("count", Cmp::Gt, n(0));
-            let mut shard = budget::first_shard(&plan.nonce, &c);
-            if c.scope == CounterScope::Deployment {
-                shard = self.release_shard(&c, shard).await?;
-            }
+            let shard = match c.scope {
+                CounterScope::Deployment => {
+                    let first = budget::first_shard(&plan.nonce, &c);
+                    self.release_shard(&c, first).await?
+                }
+                _ => 0,
+            };
             let (k, _, _) = counter_slot(&c, shard);
             self.update_if(Table::Otps, k, down, Some(positive)).await?;
         }
