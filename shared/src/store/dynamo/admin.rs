@@ -51,42 +51,6 @@ fn below(cond: Cond, attr: &'static str, before: Option<&str>) -> Cond {
 }
 
 impl DynamoStore {
-    /// Up to `limit` entries of list `pk` past `past` in `order`: (sort key, table key).
-    async fn list_entries(
-        &self,
-        pk: String,
-        order: ListOrder,
-        past: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<(String, Item)>> {
-        let (cmp, forward) = match order {
-            ListOrder::NewestFirst => (Cmp::Lt, false),
-            ListOrder::OldestFirst => (Cmp::Gt, true),
-        };
-        let mut cond = Cond::eq(LISTS_INDEX.pk, s(pk));
-        if let Some(p) = past {
-            cond = cond.and(Cond::cmp(LISTS_INDEX.sk, cmp, s(p)));
-        }
-        let entries = self
-            .query_in(
-                Table::Users,
-                Some(LISTS_INDEX.name),
-                cond,
-                Some(limit),
-                forward,
-            )
-            .await?;
-        Ok(entries
-            .iter()
-            .map(|e| {
-                (
-                    string(e, LISTS_INDEX.sk).unwrap_or_default(),
-                    super::key_of(e),
-                )
-            })
-            .collect())
-    }
-
     /// The items at `keys`, ordered by their list sort key, newest first.
     async fn fetch_listed(&self, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
         let mut items = self.batch_get(Table::Users, keys).await?;
@@ -112,19 +76,7 @@ impl AdminStore for DynamoStore {
                 .collect(),
             UserListing::Kyc(status) => kyc_list_pks(status.as_str()),
         };
-        let pages = lists
-            .into_iter()
-            .map(|pk| self.list_entries(pk, order, past, limit));
-        let mut entries: Vec<_> = futures::future::try_join_all(pages)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        if order == ListOrder::NewestFirst {
-            entries.reverse();
-        }
-        entries.truncate(limit);
+        let entries = self.list_page(lists, order, past, limit).await?;
         // A KYC entry is the record's key; the listed item is the profile beside it.
         let profiles = entries
             .iter()

@@ -10,6 +10,7 @@ mod expr;
 mod items;
 mod keys;
 mod kyc;
+mod lists;
 mod loans;
 mod login_guards;
 mod otp;

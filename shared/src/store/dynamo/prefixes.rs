@@ -14,8 +14,8 @@ use super::keys::{
 use super::tx::{Transaction, TxOutcome};
 use super::{DynamoStore, Item, from_item, key, n, num, s, string, to_item, ttl_after};
 use crate::domain::{AuditRecord, Conversion, PrefixControl, PrefixMode};
-use crate::store::tables::{LISTS_INDEX, PK, SK, TTL_ATTRIBUTE, Table};
-use crate::store::{PrefixHealthRow, PrefixStore, Standing, StoreError, StoreResult};
+use crate::store::tables::{PK, SK, TTL_ATTRIBUTE, Table};
+use crate::store::{ListOrder, PrefixHealthRow, PrefixStore, Standing, StoreError, StoreResult};
 use async_trait::async_trait;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,29 +152,13 @@ impl PrefixStore for DynamoStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<PrefixHealthRow>> {
-        let shard = |pk: String| {
-            let mut cond = Cond::eq(LISTS_INDEX.pk, s(pk));
-            if let Some(a) = after {
-                cond = cond.and(Cond::cmp(LISTS_INDEX.sk, Cmp::Gt, s(a)));
-            }
-            self.query_in(
-                Table::Users,
-                Some(LISTS_INDEX.name),
-                cond,
-                Some(limit),
-                true,
-            )
-        };
-        let pages = futures::future::try_join_all(prefixes_list_pks(window).into_iter().map(shard));
-        let mut prefixes: Vec<String> = pages
-            .await?
-            .iter()
-            .flatten()
-            .filter_map(|e| string(e, LISTS_INDEX.sk))
-            .collect();
-        prefixes.sort();
-        prefixes.dedup();
-        prefixes.truncate(limit);
+        let listed = self.list_page(
+            prefixes_list_pks(window),
+            ListOrder::OldestFirst,
+            after,
+            limit,
+        );
+        let prefixes: Vec<String> = listed.await?.into_iter().map(|(p, _)| p).collect();
         let mut keys = Vec::new();
         for p in &prefixes {
             keys.push(key(prefix_pk(p), conversion_sk(window)));
