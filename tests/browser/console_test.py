@@ -363,20 +363,21 @@ def prefixes(c):
     assert "+9198164" in first and "AUTO" in first and "OPEN" in first, first
     c.axe("SMS prefixes")
     c.by_id("prefixes-sort").click()
-    c.rows("prefixes-table")[0].find_element(By.TAG_NAME, "button").click()
-    Select(c.by_id("prefix-mode")).select_by_value("BLOCKED")
-    c.by_id("prefix-reason").send_keys("carrier reported pumping")
-    c.by_id("prefix-submit").click()
-    c.confirm(["+9198164", "No code will be sent"], accept=True)
+    set_prefix_mode(c, "BLOCKED", "carrier reported pumping", "No code will be sent")
     c.text("prefix-feedback", "is BLOCKED (PAUSED)")
     assert "PAUSED" in c.rows("prefixes-table")[0].text
     c.shot("prefixes")
-    c.rows("prefixes-table")[0].find_element(By.TAG_NAME, "button").click()
-    Select(c.by_id("prefix-mode")).select_by_value("AUTO")
-    c.by_id("prefix-reason").send_keys("resolved")
-    c.by_id("prefix-submit").click()
-    c.confirm(["+9198164", "conversion rule"], accept=True)
+    set_prefix_mode(c, "AUTO", "resolved", "conversion rule")
     c.text("prefix-feedback", "is AUTO (OPEN)")
+
+
+def set_prefix_mode(c, mode, reason, warning):
+    """Changes the first listed prefix's mode from its row, confirming the dialog that warns."""
+    c.rows("prefixes-table")[0].find_element(By.TAG_NAME, "button").click()
+    Select(c.by_id("prefix-mode")).select_by_value(mode)
+    c.by_id("prefix-reason").send_keys(reason)
+    c.by_id("prefix-submit").click()
+    c.confirm(["+9198164", warning], accept=True)
 
 
 def passkeys(c):

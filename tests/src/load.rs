@@ -64,15 +64,19 @@ fn table_of(name: &str) -> String {
         .to_string()
 }
 
-/// The value an update expression sets `#list_pk` to, if it does.
-fn listed_by_update(req: &Value) -> Option<String> {
-    let expr = req.get("UpdateExpression")?.as_str()?;
-    let after = expr.split("#list_pk = ").nth(1)?;
+/// The string value of the placeholder that follows `marker` in expression `expr` of `req`.
+fn value_after(req: &Value, expr: &str, marker: &str) -> Option<String> {
+    let after = req.get(expr)?.as_str()?.split(marker).nth(1)?;
     let placeholder: String = after
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == ':' || *c == '_')
         .collect();
     s_of(req.get("ExpressionAttributeValues")?.get(&placeholder)?)
+}
+
+/// The value an update expression sets `#list_pk` to, if it does.
+fn listed_by_update(req: &Value) -> Option<String> {
+    value_after(req, "UpdateExpression", "#list_pk = ")
 }
 
 impl State {
@@ -151,15 +155,7 @@ impl State {
     }
 
     fn query(&mut self, class: &'static str, table: &str, req: &Value) {
-        let expr = req["KeyConditionExpression"].as_str().unwrap_or("");
-        let placeholder: String = expr
-            .split(" = ")
-            .nth(1)
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == ':' || *c == '_')
-            .collect();
-        let pk = s_of(&req["ExpressionAttributeValues"][&placeholder]).unwrap_or_default();
+        let pk = value_after(req, "KeyConditionExpression", " = ").unwrap_or_default();
         let partition = match req.get("IndexName").and_then(Value::as_str) {
             Some(index) => format!("{table}/{index}:{pk}"),
             None => format!("{table}:{pk}"),
